@@ -1,0 +1,60 @@
+// Catchments (DOMAIN.md section 4). With n(p,a) the registered patients of practice p living in
+// area a, n(k,a) the sum over PCN k's practices and N(a) the sum over all practices in the input:
+//  - majority territory: a belongs to the PCN with the largest n(k,a); ties go to the smallest
+//    PCN code; patients of practices not in a PCN (unlisted or unallocated) count in N(a) as one
+//    "outside" group, and an area where that group is largest belongs to no PCN;
+//  - share catchment: the areas where n(k,a) / N(a) >= threshold.
+// The same two methods are applied to single practices (practice catchments).
+#ifndef PCNV_GEO_CATCHMENT_H_
+#define PCNV_GEO_CATCHMENT_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "geo/geometry.h"
+
+namespace pcnv {
+
+// Patients per (group, area), where a group is a PCN or a practice. Groups and areas are dense
+// indices chosen by the caller; group -1 is the "outside" group (counts only in N(a)).
+class ShareTable {
+ public:
+  ShareTable(std::vector<std::string> group_codes, int area_count);
+
+  void Add(int group, int area, int64_t patients);  // group may be -1
+
+  int group_count() const { return static_cast<int>(group_codes_.size()); }
+  int area_count() const { return static_cast<int>(total_.size()); }
+  const std::string& group_code(int group) const { return group_codes_[group]; }
+  int64_t Total(int area) const { return total_[area]; }                 // N(a)
+  int64_t Patients(int group, int area) const;                           // n(k,a)
+  double Share(int group, int area) const;                               // n(k,a)/N(a), 0 if N=0
+  // Areas where the group has patients, ascending.
+  std::vector<int> AreasOf(int group) const;
+
+  // Majority owner of each area: group index, or -1 (outside group wins, or no patients).
+  std::vector<int> MajorityOwners() const;
+  // Areas of each group's share catchment (share >= threshold), ascending.
+  std::vector<std::vector<int>> ShareCatchments(double threshold) const;
+
+ private:
+  std::vector<std::string> group_codes_;
+  std::vector<int64_t> total_;
+  int64_t outside_total_ = 0;
+  // Per area: (group, patients) pairs, sorted by group once read. Sparse: few groups per area.
+  std::vector<absl::flat_hash_map<int, int64_t>> cells_;
+};
+
+// Areas grouped per owner: result[g] = areas whose majority owner is g, ascending.
+std::vector<std::vector<int>> TerritoriesFromOwners(const std::vector<int>& owners,
+                                                    int group_count);
+
+// Union of the given area polygons. Uses GEOS coverage union (areas form a coverage); falls
+// back to a unary union when the inputs are not a clean coverage.
+Geometry UnionAreas(const std::vector<const Geometry*>& parts);
+
+}  // namespace pcnv
+
+#endif  // PCNV_GEO_CATCHMENT_H_

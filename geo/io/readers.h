@@ -1,0 +1,86 @@
+// Readers for what users hold (DOMAIN.md section 3). Every reader either returns everything it
+// read or an error naming the file, the row (1-based data row; header not counted) or feature,
+// and the field; nothing half-loaded is ever returned. All coordinates come back in EPSG:27700.
+//
+// CSVs are read through GDAL's CSV driver (quoting, BOMs, CRLF handled there); numbers are
+// parsed here so that errors can say exactly what was wrong.
+#ifndef PCNV_GEO_IO_READERS_H_
+#define PCNV_GEO_IO_READERS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "geo/model.h"
+#include "geo/reference.h"
+
+namespace pcnv::io {
+
+// Practice -> PCN mapping. Detects the format from the header:
+//  - NHS Digital gp-reg-pat-prac-map.csv, 2022+ (ONS_SUB_ICB_LOCATION_CODE, SUB_ICB_LOCATION_CODE,
+//    ONS_ICB_CODE, ICB_CODE) or older (ONS_CCG_CODE, CCG_CODE, ONS_STP_CODE, STP_CODE);
+//  - plain CSV practice_code,pcn_code[,practice_name,postcode,easting,northing|lat,lon,
+//    list_size,pcn_name] (column names case-insensitive).
+absl::StatusOr<std::vector<Membership>> ReadPracticeMap(const std::string& path);
+
+// gp-reg-pat-prac-all.csv: rows with SEX=ALL and AGE=ALL; practice code in CODE.
+// A plain practice_code,patients (or list_size) CSV is accepted too.
+absl::StatusOr<std::vector<ListSize>> ReadListSizes(const std::string& path);
+
+// Detects the level from the header:
+//  - gp-reg-pat-prac-lsoa-all.csv (PRACTICE_CODE, LSOA_CODE, SEX, NUMBER_OF_PATIENTS; SEX=ALL
+//    rows only) -> kArea, codes kept as given (placeholders such as NO2011 included);
+//  - practice_code,postcode,patients -> kPostcode, postcodes normalised.
+absl::StatusOr<Distribution> ReadDistribution(const std::string& path);
+
+// NSPL/ONSPD-style postcode directory: one CSV or a folder of CSVs (every *.csv in it).
+// Postcode column: pcds, pcd, pcd7, pcd8, postcode (any case). Location: oseast1m+osnrth1m
+// (EPSG:27700) or lat+long/lon (WGS84, reprojected). Optional LSOA column: lsoa21, lsoa11,
+// lsoa21cd, lsoa11cd, lsoa_code. Rows without a coordinate (blank, or NSPL's 99.999999/0
+// placeholders) are skipped and counted, not errors; malformed numbers are errors.
+struct PostcodeDirectory {
+  absl::flat_hash_map<std::string, PostcodeEntry> entries;
+  int64_t rows_without_location = 0;
+  std::vector<std::string> files;  // the CSVs read, sorted
+};
+absl::StatusOr<PostcodeDirectory> ReadPostcodeDirectory(const std::string& path);
+
+// A vector layer spec as given on the command line: FILE[:FIELD], where FIELD is the code
+// field (default: guessed from common names such as lsoa11_code, LSOA21CD, ICB22CD, code).
+// FILE may be a GDAL connection string such as PG:... (then FIELD must be given via `layer`).
+struct LayerSpec {
+  std::string path;
+  std::string code_field;  // empty: guess
+  std::string name_field;  // empty: guess (a field ending in NM / _name), may stay empty
+  std::string layer;       // empty: the first layer
+};
+absl::StatusOr<LayerSpec> ParseLayerSpec(std::string_view text);
+
+struct VectorFeature {
+  std::string code;
+  std::string name;
+  Geometry geometry;           // EPSG:27700, Polygon or MultiPolygon; repaired when invalid
+  std::string invalid_reason;  // GEOS's reason when the source geometry was invalid, else empty
+  int feature = 0;             // 1-based feature index in the layer
+};
+
+struct VectorLayer {
+  std::vector<VectorFeature> features;
+  std::string code_field;  // the field actually used
+  std::string source_crs;  // e.g. "EPSG:4326"
+};
+
+// Reads polygons with GDAL (Shapefile, GeoPackage, GeoJSON, FlatGeobuf, PostGIS, ...) and
+// reprojects them to EPSG:27700. Errors: missing CRS (names the file), missing code field
+// (lists the fields there are), empty code, null/empty geometry, non-polygon geometry: each
+// names the feature. Invalid
+// polygons are repaired with GEOS make-valid and flagged in invalid_reason.
+absl::StatusOr<VectorLayer> ReadVectorLayer(const LayerSpec& spec);
+
+// Hex SHA-256 of a file, or of a folder's files (sorted by name, each name and content hashed).
+absl::StatusOr<std::string> Sha256OfPath(const std::string& path);
+
+}  // namespace pcnv::io
+
+#endif  // PCNV_GEO_IO_READERS_H_

@@ -1,0 +1,96 @@
+// Reference data: area polygons (LSOA-like), footprint layers and a postcode directory, held as
+// one immutable snapshot shared by every validation (std::shared_ptr<const ReferenceData>).
+// Built once per load; geometry work that does not depend on a request is done here.
+#ifndef PCNV_GEO_REFERENCE_H_
+#define PCNV_GEO_REFERENCE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "geo/geometry.h"
+
+namespace pcnv {
+
+struct Area {
+  std::string code;  // e.g. E01000001
+  std::string name;
+  Geometry geometry;  // EPSG:27700
+  double area_m2 = 0;
+};
+
+// The kinds of footprint layer a reference store can hold.
+enum class FootprintKind { kIcb, kSubIcb, kStp, kCommunity };
+std::string_view FootprintKindName(FootprintKind kind);  // icb, sub-icb, stp, community
+std::optional<FootprintKind> ParseFootprintKind(std::string_view name);
+
+struct Footprint {
+  std::string code;
+  std::string name;
+  Geometry geometry;
+};
+
+struct FootprintLayer {
+  FootprintKind kind;
+  std::vector<Footprint> footprints;
+};
+
+struct PostcodeEntry {
+  Point location;         // EPSG:27700
+  std::string area_code;  // LSOA code when the directory has one, else empty
+};
+
+// Where one layer of the snapshot came from.
+struct LayerInfo {
+  std::string name;    // areas, icb, sub-icb, stp, community, postcodes
+  std::string source;  // original file path (as recorded when the store was built)
+  std::string sha256;  // of the original file(s)
+  int64_t features = 0;
+  std::string vintage;  // free text, e.g. "LSOA 2011" or a file date; may be empty
+};
+
+class SpatialIndex;  // STRtree + prepared geometries over the areas (geo/spatial_index.h)
+
+class ReferenceData {
+ public:
+  ReferenceData(std::vector<Area> areas, std::vector<FootprintLayer> footprints,
+                absl::flat_hash_map<std::string, PostcodeEntry> postcodes,
+                std::vector<LayerInfo> layers, std::string store_path, std::string store_sha256);
+  ~ReferenceData();
+  ReferenceData(const ReferenceData&) = delete;
+  ReferenceData& operator=(const ReferenceData&) = delete;
+
+  const std::vector<Area>& areas() const { return areas_; }
+  // Index into areas(), or -1.
+  int FindArea(std::string_view code) const;
+  // Index of the area containing the point, or -1. Uses the STRtree + prepared geometries.
+  int AreaContaining(Point p) const;
+
+  const std::vector<FootprintLayer>& footprint_layers() const { return footprints_; }
+  const FootprintLayer* footprint_layer(FootprintKind kind) const;
+
+  const PostcodeEntry* FindPostcode(std::string_view normalised) const;
+  size_t postcode_count() const { return postcodes_.size(); }
+
+  const std::vector<LayerInfo>& layers() const { return layers_; }
+  const std::string& store_path() const { return store_path_; }
+  const std::string& store_sha256() const { return store_sha256_; }
+
+ private:
+  std::vector<Area> areas_;
+  absl::flat_hash_map<std::string, int> area_by_code_;
+  std::vector<FootprintLayer> footprints_;
+  absl::flat_hash_map<std::string, PostcodeEntry> postcodes_;
+  std::vector<LayerInfo> layers_;
+  std::string store_path_;
+  std::string store_sha256_;
+  std::unique_ptr<SpatialIndex> area_index_;
+};
+
+}  // namespace pcnv
+
+#endif  // PCNV_GEO_REFERENCE_H_

@@ -75,6 +75,8 @@ class ReferenceData {
 
   const PostcodeEntry* FindPostcode(std::string_view normalised) const;
   size_t postcode_count() const { return postcodes_.size(); }
+  // Every postcode (normalised) -> entry; for writing a reference store.
+  const absl::flat_hash_map<std::string, PostcodeEntry>& postcodes() const { return postcodes_; }
 
   const std::vector<LayerInfo>& layers() const { return layers_; }
   const std::string& store_path() const { return store_path_; }

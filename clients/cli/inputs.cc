@@ -1,0 +1,104 @@
+#include "clients/cli/inputs.h"
+
+#include "absl/strings/str_cat.h"
+#include "geo/io/readers.h"
+#include "geo/io/reference_store.h"
+
+namespace pcnv::cli {
+namespace {
+
+absl::Status AddSource(ValidationInput& input, std::string role, const std::string& path,
+                       int64_t records) {
+  auto sha = io::Sha256OfPath(path);
+  if (!sha.ok()) return sha.status();
+  input.sources.push_back({std::move(role), path, *sha, records});
+  return absl::OkStatus();
+}
+
+absl::StatusOr<FootprintKind> KindOf(std::string_view kind, std::string_view flag) {
+  auto k = ParseFootprintKind(kind);
+  if (!k) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--footprint ", std::string(flag), ": unknown kind '", std::string(kind), "' (use icb, sub-icb, stp or community)"));
+  }
+  return *k;
+}
+
+}  // namespace
+
+absl::StatusOr<ValidationInput> LoadInputs(const InputPaths& paths) {
+  ValidationInput input;
+  auto memberships = io::ReadPracticeMap(paths.practices);
+  if (!memberships.ok()) return memberships.status();
+  input.memberships = std::move(*memberships);
+  if (auto s = AddSource(input, "practices", paths.practices, input.memberships.size()); !s.ok()) {
+    return s;
+  }
+  if (!paths.list_sizes.empty()) {
+    auto sizes = io::ReadListSizes(paths.list_sizes);
+    if (!sizes.ok()) return sizes.status();
+    input.list_sizes = std::move(*sizes);
+    auto s = AddSource(input, "list_sizes", paths.list_sizes, input.list_sizes->size());
+    if (!s.ok()) return s;
+  }
+  if (!paths.distribution.empty()) {
+    auto dist = io::ReadDistribution(paths.distribution);
+    if (!dist.ok()) return dist.status();
+    input.distribution = std::move(*dist);
+    auto s = AddSource(input, "distribution", paths.distribution, input.distribution->rows.size());
+    if (!s.ok()) return s;
+  }
+  if (!paths.declared.empty()) {
+    auto spec = io::ParseLayerSpec(paths.declared);
+    if (!spec.ok()) return spec.status();
+    auto layer = io::ReadVectorLayer(*spec);
+    if (!layer.ok()) return layer.status();
+    std::vector<DeclaredBoundary> declared;
+    for (io::VectorFeature& f : layer->features) {
+      declared.push_back({f.code, std::move(f.geometry), f.feature});
+    }
+    input.declared = std::move(declared);
+    auto s = AddSource(input, "declared", spec->path, input.declared->size());
+    if (!s.ok()) return s;
+  }
+  return input;
+}
+
+absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadReference(const ReferencePaths& paths) {
+  if (!paths.store.empty()) {
+    if (!paths.areas.empty() || !paths.footprints.empty() || !paths.postcodes.empty()) {
+      return absl::InvalidArgumentError(
+          "give either --reference or --areas/--footprint/--postcodes, not both");
+    }
+    return io::LoadReferenceStore(paths.store);
+  }
+  if (!paths.given()) {
+    // Practices and list sizes alone still validate (POP/MEM rules); geometry rules then
+    // report NOT_EVALUATED.
+    return std::make_shared<const ReferenceData>(
+        std::vector<Area>{}, std::vector<FootprintLayer>{},
+        absl::flat_hash_map<std::string, PostcodeEntry>{}, std::vector<LayerInfo>{}, "", "");
+  }
+  io::ReferenceSources src;
+  if (!paths.areas.empty()) {
+    auto spec = io::ParseLayerSpec(paths.areas);
+    if (!spec.ok()) return spec.status();
+    src.areas = *spec;
+  }
+  for (const std::string& fp : paths.footprints) {
+    size_t eq = fp.find('=');
+    if (eq == std::string::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--footprint ", fp, ": expected KIND=FILE[:FIELD]"));
+    }
+    auto kind = KindOf(fp.substr(0, eq), fp);
+    if (!kind.ok()) return kind.status();
+    auto spec = io::ParseLayerSpec(fp.substr(eq + 1));
+    if (!spec.ok()) return spec.status();
+    src.footprints.emplace_back(*kind, *spec);
+  }
+  src.postcodes = paths.postcodes;
+  return io::BuildReference(src);
+}
+
+}  // namespace pcnv::cli

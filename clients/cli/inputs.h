@@ -1,0 +1,41 @@
+// Reading the CLI's input files into a ValidationInput and a reference snapshot.
+#ifndef PCNV_CLIENTS_CLI_INPUTS_H_
+#define PCNV_CLIENTS_CLI_INPUTS_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "geo/model.h"
+#include "geo/reference.h"
+
+namespace pcnv::cli {
+
+struct InputPaths {
+  std::string practices;
+  std::string list_sizes;    // optional
+  std::string distribution;  // optional
+  std::string declared;      // optional, FILE[:FIELD]
+};
+
+struct ReferencePaths {
+  std::string store;                   // --reference REF.gpkg
+  std::string areas;                   // --areas FILE[:FIELD]
+  std::vector<std::string> footprints; // --footprint KIND=FILE[:FIELD]
+  std::string postcodes;               // --postcodes PATH
+  bool given() const { return !store.empty() || !areas.empty() || !footprints.empty() ||
+                              !postcodes.empty(); }
+};
+
+// Reads every input (recording each file's SHA-256 in input.sources). When a postcode
+// directory is at hand (from the reference), practices without a location are geocoded later
+// by the engine; nothing here needs the reference.
+absl::StatusOr<ValidationInput> LoadInputs(const InputPaths& paths);
+
+// --reference, or the individual layers, or (when nothing is given) an empty snapshot.
+absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadReference(const ReferencePaths& paths);
+
+}  // namespace pcnv::cli
+
+#endif  // PCNV_CLIENTS_CLI_INPUTS_H_

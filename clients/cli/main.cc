@@ -1,0 +1,63 @@
+// pcnv: the command-line front door. All flags are parsed here and nowhere else.
+#include <iostream>
+
+#include "CLI/CLI.hpp"
+#include "clients/cli/commands.h"
+
+namespace {
+
+void AddReferenceFlags(CLI::App* app, pcnv::cli::ReferencePaths& ref) {
+  app->add_option("--areas", ref.areas, "Area polygons (LSOA) as FILE[:CODE_FIELD]");
+  app->add_option("--footprint", ref.footprints,
+                  "Footprint layer as KIND=FILE[:CODE_FIELD]; KIND is icb, sub-icb, stp or "
+                  "community; repeatable");
+  app->add_option("--postcodes", ref.postcodes,
+                  "Postcode directory: an NSPL/ONSPD-style CSV or a folder of them");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"pcnv: validate the geography of NHS England Primary Care Networks"};
+  app.require_subcommand(1);
+
+  pcnv::cli::ValidateCommand validate;
+  CLI::App* v = app.add_subcommand("validate", "Validate a PCN configuration and write a report");
+  v->add_option("--reference", validate.reference.store, "Reference store (GeoPackage)");
+  AddReferenceFlags(v, validate.reference);
+  v->add_option("--practices", validate.inputs.practices,
+                "Practice -> PCN mapping (gp-reg-pat-prac-map.csv or plain CSV)")
+      ->required();
+  v->add_option("--list-sizes", validate.inputs.list_sizes, "gp-reg-pat-prac-all.csv");
+  v->add_option("--distribution", validate.inputs.distribution,
+                "Patients per practice per LSOA (gp-reg-pat-prac-lsoa-all.csv) or per postcode");
+  v->add_option("--declared", validate.inputs.declared,
+                "Declared PCN boundaries as FILE[:PCN_CODE_FIELD]");
+  v->add_option("--method", validate.method, "Catchment method: majority or share")
+      ->capture_default_str();
+  v->add_option("--share-threshold", validate.share_threshold,
+                "Share catchment threshold (0, 1]")
+      ->capture_default_str();
+  v->add_option("--out", validate.out, "JSON report to write")->required();
+  v->add_option("--server", validate.server, "Validate through a pcnv server at HOST:PORT");
+  v->add_option("--timeout", validate.timeout_s, "Seconds to wait for the server")
+      ->capture_default_str();
+  v->add_flag("--quiet,-q", validate.quiet, "Print nothing but errors");
+
+  CLI::App* r = app.add_subcommand("reference", "Manage reference stores");
+  r->require_subcommand(1);
+  pcnv::cli::ReferenceBuildCommand build;
+  CLI::App* rb = r->add_subcommand("build", "Pack areas, footprints and postcodes into a store");
+  AddReferenceFlags(rb, build.reference);
+  rb->add_option("--out", build.out, "GeoPackage to write")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);  // prints help or the usage error
+    return rc == 0 ? 0 : pcnv::cli::kExitBadInput;
+  }
+  if (v->parsed()) return pcnv::cli::RunValidate(validate);
+  if (rb->parsed()) return pcnv::cli::RunReferenceBuild(build);
+  return pcnv::cli::kExitBadInput;
+}

@@ -1,0 +1,76 @@
+#include "geo/reference.h"
+
+#include <array>
+
+#include "geo/spatial_index.h"
+
+namespace pcnv {
+
+namespace {
+constexpr std::array<std::pair<FootprintKind, std::string_view>, 4> kKindNames = {{
+    {FootprintKind::kIcb, "icb"},
+    {FootprintKind::kSubIcb, "sub-icb"},
+    {FootprintKind::kStp, "stp"},
+    {FootprintKind::kCommunity, "community"},
+}};
+}  // namespace
+
+std::string_view FootprintKindName(FootprintKind kind) {
+  for (const auto& [k, name] : kKindNames) {
+    if (k == kind) return name;
+  }
+  return "";
+}
+
+std::optional<FootprintKind> ParseFootprintKind(std::string_view name) {
+  for (const auto& [k, n] : kKindNames) {
+    if (n == name) return k;
+  }
+  return std::nullopt;
+}
+
+ReferenceData::ReferenceData(std::vector<Area> areas, std::vector<FootprintLayer> footprints,
+                             absl::flat_hash_map<std::string, PostcodeEntry> postcodes,
+                             std::vector<LayerInfo> layers, std::string store_path,
+                             std::string store_sha256)
+    : areas_(std::move(areas)),
+      footprints_(std::move(footprints)),
+      postcodes_(std::move(postcodes)),
+      layers_(std::move(layers)),
+      store_path_(std::move(store_path)),
+      store_sha256_(std::move(store_sha256)) {
+  area_by_code_.reserve(areas_.size());
+  std::vector<const Geometry*> polygons;
+  polygons.reserve(areas_.size());
+  for (size_t i = 0; i < areas_.size(); ++i) {
+    Area& a = areas_[i];
+    if (a.area_m2 == 0) a.area_m2 = a.geometry.Area();
+    area_by_code_.emplace(a.code, static_cast<int>(i));
+    polygons.push_back(&a.geometry);
+  }
+  area_index_ = std::make_unique<SpatialIndex>(polygons);
+}
+
+ReferenceData::~ReferenceData() = default;
+
+int ReferenceData::FindArea(std::string_view code) const {
+  // Debian's Abseil has its own string_view type: convert for heterogeneous lookup.
+  auto it = area_by_code_.find(absl::string_view(code.data(), code.size()));
+  return it == area_by_code_.end() ? -1 : it->second;
+}
+
+int ReferenceData::AreaContaining(Point p) const { return area_index_->Containing(p); }
+
+const FootprintLayer* ReferenceData::footprint_layer(FootprintKind kind) const {
+  for (const FootprintLayer& l : footprints_) {
+    if (l.kind == kind) return &l;
+  }
+  return nullptr;
+}
+
+const PostcodeEntry* ReferenceData::FindPostcode(std::string_view normalised) const {
+  auto it = postcodes_.find(absl::string_view(normalised.data(), normalised.size()));
+  return it == postcodes_.end() ? nullptr : &it->second;
+}
+
+}  // namespace pcnv

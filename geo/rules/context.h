@@ -1,0 +1,103 @@
+// What every rule reads: the inputs digested once (practices, PCNs, populations, resolved
+// distribution, catchments) plus the options in force. Built by validate.cc.
+#ifndef PCNV_GEO_RULES_CONTEXT_H_
+#define PCNV_GEO_RULES_CONTEXT_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "geo/catchment.h"
+#include "geo/model.h"
+#include "geo/options.h"
+#include "geo/reference.h"
+#include "geo/report.h"
+#include "geo/resolve.h"
+
+namespace pcnv {
+
+struct PracticeInfo {
+  std::string code;
+  std::string name;
+  std::string pcn;                  // PCN it counts in (first real membership row); empty if none
+  std::vector<std::string> pcns;    // every distinct real PCN code it is listed in, in row order
+  std::vector<int> rows;            // its membership rows
+  bool unallocated_row = false;     // listed with PCN code U or empty
+  std::optional<int64_t> list_size;
+  int64_t distribution_total = 0;   // all its distribution rows, placed or not
+  int distribution_rows = 0;
+};
+
+struct PcnInfo {
+  std::string code;
+  std::string name;
+  std::vector<std::string> practices;  // sorted
+  int64_t population = 0;
+  std::string population_basis;  // list_sizes | distribution | mixed | none
+};
+
+struct ValidationContext {
+  ValidationContext(const ReferenceData& r, const ValidationInput& i, const ValidationOptions& o)
+      : ref(r), input(i), options(o) {}
+
+  const ReferenceData& ref;
+  const ValidationInput& input;
+  const ValidationOptions& options;
+
+  std::map<std::string, PracticeInfo> practices;  // every practice in the memberships
+  std::vector<PcnInfo> pcns;                      // sorted by code
+  std::vector<ResolvedRow> resolved;              // parallel to input.distribution->rows
+  // Distribution rows whose practice is not in the memberships: code -> (rows, patients).
+  std::map<std::string, std::pair<int, int64_t>> unlisted_practices;
+  // PCN-level share table (groups = pcns, in order) and the catchment each PCN's checks use.
+  std::optional<ShareTable> pcn_table;
+  std::vector<std::vector<int>> catchment_areas;  // per PCN, ascending area indices
+
+  bool has_distribution() const { return input.distribution.has_value(); }
+  bool has_list_sizes() const;  // a list-size file, or list sizes in the practice file
+};
+
+// Collects one rule's outcome and findings. A rule calls exactly one of Evaluated() or
+// NotEvaluated() (the runner checks), then Add() for each finding.
+class RuleRun {
+ public:
+  explicit RuleRun(std::string rule) { outcome_.rule = std::move(rule); }
+  void Evaluated() { decided_ = true; }
+  void NotEvaluated(std::string reason) {
+    decided_ = true;
+    outcome_.state = RuleState::kNotEvaluated;
+    outcome_.reason = std::move(reason);
+  }
+  Finding& Add(Severity severity, std::string pcn, std::string practice, std::string message);
+
+  bool decided() const { return decided_; }
+  RuleOutcome& outcome() { return outcome_; }
+  std::vector<Finding>& findings() { return findings_; }
+
+ private:
+  bool decided_ = false;
+  RuleOutcome outcome_;
+  std::vector<Finding> findings_;
+};
+
+using RuleFn = void (*)(const ValidationContext&, RuleRun&);
+
+// The rules implemented in this version, each in the file of its family.
+void CheckPop001(const ValidationContext& ctx, RuleRun& run);  // population_rules.cc
+void CheckPop002(const ValidationContext& ctx, RuleRun& run);
+void CheckPop003(const ValidationContext& ctx, RuleRun& run);
+void CheckMem001(const ValidationContext& ctx, RuleRun& run);  // membership_rules.cc
+void CheckMem002(const ValidationContext& ctx, RuleRun& run);
+void CheckMem003(const ValidationContext& ctx, RuleRun& run);
+void CheckMem004(const ValidationContext& ctx, RuleRun& run);
+void CheckDat001(const ValidationContext& ctx, RuleRun& run);  // data_rules.cc
+
+// Thousands separators for messages: 31234 -> "31,234".
+std::string Grouped(int64_t n);
+std::string Percent(double fraction, int decimals = 1);  // 0.0423 -> "4.2%"
+
+}  // namespace pcnv
+
+#endif  // PCNV_GEO_RULES_CONTEXT_H_

@@ -1,0 +1,95 @@
+// POP001-POP003: registered population against the policy range, and list sizes against the
+// distribution totals.
+#include <cmath>
+#include <cstdlib>
+
+#include "absl/strings/str_cat.h"
+#include "geo/rules/context.h"
+
+namespace pcnv {
+namespace {
+
+// POP001/POP002 need a population for each PCN: list sizes or a distribution.
+bool NeedPopulation(const ValidationContext& ctx, RuleRun& run) {
+  if (!ctx.has_list_sizes() && !ctx.has_distribution()) {
+    run.NotEvaluated("needs list sizes (--list-sizes, or a list_size column) or a distribution");
+    return false;
+  }
+  run.Evaluated();
+  return true;
+}
+
+std::string BasisText(const PcnInfo& p) {
+  if (p.population_basis == "list_sizes") return "the sum of its practices' list sizes";
+  if (p.population_basis == "distribution") return "its practices' distribution totals";
+  return "its practices' list sizes, or distribution totals where a list size is missing";
+}
+
+}  // namespace
+
+void CheckPop001(const ValidationContext& ctx, RuleRun& run) {
+  if (!NeedPopulation(ctx, run)) return;
+  const Ruleset& rs = ctx.options.ruleset;
+  for (const PcnInfo& p : ctx.pcns) {
+    if (p.population >= rs.pop_min) continue;
+    Finding& f = run.Add(
+        rs.pop001, p.code, "",
+        absl::StrCat(p.code, " ", p.name, " serves ", Grouped(p.population),
+                     " registered patients (", BasisText(p), "), below the minimum of ",
+                     Grouped(rs.pop_min), "; a PCN this small needs a commissioner's exception."));
+    f.values["population"] = p.population;
+    f.values["minimum"] = rs.pop_min;
+    f.values["shortfall"] = rs.pop_min - p.population;
+  }
+}
+
+void CheckPop002(const ValidationContext& ctx, RuleRun& run) {
+  if (!NeedPopulation(ctx, run)) return;
+  const Ruleset& rs = ctx.options.ruleset;
+  for (const PcnInfo& p : ctx.pcns) {
+    if (p.population <= rs.pop_usual_max) continue;
+    Finding& f = run.Add(
+        rs.pop002, p.code, "",
+        absl::StrCat(p.code, " ", p.name, " serves ", Grouped(p.population),
+                     " registered patients (", BasisText(p), "), above the usual maximum of ",
+                     Grouped(rs.pop_usual_max), "."));
+    f.values["population"] = p.population;
+    f.values["usual_maximum"] = rs.pop_usual_max;
+    f.values["excess"] = p.population - rs.pop_usual_max;
+  }
+}
+
+void CheckPop003(const ValidationContext& ctx, RuleRun& run) {
+  if (!ctx.has_list_sizes() || !ctx.has_distribution()) {
+    run.NotEvaluated(
+        "needs both list sizes (--list-sizes, or a list_size column) and a distribution "
+        "(--distribution)");
+    return;
+  }
+  run.Evaluated();
+  const double tol = ctx.options.ruleset.list_size_tolerance;
+  for (const auto& [code, p] : ctx.practices) {
+    if (!p.list_size.has_value()) continue;
+    const int64_t declared = *p.list_size;
+    const int64_t counted = p.distribution_total;
+    const int64_t diff = counted - declared;
+    // Relative to the declared list size; a practice with no declared patients but some in the
+    // distribution differs by 100%.
+    const double rel = declared > 0 ? std::fabs(static_cast<double>(diff)) / declared
+                                    : (counted > 0 ? 1.0 : 0.0);
+    if (rel <= tol) continue;
+    Finding& f = run.Add(
+        ctx.options.ruleset.pop003, p.pcn, code,
+        absl::StrCat("Practice ", code, " ", p.name, " declares a list size of ",
+                     Grouped(declared), " but its distribution rows total ", Grouped(counted),
+                     " (", diff < 0 ? "" : "+", Grouped(diff), ", ", Percent(rel),
+                     "), more than the ", Percent(tol), " tolerance."));
+    f.values["list_size"] = declared;
+    f.values["distribution_total"] = counted;
+    f.values["difference"] = diff;
+    f.values["relative_difference"] = rel;
+    f.values["tolerance"] = tol;
+  }
+}
+
+}  // namespace pcnv

@@ -1,0 +1,259 @@
+#include "geo/validate.h"
+
+#include <algorithm>
+#include <cmath>
+#include <tuple>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "geo/rules/catalogue.h"
+#include "geo/rules/context.h"
+
+namespace pcnv {
+namespace {
+
+bool IsRealPcn(const std::string& code) { return !code.empty() && code != kUnallocatedPcn; }
+
+// Practices from the membership rows, with list sizes and distribution totals attached.
+void DigestPractices(ValidationContext& ctx) {
+  for (const Membership& m : ctx.input.memberships) {
+    PracticeInfo& p = ctx.practices[m.practice_code];
+    if (p.code.empty()) {
+      p.code = m.practice_code;
+      p.name = m.practice_name;
+      if (m.list_size) p.list_size = m.list_size;
+    }
+    p.rows.push_back(m.row);
+    if (!IsRealPcn(m.pcn_code)) {
+      p.unallocated_row = true;
+    } else if (std::find(p.pcns.begin(), p.pcns.end(), m.pcn_code) == p.pcns.end()) {
+      p.pcns.push_back(m.pcn_code);
+    }
+  }
+  for (auto& [code, p] : ctx.practices) {
+    if (!p.pcns.empty()) p.pcn = p.pcns.front();
+  }
+  if (ctx.input.list_sizes) {
+    for (const ListSize& ls : *ctx.input.list_sizes) {
+      auto it = ctx.practices.find(ls.practice_code);
+      if (it != ctx.practices.end()) it->second.list_size = ls.patients;
+    }
+  }
+  if (ctx.input.distribution) {
+    for (const DistributionRow& r : ctx.input.distribution->rows) {
+      auto it = ctx.practices.find(r.practice_code);
+      if (it == ctx.practices.end()) {
+        auto& u = ctx.unlisted_practices[r.practice_code];
+        u.first++;
+        u.second += r.patients;
+        continue;
+      }
+      it->second.distribution_total += r.patients;
+      it->second.distribution_rows++;
+    }
+  }
+}
+
+void DigestPcns(ValidationContext& ctx) {
+  std::map<std::string, PcnInfo> by_code;
+  // Names from the first membership row that names the PCN.
+  for (const Membership& m : ctx.input.memberships) {
+    if (!IsRealPcn(m.pcn_code)) continue;
+    PcnInfo& k = by_code[m.pcn_code];
+    k.code = m.pcn_code;
+    if (k.name.empty()) k.name = m.pcn_name;
+  }
+  for (const auto& [code, p] : ctx.practices) {
+    if (!p.pcn.empty()) by_code[p.pcn].practices.push_back(code);  // map order: sorted
+  }
+  for (auto& [code, k] : by_code) {
+    bool any_list = false, any_dist = false;
+    for (const std::string& pc : k.practices) {
+      const PracticeInfo& p = ctx.practices.at(pc);
+      if (p.list_size) {
+        k.population += *p.list_size;
+        any_list = true;
+      } else if (ctx.has_distribution()) {
+        k.population += p.distribution_total;
+        any_dist = true;
+      }
+    }
+    k.population_basis = any_list && any_dist ? "mixed"
+                         : any_list           ? "list_sizes"
+                         : any_dist           ? "distribution"
+                                              : "none";
+    ctx.pcns.push_back(std::move(k));
+  }
+}
+
+void BuildCatchments(ValidationContext& ctx) {
+  if (!ctx.has_distribution()) return;
+  const Distribution& d = *ctx.input.distribution;
+  ctx.resolved = ResolveDistribution(ctx.ref, d);
+  std::vector<std::string> codes;
+  absl::flat_hash_map<std::string, int> group_of_pcn;
+  for (const PcnInfo& k : ctx.pcns) {
+    group_of_pcn[k.code] = static_cast<int>(codes.size());
+    codes.push_back(k.code);
+  }
+  ShareTable table(std::move(codes), static_cast<int>(ctx.ref.areas().size()));
+  for (size_t i = 0; i < d.rows.size(); ++i) {
+    if (ctx.resolved[i].area < 0) continue;
+    int group = -1;  // practices outside every PCN form the "outside" group
+    auto p = ctx.practices.find(d.rows[i].practice_code);
+    if (p != ctx.practices.end() && !p->second.pcn.empty()) group = group_of_pcn[p->second.pcn];
+    table.Add(group, ctx.resolved[i].area, d.rows[i].patients);
+  }
+  ctx.catchment_areas = ctx.options.method == CatchmentMethod::kShare
+                            ? table.ShareCatchments(ctx.options.share_threshold)
+                            : TerritoriesFromOwners(table.MajorityOwners(), table.group_count());
+  ctx.pcn_table = std::move(table);
+}
+
+PcnEntry MakePcnEntry(const ValidationContext& ctx, size_t k) {
+  const PcnInfo& info = ctx.pcns[k];
+  PcnEntry e;
+  e.code = info.code;
+  e.name = info.name;
+  e.population = info.population;
+  e.population_basis = info.population_basis;
+  e.practices = info.practices;
+  if (!ctx.pcn_table) return e;
+  std::vector<const Geometry*> polygons;
+  double area_m2 = 0;
+  for (int a : ctx.catchment_areas[k]) {
+    const Area& area = ctx.ref.areas()[a];
+    polygons.push_back(&area.geometry);
+    area_m2 += area.area_m2;
+    e.territory.patients_in_territory += ctx.pcn_table->Patients(static_cast<int>(k), a);
+  }
+  e.territory.areas = static_cast<int>(polygons.size());
+  // Areas form a coverage, so the territory's area is the sum of its areas: no overlay needed.
+  e.territory.area_km2 = std::round(area_m2 / 1e6 * 1e4) / 1e4;
+  e.territory_geometry = UnionAreas(polygons);
+  e.territory.parts = e.territory_geometry.NumParts();
+  return e;
+}
+
+std::map<std::string, Value> RulesetValues(const ValidationOptions& o) {
+  const Ruleset& r = o.ruleset;
+  auto sev = [](Severity s) { return std::string(SeverityName(s)); };
+  return {
+      {"name", r.name},
+      {"POP001.minimum", r.pop_min},
+      {"POP001.severity", sev(r.pop001)},
+      {"POP002.usual_maximum", r.pop_usual_max},
+      {"POP002.severity", sev(r.pop002)},
+      {"POP003.tolerance", r.list_size_tolerance},
+      {"POP003.severity", sev(r.pop003)},
+      {"MEM001.severity", sev(r.mem001)},
+      {"MEM002.severity", sev(r.mem002)},
+      {"MEM003.severity", sev(r.mem003)},
+      {"MEM004.severity", sev(r.mem004)},
+      {"DAT001.severity", sev(r.dat001)},
+  };
+}
+
+constexpr std::pair<std::string_view, RuleFn> kImplemented[] = {
+    {"POP001", CheckPop001}, {"POP002", CheckPop002}, {"POP003", CheckPop003},
+    {"MEM001", CheckMem001}, {"MEM002", CheckMem002}, {"MEM003", CheckMem003},
+    {"MEM004", CheckMem004}, {"DAT001", CheckDat001},
+};
+
+}  // namespace
+
+bool ValidationContext::has_list_sizes() const {
+  if (input.list_sizes) return true;
+  for (const Membership& m : input.memberships) {
+    if (m.list_size) return true;
+  }
+  return false;
+}
+
+Finding& RuleRun::Add(Severity severity, std::string pcn, std::string practice,
+                      std::string message) {
+  Finding& f = findings_.emplace_back();
+  f.rule = outcome_.rule;
+  f.severity = severity;
+  f.pcn = std::move(pcn);
+  f.practice = std::move(practice);
+  f.message = std::move(message);
+  return f;
+}
+
+std::string Grouped(int64_t n) {
+  std::string digits = absl::StrCat(n < 0 ? -n : n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return n < 0 ? "-" + out : out;
+}
+
+std::string Percent(double fraction, int decimals) {
+  return absl::StrFormat("%.*f%%", decimals, fraction * 100);
+}
+
+absl::StatusOr<Report> Validate(const ReferenceData& reference, const ValidationInput& input,
+                                const ValidationOptions& options) {
+  if (!(options.share_threshold > 0 && options.share_threshold <= 1)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "share_threshold: ", options.share_threshold, " is outside (0, 1]"));
+  }
+  if (input.memberships.empty()) {
+    return absl::InvalidArgumentError("memberships: no practice rows given");
+  }
+  ValidationContext ctx(reference, input, options);
+  DigestPractices(ctx);
+  DigestPcns(ctx);
+  BuildCatchments(ctx);
+
+  Report report;
+  for (size_t k = 0; k < ctx.pcns.size(); ++k) report.pcns.push_back(MakePcnEntry(ctx, k));
+
+  for (const RuleInfo& rule : RuleCatalogue()) {
+    RuleRun run{std::string(rule.code)};
+    auto impl = std::find_if(std::begin(kImplemented), std::end(kImplemented),
+                             [&](const auto& e) { return e.first == rule.code; });
+    if (impl == std::end(kImplemented)) {
+      run.NotEvaluated("not implemented in this version of pcnv");
+    } else {
+      impl->second(ctx, run);
+      if (!run.decided()) run.NotEvaluated("internal: the rule reported no outcome");
+    }
+    run.outcome().findings = static_cast<int>(run.findings().size());
+    report.summary.rules.push_back(run.outcome());
+    for (Finding& f : run.findings()) report.findings.push_back(std::move(f));
+  }
+  std::stable_sort(report.findings.begin(), report.findings.end(),
+                   [](const Finding& a, const Finding& b) {
+                     return std::tie(a.rule, a.pcn, a.practice, a.message) <
+                            std::tie(b.rule, b.pcn, b.practice, b.message);
+                   });
+
+  Summary& s = report.summary;
+  s.pcns = static_cast<int>(ctx.pcns.size());
+  s.practices = static_cast<int>(ctx.practices.size());
+  for (Severity sev : {Severity::kInfo, Severity::kWarning, Severity::kError}) {
+    s.findings_by_severity[std::string(SeverityName(sev))] = 0;
+  }
+  for (const Finding& f : report.findings) s.findings_by_severity[std::string(SeverityName(f.severity))]++;
+  s.verdict = HasFindingAtOrAbove(report, Severity::kError) ? "FAIL" : "PASS";
+
+  Provenance& p = report.provenance;
+  p.inputs = input.sources;
+  p.reference_path = reference.store_path();
+  p.reference_sha256 = reference.store_sha256();
+  for (const LayerInfo& l : reference.layers()) {
+    p.reference_layers.push_back({l.name, l.source, l.sha256, l.vintage, l.features});
+  }
+  p.method = std::string(CatchmentMethodName(options.method));
+  p.ruleset = RulesetValues(options);
+  p.tolerances = {{"share_threshold", options.share_threshold}};
+  return report;
+}
+
+}  // namespace pcnv

@@ -1,0 +1,43 @@
+// Small hand-checkable fixtures for geo/ tests: square areas on a 1 km grid, described in WKT.
+#ifndef PCNV_TESTS_GEO_GEO_FIXTURES_H_
+#define PCNV_TESTS_GEO_GEO_FIXTURES_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "geo/reference.h"
+#include "gtest/gtest.h"
+
+namespace pcnv::testing {
+
+// A 1 km square with its lower-left corner at (x, y) km.
+inline std::string SquareWkt(int x, int y) {
+  int x0 = x * 1000, y0 = y * 1000, x1 = x0 + 1000, y1 = y0 + 1000;
+  return absl::StrCat("POLYGON((", x0, " ", y0, ",", x1, " ", y0, ",", x1, " ", y1, ",", x0, " ",
+                      y1, ",", x0, " ", y0, "))");
+}
+
+struct AreaSpec {
+  std::string code;
+  int x, y;  // km grid cell
+};
+
+inline std::shared_ptr<const ReferenceData> MakeReference(
+    const std::vector<AreaSpec>& specs,
+    absl::flat_hash_map<std::string, PostcodeEntry> postcodes = {}) {
+  std::vector<Area> areas;
+  for (const AreaSpec& s : specs) {
+    auto g = Geometry::FromWkt(SquareWkt(s.x, s.y));
+    EXPECT_TRUE(g.ok()) << g.status();
+    areas.push_back({s.code, s.code, std::move(*g), 0});
+  }
+  return std::make_shared<const ReferenceData>(std::move(areas), std::vector<FootprintLayer>{},
+                                               std::move(postcodes), std::vector<LayerInfo>{},
+                                               "fixture", "");
+}
+
+}  // namespace pcnv::testing
+
+#endif  // PCNV_TESTS_GEO_GEO_FIXTURES_H_

@@ -32,13 +32,14 @@ std::optional<FootprintKind> ParseFootprintKind(std::string_view name) {
 ReferenceData::ReferenceData(std::vector<Area> areas, std::vector<FootprintLayer> footprints,
                              absl::flat_hash_map<std::string, PostcodeEntry> postcodes,
                              std::vector<LayerInfo> layers, std::string store_path,
-                             std::string store_sha256)
+                             std::string store_sha256, std::vector<GeometryRepair> repairs)
     : areas_(std::move(areas)),
       footprints_(std::move(footprints)),
       postcodes_(std::move(postcodes)),
       layers_(std::move(layers)),
       store_path_(std::move(store_path)),
-      store_sha256_(std::move(store_sha256)) {
+      store_sha256_(std::move(store_sha256)),
+      repairs_(std::move(repairs)) {
   area_by_code_.reserve(areas_.size());
   std::vector<const Geometry*> polygons;
   polygons.reserve(areas_.size());

@@ -53,13 +53,24 @@ struct LayerInfo {
   std::string vintage;  // free text, e.g. "LSOA 2011" or a file date; may be empty
 };
 
+// An input polygon that was invalid and was repaired with make-valid when the snapshot was
+// built (GEO001 material): kept so every report on this snapshot can say so.
+struct GeometryRepair {
+  std::string layer;   // areas, icb, ...
+  std::string source;  // file path
+  std::string code;
+  int feature = 0;     // 1-based feature index in the source layer
+  std::string reason;  // GEOS's reason, with its location
+};
+
 class SpatialIndex;  // STRtree + prepared geometries over the areas (geo/spatial_index.h)
 
 class ReferenceData {
  public:
   ReferenceData(std::vector<Area> areas, std::vector<FootprintLayer> footprints,
                 absl::flat_hash_map<std::string, PostcodeEntry> postcodes,
-                std::vector<LayerInfo> layers, std::string store_path, std::string store_sha256);
+                std::vector<LayerInfo> layers, std::string store_path, std::string store_sha256,
+                std::vector<GeometryRepair> repairs = {});
   ~ReferenceData();
   ReferenceData(const ReferenceData&) = delete;
   ReferenceData& operator=(const ReferenceData&) = delete;
@@ -79,6 +90,7 @@ class ReferenceData {
   const absl::flat_hash_map<std::string, PostcodeEntry>& postcodes() const { return postcodes_; }
 
   const std::vector<LayerInfo>& layers() const { return layers_; }
+  const std::vector<GeometryRepair>& repairs() const { return repairs_; }
   const std::string& store_path() const { return store_path_; }
   const std::string& store_sha256() const { return store_sha256_; }
 
@@ -90,6 +102,7 @@ class ReferenceData {
   std::vector<LayerInfo> layers_;
   std::string store_path_;
   std::string store_sha256_;
+  std::vector<GeometryRepair> repairs_;
   std::unique_ptr<SpatialIndex> area_index_;
 };
 

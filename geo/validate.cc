@@ -75,9 +75,11 @@ void DigestPcns(ValidationContext& ctx) {
       if (p.list_size) {
         k.population += *p.list_size;
         any_list = true;
-      } else if (ctx.has_distribution()) {
+      } else if (ctx.has_distribution() && p.distribution_rows > 0) {
         k.population += p.distribution_total;
         any_dist = true;
+      } else {
+        k.practices_without_counts.push_back(pc);
       }
     }
     k.population_basis = any_list && any_dist ? "mixed"

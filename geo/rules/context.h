@@ -36,6 +36,9 @@ struct PcnInfo {
   std::vector<std::string> practices;  // sorted
   int64_t population = 0;
   std::string population_basis;  // list_sizes | distribution | mixed | none
+  // Member practices with neither a list size nor distribution rows: they add nothing to the
+  // population, and findings say so rather than hide it.
+  std::vector<std::string> practices_without_counts;
 };
 
 struct ValidationContext {

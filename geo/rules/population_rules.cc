@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "geo/rules/context.h"
 
 namespace pcnv {
@@ -20,9 +21,23 @@ bool NeedPopulation(const ValidationContext& ctx, RuleRun& run) {
 }
 
 std::string BasisText(const PcnInfo& p) {
-  if (p.population_basis == "list_sizes") return "the sum of its practices' list sizes";
-  if (p.population_basis == "distribution") return "its practices' distribution totals";
-  return "its practices' list sizes, or distribution totals where a list size is missing";
+  std::string text = p.population_basis == "list_sizes"     ? "the sum of its practices' list sizes"
+                     : p.population_basis == "distribution" ? "its practices' distribution totals"
+                                                            : "its practices' list sizes, or "
+                                                              "distribution totals where a list "
+                                                              "size is missing";
+  if (!p.practices_without_counts.empty()) {
+    absl::StrAppend(&text, "; no count for ", absl::StrJoin(p.practices_without_counts, ", "));
+  }
+  return text;
+}
+
+void AddPopulationValues(const PcnInfo& p, Finding& f) {
+  f.values["population"] = p.population;
+  f.values["population_basis"] = p.population_basis;
+  if (!p.practices_without_counts.empty()) {
+    f.values["practices_without_counts"] = absl::StrJoin(p.practices_without_counts, ",");
+  }
 }
 
 }  // namespace
@@ -37,7 +52,7 @@ void CheckPop001(const ValidationContext& ctx, RuleRun& run) {
         absl::StrCat(p.code, " ", p.name, " serves ", Grouped(p.population),
                      " registered patients (", BasisText(p), "), below the minimum of ",
                      Grouped(rs.pop_min), "; a PCN this small needs a commissioner's exception."));
-    f.values["population"] = p.population;
+    AddPopulationValues(p, f);
     f.values["minimum"] = rs.pop_min;
     f.values["shortfall"] = rs.pop_min - p.population;
   }
@@ -53,7 +68,7 @@ void CheckPop002(const ValidationContext& ctx, RuleRun& run) {
         absl::StrCat(p.code, " ", p.name, " serves ", Grouped(p.population),
                      " registered patients (", BasisText(p), "), above the usual maximum of ",
                      Grouped(rs.pop_usual_max), "."));
-    f.values["population"] = p.population;
+    AddPopulationValues(p, f);
     f.values["usual_maximum"] = rs.pop_usual_max;
     f.values["excess"] = p.population - rs.pop_usual_max;
   }

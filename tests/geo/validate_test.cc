@@ -267,3 +267,21 @@ TEST(ValidateTest, BadOptionsAreRequestErrors) {
 
 }  // namespace
 }  // namespace pcnv
+
+namespace pcnv {
+namespace {
+
+TEST(ValidateTest, PracticesWithoutAnyCountAreNamed) {
+  auto ref = testing::MakeReference({});
+  ValidationInput in;
+  in.memberships = {M("A00001", "U00001", 1), M("A00002", "U00001", 2)};
+  in.list_sizes = std::vector<ListSize>{{"A00001", 12000, 1}};
+  Report r = ValidateOk(*ref, in);
+  auto pop = Of(r, "POP001");
+  ASSERT_EQ(pop.size(), 1u);
+  EXPECT_EQ(std::get<std::string>(pop[0]->values.at("practices_without_counts")), "A00002");
+  EXPECT_THAT(pop[0]->message, ::testing::HasSubstr("no count for A00002"));
+}
+
+}  // namespace
+}  // namespace pcnv

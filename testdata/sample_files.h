@@ -1,0 +1,102 @@
+// The sample region as the rows and features of its output files, the writers for those files,
+// and an independent recomputation of the issue-2 rules (POP*, MEM*, DAT001) over the rows.
+//
+// The recomputation exists so that the generator cannot silently write an expected_findings.json
+// that disagrees with its own data: every planted defect declares the finding it expects, and
+// the generator refuses to write anything when the rows say otherwise (e.g. a clean network
+// that drifted under 30,000 patients).
+#ifndef PCNV_TESTDATA_SAMPLE_FILES_H_
+#define PCNV_TESTDATA_SAMPLE_FILES_H_
+
+#include <compare>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "testdata/sample_grid.h"
+
+namespace pcnv::sample {
+
+struct Feature {
+  std::string code;
+  std::string name;
+  std::vector<Polygon> polygons;  // one: Polygon; several: MultiPolygon
+};
+
+struct PostcodeRow {
+  std::string pcds;  // "ZZ1 1AA"
+  Point at;
+  std::string lsoa11;
+};
+
+// gp-reg-pat-prac-map.csv (2022+ layout).
+struct MapRow {
+  std::string practice_code;
+  std::string practice_name;
+  std::string postcode;
+  std::string pcn_code;  // "U" = unallocated
+  std::string pcn_name;
+  std::string ons_sub_icb;
+  std::string sub_icb;
+  std::string sub_icb_name;
+  std::string ons_icb;
+  std::string icb;
+  std::string icb_name;
+  std::string ons_region;
+  std::string region;
+  std::string region_name;
+};
+
+// gp-reg-pat-prac-all.csv.
+struct ListRow {
+  std::string sub_icb;
+  std::string ons_sub_icb;
+  std::string code;
+  std::string postcode;
+  std::string sex;  // ALL, MALE, FEMALE
+  std::string age;  // ALL or a single year
+  int64_t patients = 0;
+};
+
+// gp-reg-pat-prac-lsoa-all.csv.
+struct DistRow {
+  std::string practice_code;
+  std::string practice_name;
+  std::string lsoa;
+  std::string sex;
+  int64_t patients = 0;
+};
+
+struct Finding {
+  std::string rule;
+  std::string pcn;
+  std::string practice;
+  auto operator<=>(const Finding&) const = default;
+};
+
+struct SampleFiles {
+  std::vector<Feature> areas;
+  Feature icb;
+  std::vector<Feature> sub_icbs;
+  std::vector<Feature> community;
+  std::vector<PostcodeRow> postcodes;
+  std::vector<MapRow> map;
+  std::vector<ListRow> list_sizes;
+  std::vector<DistRow> distribution;
+  std::string publication;   // PUBLICATION column
+  std::string extract_date;  // EXTRACT_DATE column, e.g. 01Apr2024
+};
+
+// The issue-2 rules as DOMAIN.md section 5 defines them, with the validator's conventions
+// (README.md): population from SEX=ALL,AGE=ALL list sizes; a practice listed twice counts in the
+// PCN of its first row; placeholder and unknown area codes count in the distribution total;
+// DAT001 is one finding for the whole distribution. Sorted.
+std::vector<Finding> RecomputeFindings(const SampleFiles& files);
+
+// Writes every file into `dir` (which must exist), expected_findings.json included.
+void WriteSampleFiles(const SampleFiles& files, const std::vector<Finding>& expected,
+                      const std::string& dir);
+
+}  // namespace pcnv::sample
+
+#endif  // PCNV_TESTDATA_SAMPLE_FILES_H_

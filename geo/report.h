@@ -54,8 +54,22 @@ struct PcnEntry {
   int64_t population = 0;
   std::string population_basis;  // list_sizes | distribution | none
   std::vector<std::string> practices;  // sorted practice codes
+  // Metrics of the catchment the checks ran on (the method in provenance).
   TerritoryMetrics territory;
-  Geometry territory_geometry;  // union of its areas (EPSG:27700); not written to JSON
+  // Geometries for drawing and export (EPSG:27700); not written to the JSON report. Null when
+  // there is no distribution or the catchment is empty.
+  Geometry territory_geometry;        // majority territory: union of the areas it wins
+  Geometry share_catchment_geometry;  // areas where its share >= share_threshold
+};
+
+// One practice as the report sees it, for the practices layer of exports.
+struct PracticeEntry {
+  std::string code;
+  std::string name;
+  std::string pcn;     // the PCN it counts in; empty when none
+  std::string status;  // ok | unallocated | multiple_pcns
+  std::optional<Point> location;  // EPSG:27700: from the practice file, else its postcode
+  std::optional<int64_t> list_size;
 };
 
 struct Summary {
@@ -85,6 +99,7 @@ struct Provenance {
 struct Report {
   Summary summary;
   std::vector<PcnEntry> pcns;      // sorted by code
+  std::vector<PracticeEntry> practices;  // sorted by code; not written to the JSON report
   std::vector<Finding> findings;   // sorted by rule, pcn, practice, message
   Provenance provenance;
 };

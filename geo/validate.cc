@@ -23,8 +23,10 @@ void DigestPractices(ValidationContext& ctx) {
     if (p.code.empty()) {
       p.code = m.practice_code;
       p.name = m.practice_name;
+      p.postcode = m.practice_postcode;
       if (m.list_size) p.list_size = m.list_size;
     }
+    if (!p.location && m.location) p.location = m.location;
     p.rows.push_back(m.row);
     if (!IsRealPcn(m.pcn_code)) {
       p.unallocated_row = true;
@@ -34,6 +36,9 @@ void DigestPractices(ValidationContext& ctx) {
   }
   for (auto& [code, p] : ctx.practices) {
     if (!p.pcns.empty()) p.pcn = p.pcns.front();
+    if (!p.location && !p.postcode.empty()) {
+      if (const PostcodeEntry* pc = ctx.ref.FindPostcode(p.postcode)) p.location = pc->location;
+    }
   }
   if (ctx.input.list_sizes) {
     for (const ListSize& ls : *ctx.input.list_sizes) {
@@ -108,10 +113,18 @@ void BuildCatchments(ValidationContext& ctx) {
     if (p != ctx.practices.end() && !p->second.pcn.empty()) group = group_of_pcn[p->second.pcn];
     table.Add(group, ctx.resolved[i].area, d.rows[i].patients);
   }
-  ctx.catchment_areas = ctx.options.method == CatchmentMethod::kShare
-                            ? table.ShareCatchments(ctx.options.share_threshold)
-                            : TerritoriesFromOwners(table.MajorityOwners(), table.group_count());
+  ctx.majority_areas = TerritoriesFromOwners(table.MajorityOwners(), table.group_count());
+  ctx.share_areas = table.ShareCatchments(ctx.options.share_threshold);
+  ctx.catchment_areas = ctx.options.method == CatchmentMethod::kShare ? ctx.share_areas
+                                                                      : ctx.majority_areas;
   ctx.pcn_table = std::move(table);
+}
+
+Geometry UnionOf(const ValidationContext& ctx, const std::vector<int>& areas) {
+  std::vector<const Geometry*> polygons;
+  polygons.reserve(areas.size());
+  for (int a : areas) polygons.push_back(&ctx.ref.areas()[a].geometry);
+  return UnionAreas(polygons);
 }
 
 PcnEntry MakePcnEntry(const ValidationContext& ctx, size_t k) {
@@ -123,19 +136,20 @@ PcnEntry MakePcnEntry(const ValidationContext& ctx, size_t k) {
   e.population_basis = info.population_basis;
   e.practices = info.practices;
   if (!ctx.pcn_table) return e;
-  std::vector<const Geometry*> polygons;
   double area_m2 = 0;
   for (int a : ctx.catchment_areas[k]) {
-    const Area& area = ctx.ref.areas()[a];
-    polygons.push_back(&area.geometry);
-    area_m2 += area.area_m2;
+    area_m2 += ctx.ref.areas()[a].area_m2;
     e.territory.patients_in_territory += ctx.pcn_table->Patients(static_cast<int>(k), a);
   }
-  e.territory.areas = static_cast<int>(polygons.size());
+  e.territory.areas = static_cast<int>(ctx.catchment_areas[k].size());
   // Areas form a coverage, so the territory's area is the sum of its areas: no overlay needed.
   e.territory.area_km2 = std::round(area_m2 / 1e6 * 1e4) / 1e4;
-  e.territory_geometry = UnionAreas(polygons);
-  e.territory.parts = e.territory_geometry.NumParts();
+  e.territory_geometry = UnionOf(ctx, ctx.majority_areas[k]);
+  e.share_catchment_geometry = UnionOf(ctx, ctx.share_areas[k]);
+  const Geometry& checked = ctx.options.method == CatchmentMethod::kShare
+                                ? e.share_catchment_geometry
+                                : e.territory_geometry;
+  e.territory.parts = checked.NumParts();
   return e;
 }
 
@@ -215,6 +229,13 @@ absl::StatusOr<Report> Validate(const ReferenceData& reference, const Validation
 
   Report report;
   for (size_t k = 0; k < ctx.pcns.size(); ++k) report.pcns.push_back(MakePcnEntry(ctx, k));
+  for (const auto& [code, p] : ctx.practices) {
+    report.practices.push_back({code, p.name, p.pcn,
+                                p.pcns.empty()     ? "unallocated"
+                                : p.pcns.size() > 1 ? "multiple_pcns"
+                                                    : "ok",
+                                p.location, p.list_size});
+  }
 
   for (const RuleInfo& rule : RuleCatalogue()) {
     RuleRun run{std::string(rule.code)};

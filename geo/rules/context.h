@@ -26,6 +26,8 @@ struct PracticeInfo {
   std::vector<int> rows;            // its membership rows
   bool unallocated_row = false;     // listed with PCN code U or empty
   std::optional<int64_t> list_size;
+  std::string postcode;             // normalised, from its first membership row
+  std::optional<Point> location;    // from the practice file, else geocoded by its postcode
   int64_t distribution_total = 0;   // all its distribution rows, placed or not
   int distribution_rows = 0;
 };
@@ -56,7 +58,9 @@ struct ValidationContext {
   std::map<std::string, std::pair<int, int64_t>> unlisted_practices;
   // PCN-level share table (groups = pcns, in order) and the catchment each PCN's checks use.
   std::optional<ShareTable> pcn_table;
-  std::vector<std::vector<int>> catchment_areas;  // per PCN, ascending area indices
+  std::vector<std::vector<int>> catchment_areas;  // per PCN: the method's catchment
+  std::vector<std::vector<int>> majority_areas;   // per PCN: majority territory
+  std::vector<std::vector<int>> share_areas;      // per PCN: share catchment
 
   bool has_distribution() const { return input.distribution.has_value(); }
   bool has_list_sizes() const;  // a list-size file, or list sizes in the practice file

@@ -285,3 +285,34 @@ TEST(ValidateTest, PracticesWithoutAnyCountAreNamed) {
 
 }  // namespace
 }  // namespace pcnv
+
+namespace pcnv {
+namespace {
+
+TEST(ValidateTest, PracticesAreGeocodedAndBothCatchmentsDrawn) {
+  absl::flat_hash_map<std::string, PostcodeEntry> pcs;
+  pcs["AB11AA"] = {{500, 500}, "E01000001"};
+  auto ref = testing::MakeReference({{"E01000001", 0, 0}, {"E01000002", 1, 0}}, pcs);
+  ValidationInput in;
+  in.memberships = {M("A00001", "U00001", 1), M("A00002", "U", 2), M("A00003", "U00002", 3)};
+  in.memberships[0].practice_postcode = "AB11AA";
+  in.memberships[2].location = Point{1500, 600};
+  in.distribution = Distribution{DistributionLevel::kArea,
+                                 {{"A00001", "E01000001", 90, 1},
+                                  {"A00001", "E01000002", 10, 2},
+                                  {"A00003", "E01000002", 90, 3}}};
+  Report r = ValidateOk(*ref, in);
+  ASSERT_EQ(r.practices.size(), 3u);
+  ASSERT_TRUE(r.practices[0].location.has_value());
+  EXPECT_DOUBLE_EQ(r.practices[0].location->x, 500);
+  EXPECT_EQ(r.practices[0].status, "ok");
+  EXPECT_EQ(r.practices[1].status, "unallocated");
+  EXPECT_FALSE(r.practices[1].location.has_value());
+  EXPECT_DOUBLE_EQ(r.practices[2].location->y, 600);
+  const PcnEntry& a = Pcn(r, "U00001");
+  EXPECT_DOUBLE_EQ(a.territory_geometry.Area(), 1e6);         // majority: one area
+  EXPECT_DOUBLE_EQ(a.share_catchment_geometry.Area(), 2e6);   // 10% share >= 5%
+}
+
+}  // namespace
+}  // namespace pcnv

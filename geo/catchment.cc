@@ -36,6 +36,14 @@ std::vector<int> ShareTable::AreasOf(int group) const {
   return out;
 }
 
+std::vector<std::vector<int>> ShareTable::AreasByGroup() const {
+  std::vector<std::vector<int>> out(group_count());
+  for (int a = 0; a < area_count(); ++a) {
+    for (const auto& [g, n] : cells_[a]) out[g].push_back(a);  // a ascends: lists stay sorted
+  }
+  return out;
+}
+
 std::vector<int> ShareTable::MajorityOwners() const {
   std::vector<int> owners(area_count(), -1);
   for (int a = 0; a < area_count(); ++a) {

@@ -33,6 +33,8 @@ class ShareTable {
   double Share(int group, int area) const;                               // n(k,a)/N(a), 0 if N=0
   // Areas where the group has patients, ascending.
   std::vector<int> AreasOf(int group) const;
+  // The same for every group in one pass: result[g] = AreasOf(g).
+  std::vector<std::vector<int>> AreasByGroup() const;
 
   // Majority owner of each area: group index, or -1 (outside group wins, or no patients).
   std::vector<int> MajorityOwners() const;

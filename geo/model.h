@@ -62,8 +62,9 @@ struct Distribution {
 // A polygon a portal user or analyst drew for a PCN.
 struct DeclaredBoundary {
   std::string pcn_code;
-  Geometry geometry;  // EPSG:27700
+  Geometry geometry;  // EPSG:27700 (repaired when the source was invalid)
   int feature = 0;    // feature index in the source layer
+  std::string invalid_reason;  // GEOS's reason when the source polygon was invalid, else empty
 };
 
 // Where an input came from, for provenance and for error messages.

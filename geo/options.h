@@ -4,8 +4,11 @@
 #define PCNV_GEO_OPTIONS_H_
 
 #include <cstdint>
+#include <map>
+#include <set>
 #include <string>
 
+#include "geo/contiguity.h"
 #include "geo/report.h"
 
 namespace pcnv {
@@ -27,7 +30,32 @@ struct Ruleset {
   Severity mem003 = Severity::kInfo;
   Severity mem004 = Severity::kWarning;
   Severity dat001 = Severity::kWarning;
+
+  // The rule pack (issue 3). Severities for these rules live in `severity` (defaults from
+  // DefaultSeverity); thresholds below are DOMAIN.md section 5's defaults.
+  std::map<std::string, Severity> severity;
+  std::set<std::string> disabled;            // rule codes switched off by the ruleset
+  double con_detached_min_share = 0.02;      // CON001 at or above, CON002 below
+  double con004_buffer_m = 500;
+  double nest001_max_outside = 0.05;         // ICB
+  double nest003_max_outside = 0.05;         // sub-ICB and STP
+  double com001_max_outside = 0.10;          // community footprints
+  double ovl001_tolerance_m2 = 100;          // overlaps smaller than this are ignored
+  double ovl002_tolerance_m2 = 100;          // gaps smaller than this are ignored
+  double ovl003_min_iou = 0.6;
+  double cmp001_min_polsby_popper = 0.1;
+  double cmp002_max_distance_m = 15000;
+  bool repair_geometry = true;               // GEO001: repair (WARNING) or refuse (ERROR)
+  ContiguityOptions contiguity;
+
+  // The severity in force for a rule: the named fields above for POP/MEM/DAT, else `severity`,
+  // else the catalogue default.
+  Severity SeverityOf(std::string_view rule) const;
+  bool Enabled(std::string_view rule) const { return !disabled.contains(std::string(rule)); }
 };
+
+// DOMAIN.md section 5's default severity for a rule code (INFO for unknown codes).
+Severity DefaultSeverity(std::string_view rule);
 
 struct ValidationOptions {
   CatchmentMethod method = CatchmentMethod::kMajority;

@@ -50,6 +50,12 @@ ReferenceData::ReferenceData(std::vector<Area> areas, std::vector<FootprintLayer
     polygons.push_back(&a.geometry);
   }
   area_index_ = std::make_unique<SpatialIndex>(polygons);
+  for (const FootprintLayer& layer : footprints_) {
+    std::vector<const Geometry*> fps;
+    for (const Footprint& f : layer.footprints) fps.push_back(&f.geometry);
+    footprint_index_.push_back(std::make_unique<SpatialIndex>(fps));
+    area_shares_.push_back(OverlayAreas(polygons, fps));
+  }
 }
 
 ReferenceData::~ReferenceData() = default;
@@ -67,6 +73,17 @@ const FootprintLayer* ReferenceData::footprint_layer(FootprintKind kind) const {
     if (l.kind == kind) return &l;
   }
   return nullptr;
+}
+
+int ReferenceData::footprint_layer_index(FootprintKind kind) const {
+  for (size_t i = 0; i < footprints_.size(); ++i) {
+    if (footprints_[i].kind == kind) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+int ReferenceData::FootprintContaining(int layer, Point p) const {
+  return footprint_index_[layer]->Containing(p);
 }
 
 const PostcodeEntry* ReferenceData::FindPostcode(std::string_view normalised) const {

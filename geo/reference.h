@@ -13,6 +13,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "geo/geometry.h"
+#include "geo/overlay.h"
 
 namespace pcnv {
 
@@ -83,6 +84,14 @@ class ReferenceData {
 
   const std::vector<FootprintLayer>& footprint_layers() const { return footprints_; }
   const FootprintLayer* footprint_layer(FootprintKind kind) const;
+  // Index into footprint_layers() of the layer of that kind, or -1.
+  int footprint_layer_index(FootprintKind kind) const;
+  // For layer `layer`: the footprints area `area` overlaps, with fractions (overlay.h).
+  const std::vector<AreaShare>& FootprintSharesOf(int layer, int area) const {
+    return area_shares_[layer][area];
+  }
+  // Index of the footprint of layer `layer` containing the point, or -1.
+  int FootprintContaining(int layer, Point p) const;
 
   const PostcodeEntry* FindPostcode(std::string_view normalised) const;
   size_t postcode_count() const { return postcodes_.size(); }
@@ -104,6 +113,8 @@ class ReferenceData {
   std::string store_sha256_;
   std::vector<GeometryRepair> repairs_;
   std::unique_ptr<SpatialIndex> area_index_;
+  std::vector<std::unique_ptr<SpatialIndex>> footprint_index_;     // per layer
+  std::vector<std::vector<std::vector<AreaShare>>> area_shares_;  // [layer][area]
 };
 
 }  // namespace pcnv

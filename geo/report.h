@@ -44,6 +44,7 @@ struct RuleOutcome {
 struct TerritoryMetrics {
   int areas = 0;          // areas in the catchment the checks ran on
   int parts = 0;          // polygon parts of its union
+  int components = 0;     // parts after joining by the adjacency rule and bridges
   double area_km2 = 0;
   int64_t patients_in_territory = 0;  // sum over its areas of n(k,a)
 };

@@ -117,7 +117,29 @@ void BuildCatchments(ValidationContext& ctx) {
   ctx.share_areas = table.ShareCatchments(ctx.options.share_threshold);
   ctx.catchment_areas = ctx.options.method == CatchmentMethod::kShare ? ctx.share_areas
                                                                       : ctx.majority_areas;
+  ctx.patient_areas = table.AreasByGroup();
   ctx.pcn_table = std::move(table);
+  for (size_t k = 0; k < ctx.pcns.size(); ++k) {
+    const int group = static_cast<int>(k);
+    ctx.contiguity.push_back(AnalyseContiguity(
+        ctx.ref, ctx.catchment_areas[k],
+        [&](int a) { return ctx.pcn_table->Patients(group, a); }, ctx.options.ruleset.contiguity));
+  }
+
+  // Practice-level table: every practice in the memberships is a group (CON003).
+  absl::flat_hash_map<std::string, int> group_of_practice;
+  for (const auto& [code, p] : ctx.practices) {
+    group_of_practice[code] = static_cast<int>(ctx.practice_codes.size());
+    ctx.practice_codes.push_back(code);
+  }
+  ShareTable practices(ctx.practice_codes, static_cast<int>(ctx.ref.areas().size()));
+  for (size_t i = 0; i < d.rows.size(); ++i) {
+    if (ctx.resolved[i].area < 0) continue;
+    auto g = group_of_practice.find(d.rows[i].practice_code);
+    practices.Add(g == group_of_practice.end() ? -1 : g->second, ctx.resolved[i].area,
+                  d.rows[i].patients);
+  }
+  ctx.practice_table = std::move(practices);
 }
 
 Geometry UnionOf(const ValidationContext& ctx, const std::vector<int>& areas) {
@@ -144,12 +166,17 @@ PcnEntry MakePcnEntry(const ValidationContext& ctx, size_t k) {
   e.territory.areas = static_cast<int>(ctx.catchment_areas[k].size());
   // Areas form a coverage, so the territory's area is the sum of its areas: no overlay needed.
   e.territory.area_km2 = std::round(area_m2 / 1e6 * 1e4) / 1e4;
-  e.territory_geometry = UnionOf(ctx, ctx.majority_areas[k]);
-  e.share_catchment_geometry = UnionOf(ctx, ctx.share_areas[k]);
-  const Geometry& checked = ctx.options.method == CatchmentMethod::kShare
-                                ? e.share_catchment_geometry
-                                : e.territory_geometry;
+  // The checked catchment's union is already in the contiguity result; union the other one.
+  const Geometry& checked = ctx.contiguity[k].union_geometry;
+  if (ctx.options.method == CatchmentMethod::kShare) {
+    e.territory_geometry = UnionOf(ctx, ctx.majority_areas[k]);
+    e.share_catchment_geometry = checked;
+  } else {
+    e.territory_geometry = checked;
+    e.share_catchment_geometry = UnionOf(ctx, ctx.share_areas[k]);
+  }
   e.territory.parts = checked.NumParts();
+  e.territory.components = static_cast<int>(ctx.contiguity[k].components.size());
   return e;
 }
 
@@ -175,7 +202,12 @@ std::map<std::string, Value> RulesetValues(const ValidationOptions& o) {
 constexpr std::pair<std::string_view, RuleFn> kImplemented[] = {
     {"POP001", CheckPop001}, {"POP002", CheckPop002}, {"POP003", CheckPop003},
     {"MEM001", CheckMem001}, {"MEM002", CheckMem002}, {"MEM003", CheckMem003},
-    {"MEM004", CheckMem004}, {"DAT001", CheckDat001},
+    {"MEM004", CheckMem004}, {"DAT001", CheckDat001}, {"CON001", CheckCon001},
+    {"CON002", CheckCon002}, {"CON003", CheckCon003}, {"CON004", CheckCon004},
+    {"NEST001", CheckNest001}, {"NEST002", CheckNest002}, {"NEST003", CheckNest003},
+    {"COM001", CheckCom001}, {"OVL001", CheckOvl001}, {"OVL002", CheckOvl002},
+    {"OVL003", CheckOvl003}, {"GEO001", CheckGeo001}, {"CMP001", CheckCmp001},
+    {"CMP002", CheckCmp002},
 };
 
 }  // namespace
@@ -243,6 +275,8 @@ absl::StatusOr<Report> Validate(const ReferenceData& reference, const Validation
                              [&](const auto& e) { return e.first == rule.code; });
     if (impl == std::end(kImplemented)) {
       run.NotEvaluated("not implemented in this version of pcnv");
+    } else if (!options.ruleset.Enabled(rule.code)) {
+      run.NotEvaluated("disabled by the ruleset");
     } else {
       impl->second(ctx, run);
       if (!run.decided()) run.NotEvaluated("internal: the rule reported no outcome");

@@ -6,6 +6,8 @@
 //   footprints     polygons: kind (icb|sub-icb|stp|community), code, name
 //   postcodes      attribute table: postcode, x, y, area_code
 //   pcnv_layers    attribute table: name, source, sha256, features, vintage (provenance)
+//   pcnv_repairs   attribute table: layer, source, code, feature, reason (polygons repaired
+//                  with make-valid when the store was built; optional on load)
 #ifndef PCNV_GEO_IO_REFERENCE_STORE_H_
 #define PCNV_GEO_IO_REFERENCE_STORE_H_
 
@@ -27,7 +29,8 @@ struct ReferenceSources {
 };
 
 // Reads every source (with the readers above) and builds a snapshot in memory. Postcodes whose
-// directory has no LSOA column get their area by point-in-polygon against the areas.
+// directory has no LSOA column get their area by point-in-polygon against the areas. Invalid
+// polygons that were repaired are recorded in ReferenceData::repairs().
 absl::StatusOr<std::shared_ptr<const ReferenceData>> BuildReference(const ReferenceSources& src);
 
 // Writes a snapshot to a new GeoPackage (overwrites `path`).

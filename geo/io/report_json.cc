@@ -51,6 +51,7 @@ Json PcnJson(const PcnEntry& p) {
           {"territory",
            {{"areas", p.territory.areas},
             {"parts", p.territory.parts},
+            {"components", p.territory.components},
             {"area_km2", p.territory.area_km2},
             {"patients_in_territory", p.territory.patients_in_territory}}}};
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "geo/catchment.h"
+#include "geo/contiguity.h"
 #include "geo/model.h"
 #include "geo/options.h"
 #include "geo/reference.h"
@@ -61,10 +62,30 @@ struct ValidationContext {
   std::vector<std::vector<int>> catchment_areas;  // per PCN: the method's catchment
   std::vector<std::vector<int>> majority_areas;   // per PCN: majority territory
   std::vector<std::vector<int>> share_areas;      // per PCN: share catchment
+  std::vector<std::vector<int>> patient_areas;    // per PCN: every area with its patients
+  std::vector<ContiguityResult> contiguity;       // per PCN, of catchment_areas
+  // Practice-level share table (groups = practice codes in `practice_codes`, sorted).
+  std::optional<ShareTable> practice_table;
+  std::vector<std::string> practice_codes;
 
   bool has_distribution() const { return input.distribution.has_value(); }
   bool has_list_sizes() const;  // a list-size file, or list sizes in the practice file
 };
+
+// How a PCN's patients (or, without a distribution, its practices weighted by list size) fall
+// across the footprints of one layer.
+struct FootprintSplit {
+  std::string basis;  // patients | practice_locations
+  std::map<int, double> weight;   // footprint -> patients (or list size) inside it
+  double total_weight = 0;
+  std::map<int, double> area_m2;  // footprint -> m2 of the PCN's catchment inside it
+  double total_area_m2 = 0;
+  int dominant = -1;              // footprint with the largest weight
+  double outside_share = 0;       // 1 - dominant weight / total
+  double outside_area_share = 0;  // same by catchment area (0 without a distribution)
+  std::vector<std::string> unplaced_practices;  // practice-location basis: no location / outside
+};
+FootprintSplit SplitAcrossFootprints(const ValidationContext& ctx, size_t pcn, int layer);
 
 // Collects one rule's outcome and findings. A rule calls exactly one of Evaluated() or
 // NotEvaluated() (the runner checks), then Add() for each finding.
@@ -78,6 +99,12 @@ class RuleRun {
     outcome_.reason = std::move(reason);
   }
   Finding& Add(Severity severity, std::string pcn, std::string practice, std::string message);
+  // With the rule's severity from the ruleset.
+  Finding& Add(const ValidationContext& ctx, std::string pcn, std::string practice,
+               std::string message) {
+    return Add(ctx.options.ruleset.SeverityOf(outcome_.rule), std::move(pcn), std::move(practice),
+               std::move(message));
+  }
 
   bool decided() const { return decided_; }
   RuleOutcome& outcome() { return outcome_; }
@@ -100,6 +127,20 @@ void CheckMem002(const ValidationContext& ctx, RuleRun& run);
 void CheckMem003(const ValidationContext& ctx, RuleRun& run);
 void CheckMem004(const ValidationContext& ctx, RuleRun& run);
 void CheckDat001(const ValidationContext& ctx, RuleRun& run);  // data_rules.cc
+void CheckCon001(const ValidationContext& ctx, RuleRun& run);  // contiguity_rules.cc
+void CheckCon002(const ValidationContext& ctx, RuleRun& run);
+void CheckCon003(const ValidationContext& ctx, RuleRun& run);
+void CheckCon004(const ValidationContext& ctx, RuleRun& run);
+void CheckNest001(const ValidationContext& ctx, RuleRun& run);  // nesting_rules.cc
+void CheckNest002(const ValidationContext& ctx, RuleRun& run);
+void CheckNest003(const ValidationContext& ctx, RuleRun& run);
+void CheckCom001(const ValidationContext& ctx, RuleRun& run);
+void CheckOvl001(const ValidationContext& ctx, RuleRun& run);  // overlap_rules.cc
+void CheckOvl002(const ValidationContext& ctx, RuleRun& run);
+void CheckOvl003(const ValidationContext& ctx, RuleRun& run);
+void CheckGeo001(const ValidationContext& ctx, RuleRun& run);  // geometry_rules.cc
+void CheckCmp001(const ValidationContext& ctx, RuleRun& run);  // shape_rules.cc
+void CheckCmp002(const ValidationContext& ctx, RuleRun& run);
 
 // Thousands separators for messages: 31234 -> "31,234".
 std::string Grouped(int64_t n);

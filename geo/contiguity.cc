@@ -1,0 +1,153 @@
+#include "geo/contiguity.h"
+
+#include <algorithm>
+#include <numeric>
+#include <tuple>
+
+#include "geo/catchment.h"
+#include "geo/geos_handle.h"
+
+namespace pcnv {
+namespace {
+
+// Union-find over small sets (parts of one territory).
+class DisjointSets {
+ public:
+  explicit DisjointSets(int n) : parent_(n) { std::iota(parent_.begin(), parent_.end(), 0); }
+  int Find(int x) { return parent_[x] == x ? x : parent_[x] = Find(parent_[x]); }
+  void Join(int a, int b) { parent_[Find(a)] = Find(b); }
+
+ private:
+  std::vector<int> parent_;
+};
+
+std::vector<geos::GeomPtr> PartsOf(const Geometry& g) {
+  auto ctx = geos::Context();
+  std::vector<geos::GeomPtr> parts;
+  if (g.IsEmpty()) return parts;
+  int n = GEOSGetNumGeometries_r(ctx, g.raw());
+  for (int i = 0; i < n; ++i) {
+    const GEOSGeometry* p = GEOSGetGeometryN_r(ctx, g.raw(), i);
+    if (GEOSGeomTypeId_r(ctx, p) == GEOS_POLYGON && GEOSisEmpty_r(ctx, p) == 0) {
+      parts.emplace_back(GEOSGeom_clone_r(ctx, p));
+    }
+  }
+  return parts;
+}
+
+// The part an area belongs to: the part containing a point on the area's surface.
+int PartOfArea(const std::vector<geos::PreparedPtr>& prepared, const Geometry& area) {
+  auto ctx = geos::Context();
+  geos::GeomPtr pt(GEOSPointOnSurface_r(ctx, area.raw()));
+  if (!pt) return -1;
+  for (size_t i = 0; i < prepared.size(); ++i) {
+    if (GEOSPreparedIntersects_r(ctx, prepared[i].get(), pt.get()) == 1) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+Geometry Collect(std::vector<GEOSGeometry*> polygons) {
+  auto ctx = geos::Context();
+  if (polygons.size() == 1) return Geometry::Adopt(polygons[0]);
+  return Geometry::Adopt(GEOSGeom_createCollection_r(
+      ctx, GEOS_MULTIPOLYGON, polygons.data(), static_cast<unsigned>(polygons.size())));
+}
+
+}  // namespace
+
+std::string_view AdjacencyName(Adjacency a) { return a == Adjacency::kPoint ? "point" : "edge"; }
+
+ContiguityResult AnalyseContiguity(const ReferenceData& ref, const std::vector<int>& areas,
+                                   const std::function<int64_t(int)>& patients,
+                                   const ContiguityOptions& options) {
+  auto ctx = geos::Context();
+  ContiguityResult result;
+  if (areas.empty()) return result;
+  std::vector<const Geometry*> polys;
+  for (int a : areas) polys.push_back(&ref.areas()[a].geometry);
+  result.union_geometry = UnionAreas(polys);
+  std::vector<geos::GeomPtr> parts = PartsOf(result.union_geometry);
+  const int n = static_cast<int>(parts.size());
+  if (n == 0) return result;
+
+  std::vector<geos::PreparedPtr> prepared;
+  for (const auto& p : parts) prepared.emplace_back(GEOSPrepare_r(ctx, p.get()));
+  std::vector<int> part_of(areas.size(), 0);
+  for (size_t i = 0; i < areas.size(); ++i) {
+    int p = PartOfArea(prepared, ref.areas()[areas[i]].geometry);
+    part_of[i] = p < 0 ? 0 : p;  // only for degenerate areas; keeps every area counted
+  }
+
+  DisjointSets sets(n);
+  // Distance-based joins: touching at a point (distance 0 between separate parts), or within the
+  // bridge distance. Parts of one territory are few, so all pairs are affordable.
+  const bool by_distance = options.adjacency == Adjacency::kPoint || options.bridge_distance_m > 0;
+  if (by_distance) {
+    for (int i = 0; i < n; ++i) {
+      for (int j = i + 1; j < n; ++j) {
+        double d = 0;
+        if (GEOSDistance_r(ctx, parts[i].get(), parts[j].get(), &d) != 1) continue;
+        if (d <= options.bridge_distance_m) sets.Join(i, j);
+      }
+    }
+  }
+  for (const auto& [a_code, b_code] : options.bridges) {
+    int a = ref.FindArea(a_code), b = ref.FindArea(b_code);
+    auto ia = std::find(areas.begin(), areas.end(), a);
+    auto ib = std::find(areas.begin(), areas.end(), b);
+    if (a < 0 || b < 0 || ia == areas.end() || ib == areas.end()) continue;
+    sets.Join(part_of[ia - areas.begin()], part_of[ib - areas.begin()]);
+  }
+
+  // Group parts and areas by component root.
+  std::vector<int> comp_of_root(n, -1);
+  std::vector<std::vector<int>> comp_parts;
+  for (int i = 0; i < n; ++i) {
+    int r = sets.Find(i);
+    if (comp_of_root[r] < 0) {
+      comp_of_root[r] = static_cast<int>(comp_parts.size());
+      comp_parts.emplace_back();
+    }
+    comp_parts[comp_of_root[r]].push_back(i);
+  }
+  std::vector<Component> comps(comp_parts.size());
+  for (size_t i = 0; i < areas.size(); ++i) {
+    Component& c = comps[comp_of_root[sets.Find(part_of[i])]];
+    c.areas.push_back(areas[i]);
+    c.patients += patients(areas[i]);
+    c.area_m2 += ref.areas()[areas[i]].area_m2;
+  }
+  for (size_t c = 0; c < comps.size(); ++c) {
+    std::vector<GEOSGeometry*> polygons;
+    for (int p : comp_parts[c]) polygons.push_back(GEOSGeom_clone_r(ctx, parts[p].get()));
+    comps[c].geometry = Collect(std::move(polygons));
+    std::sort(comps[c].areas.begin(), comps[c].areas.end());
+  }
+  // Main = most patients; ties by larger area, then by lowest first area (deterministic).
+  std::sort(comps.begin(), comps.end(), [](const Component& x, const Component& y) {
+    return std::make_tuple(-x.patients, -x.area_m2, x.areas.front()) <
+           std::make_tuple(-y.patients, -y.area_m2, y.areas.front());
+  });
+  for (size_t c = 1; c < comps.size(); ++c) {
+    GEOSDistance_r(ctx, comps[c].geometry.raw(), comps[0].geometry.raw(), &comps[c].gap_to_main_m);
+  }
+  // Enclaves: holes in the main component's polygons.
+  const GEOSGeometry* main = comps[0].geometry.raw();
+  int np = GEOSGetNumGeometries_r(ctx, main);
+  for (int i = 0; i < np; ++i) {
+    const GEOSGeometry* poly = GEOSGetGeometryN_r(ctx, main, i);
+    int holes = GEOSGetNumInteriorRings_r(ctx, poly);
+    for (int h = 0; h < holes; ++h) {
+      const GEOSGeometry* ring = GEOSGetInteriorRingN_r(ctx, poly, h);
+      GEOSGeometry* shell = GEOSGeom_createLinearRing_r(
+          ctx, GEOSCoordSeq_clone_r(ctx, GEOSGeom_getCoordSeq_r(ctx, ring)));
+      result.holes.push_back(Geometry::Adopt(GEOSGeom_createPolygon_r(ctx, shell, nullptr, 0)));
+    }
+  }
+  result.components = std::move(comps);
+  return result;
+}
+
+}  // namespace pcnv

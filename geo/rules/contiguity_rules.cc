@@ -1,0 +1,185 @@
+// CON001-CON004: is each PCN's catchment one piece, and do its practices hang together?
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "geo/geos_handle.h"
+#include "geo/rules/context.h"
+
+namespace pcnv {
+namespace {
+
+bool NeedCatchments(const ValidationContext& ctx, RuleRun& run) {
+  if (!ctx.has_distribution()) {
+    run.NotEvaluated("needs a distribution (--distribution) to derive catchments");
+    return false;
+  }
+  run.Evaluated();
+  return true;
+}
+
+std::string Km(double metres) { return absl::StrFormat("%.1f km", metres / 1000); }
+
+std::string AreaCodes(const ValidationContext& ctx, const std::vector<int>& areas) {
+  constexpr size_t kShown = 10;
+  std::vector<std::string> codes;
+  for (size_t i = 0; i < areas.size() && i < kShown; ++i) codes.push_back(ctx.ref.areas()[areas[i]].code);
+  std::string s = absl::StrJoin(codes, ",");
+  if (areas.size() > kShown) absl::StrAppend(&s, ",... (", areas.size(), " areas)");
+  return s;
+}
+
+std::string Tolerances(const ContiguityOptions& o) {
+  return absl::StrCat("adjacency by shared ", std::string(AdjacencyName(o.adjacency)),
+                      ", bridge distance ",
+                      o.bridge_distance_m, " m, ", o.bridges.size(), " named bridges");
+}
+
+// CON001 and CON002 differ only in which side of the share threshold a detached part falls.
+void CheckDetachedParts(const ValidationContext& ctx, RuleRun& run, bool large) {
+  if (!NeedCatchments(ctx, run)) return;
+  const double min_share = ctx.options.ruleset.con_detached_min_share;
+  for (size_t k = 0; k < ctx.pcns.size(); ++k) {
+    const ContiguityResult& c = ctx.contiguity[k];
+    int64_t total = 0;
+    for (const Component& comp : c.components) total += comp.patients;
+    for (size_t i = 1; i < c.components.size(); ++i) {
+      const Component& part = c.components[i];
+      const double share = total > 0 ? static_cast<double>(part.patients) / total : 0;
+      if ((share >= min_share) != large) continue;
+      const PcnInfo& pcn = ctx.pcns[k];
+      Finding& f = run.Add(
+          ctx, pcn.code, "",
+          absl::StrCat(pcn.code, " ", pcn.name, large ? "'s territory is not contiguous: a "
+                                                      : " has a small detached fragment: a ",
+                       "part of ", part.areas.size(), " area(s) holding ", Grouped(part.patients),
+                       " patients (", Percent(share), " of its territory's patients) lies ",
+                       Km(part.gap_to_main_m), " from the main part (", Tolerances(
+                           ctx.options.ruleset.contiguity), ")."));
+      f.values["part"] = static_cast<int64_t>(i);
+      f.values["parts"] = static_cast<int64_t>(c.components.size());
+      f.values["areas"] = AreaCodes(ctx, part.areas);
+      f.values["patients"] = part.patients;
+      f.values["share_of_patients"] = share;
+      f.values["threshold"] = min_share;
+      f.values["gap_to_main_m"] = std::round(part.gap_to_main_m * 10) / 10;
+      f.values["area_km2"] = std::round(part.area_m2 / 1e6 * 1e4) / 1e4;
+      f.geometry = part.geometry;
+    }
+    if (!large) {
+      // Enclaves: holes in the main part, filled by another PCN's or nobody's areas.
+      for (size_t h = 0; h < c.holes.size(); ++h) {
+        const PcnInfo& pcn = ctx.pcns[k];
+        const double area = c.holes[h].Area();
+        Finding& f = run.Add(ctx, pcn.code, "",
+                             absl::StrCat(pcn.code, " ", pcn.name, "'s territory surrounds an "
+                                          "enclave of ", absl::StrFormat("%.2f", area / 1e6),
+                                          " km2 that belongs to another PCN or to none."));
+        f.values["enclave"] = static_cast<int64_t>(h + 1);
+        f.values["area_km2"] = std::round(area / 1e6 * 1e4) / 1e4;
+        f.geometry = c.holes[h];
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void CheckCon001(const ValidationContext& ctx, RuleRun& run) { CheckDetachedParts(ctx, run, true); }
+void CheckCon002(const ValidationContext& ctx, RuleRun& run) { CheckDetachedParts(ctx, run, false); }
+
+void CheckCon003(const ValidationContext& ctx, RuleRun& run) {
+  if (!NeedCatchments(ctx, run)) return;
+  const double threshold = ctx.options.share_threshold;
+  const auto catchments = ctx.practice_table->ShareCatchments(threshold);
+  const auto& codes = ctx.practice_codes;
+  for (const PcnInfo& pcn : ctx.pcns) {
+    if (pcn.practices.size() < 2) continue;
+    // Practices of this PCN with a non-empty catchment, and the union of their areas.
+    std::vector<int> members;
+    std::vector<std::string> without;
+    std::vector<int> all_areas;
+    for (const std::string& code : pcn.practices) {
+      int g = static_cast<int>(std::lower_bound(codes.begin(), codes.end(), code) - codes.begin());
+      if (catchments[g].empty()) {
+        without.push_back(code);
+        continue;
+      }
+      members.push_back(g);
+      all_areas.insert(all_areas.end(), catchments[g].begin(), catchments[g].end());
+    }
+    if (members.size() < 2) continue;
+    std::sort(all_areas.begin(), all_areas.end());
+    all_areas.erase(std::unique(all_areas.begin(), all_areas.end()), all_areas.end());
+    ContiguityResult c = AnalyseContiguity(ctx.ref, all_areas, [](int) { return 1; },
+                                           ctx.options.ruleset.contiguity);
+    if (c.components.size() < 2) continue;
+    // Practices sharing a component are connected; one practice in two components joins them.
+    std::vector<int> comp_of_area(ctx.ref.areas().size(), -1);
+    for (size_t ci = 0; ci < c.components.size(); ++ci) {
+      for (int a : c.components[ci].areas) comp_of_area[a] = static_cast<int>(ci);
+    }
+    std::vector<int> parent(c.components.size());
+    std::iota(parent.begin(), parent.end(), 0);
+    auto find = [&](int x) {
+      while (parent[x] != x) x = parent[x] = parent[parent[x]];
+      return x;
+    };
+    std::vector<int> first_comp(members.size());
+    for (size_t m = 0; m < members.size(); ++m) {
+      first_comp[m] = comp_of_area[catchments[members[m]].front()];
+      for (int a : catchments[members[m]]) parent[find(comp_of_area[a])] = find(first_comp[m]);
+    }
+    std::map<int, std::vector<std::string>> groups;
+    for (size_t m = 0; m < members.size(); ++m) {
+      groups[find(first_comp[m])].push_back(codes[members[m]]);
+    }
+    if (groups.size() < 2) continue;
+    std::vector<std::string> listed;
+    for (const auto& [root, practices] : groups) {
+      listed.push_back("[" + absl::StrJoin(practices, ", ") + "]");
+    }
+    Finding& f = run.Add(
+        ctx, pcn.code, "",
+        absl::StrCat(pcn.code, " ", pcn.name, "'s member practices form ", groups.size(),
+                     " separate groups whose catchments (areas with at least ",
+                     Percent(threshold, 0), " of their patients) do not touch: ",
+                     absl::StrJoin(listed, " / "), "."));
+    f.values["groups"] = static_cast<int64_t>(groups.size());
+    f.values["practice_groups"] = absl::StrJoin(listed, " ");
+    if (!without.empty()) f.values["practices_without_catchment"] = absl::StrJoin(without, ",");
+    f.geometry = c.union_geometry;
+  }
+}
+
+void CheckCon004(const ValidationContext& ctx, RuleRun& run) {
+  if (!NeedCatchments(ctx, run)) return;
+  auto gctx = geos::Context();
+  const double buffer = ctx.options.ruleset.con004_buffer_m;
+  for (size_t k = 0; k < ctx.pcns.size(); ++k) {
+    const Geometry& territory = ctx.contiguity[k].union_geometry;
+    if (territory.IsEmpty()) continue;
+    const PcnInfo& pcn = ctx.pcns[k];
+    for (const std::string& code : pcn.practices) {
+      const PracticeInfo& p = ctx.practices.at(code);
+      if (!p.location) continue;  // counted in the PCN entry; nothing to place
+      Geometry pt = Geometry::MakePoint(*p.location);
+      double d = 0;
+      if (GEOSDistance_r(gctx, pt.raw(), territory.raw(), &d) != 1 || d <= buffer) continue;
+      Finding& f = run.Add(ctx, pcn.code, code,
+                           absl::StrCat("Practice ", code, " ", p.name, " is ", Km(d),
+                                        " outside the territory of its PCN ", pcn.code,
+                                        " (allowed: ", buffer, " m)."));
+      f.values["distance_m"] = std::round(d * 10) / 10;
+      f.values["buffer_m"] = buffer;
+      f.values["easting"] = std::round(p.location->x);
+      f.values["northing"] = std::round(p.location->y);
+      f.geometry = pt;
+    }
+  }
+}
+
+}  // namespace pcnv

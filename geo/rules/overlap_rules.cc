@@ -1,0 +1,190 @@
+// OVL001-OVL003: declared PCN boundaries against each other and against computed territories.
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "geo/catchment.h"
+#include "geo/geos_handle.h"
+#include "geo/rules/context.h"
+#include "geo/spatial_index.h"
+
+namespace pcnv {
+namespace {
+
+bool NeedDeclared(const ValidationContext& ctx, RuleRun& run) {
+  if (!ctx.input.declared) {
+    run.NotEvaluated("needs declared PCN boundaries (--declared FILE[:FIELD])");
+    return false;
+  }
+  run.Evaluated();
+  return true;
+}
+
+// Declared boundaries the checks may use: repaired ones only when repair is on.
+std::vector<const DeclaredBoundary*> Usable(const ValidationContext& ctx) {
+  std::vector<const DeclaredBoundary*> out;
+  for (const DeclaredBoundary& d : *ctx.input.declared) {
+    if (d.geometry.IsEmpty()) continue;
+    if (!d.invalid_reason.empty() && !ctx.options.ruleset.repair_geometry) continue;
+    out.push_back(&d);
+  }
+  return out;
+}
+
+std::string Km2(double m2) { return absl::StrFormat("%.3f km2", m2 / 1e6); }
+
+// Polygonal parts of g with area above `min_m2`, as separate geometries.
+std::vector<Geometry> PiecesAbove(const GEOSGeometry* g, double min_m2) {
+  auto ctx = geos::Context();
+  std::vector<Geometry> out;
+  if (g == nullptr) return out;
+  int n = GEOSGetNumGeometries_r(ctx, g);
+  for (int i = 0; i < n; ++i) {
+    const GEOSGeometry* p = GEOSGetGeometryN_r(ctx, g, i);
+    int type = GEOSGeomTypeId_r(ctx, p);
+    if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
+      for (Geometry& q : PiecesAbove(p, min_m2)) out.push_back(std::move(q));
+      continue;
+    }
+    double a = 0;
+    if (type == GEOS_POLYGON && GEOSArea_r(ctx, p, &a) == 1 && a > min_m2) {
+      out.push_back(Geometry::Adopt(GEOSGeom_clone_r(ctx, p)));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void CheckOvl001(const ValidationContext& ctx, RuleRun& run) {
+  if (!NeedDeclared(ctx, run)) return;
+  auto gctx = geos::Context();
+  std::vector<const DeclaredBoundary*> ds = Usable(ctx);
+  std::vector<const Geometry*> geoms;
+  for (const DeclaredBoundary* d : ds) geoms.push_back(&d->geometry);
+  SpatialIndex index(geoms);  // cost grows with neighbours, not with the square of PCNs
+  const double tol = ctx.options.ruleset.ovl001_tolerance_m2;
+  for (size_t i = 0; i < ds.size(); ++i) {
+    for (int j : index.Candidates(ds[i]->geometry)) {
+      if (j <= static_cast<int>(i)) continue;
+      geos::GeomPtr overlap(GEOSIntersection_r(gctx, ds[i]->geometry.raw(), ds[j]->geometry.raw()));
+      std::vector<Geometry> pieces = PiecesAbove(overlap.get(), 0);
+      double area = 0;
+      for (const Geometry& p : pieces) area += p.Area();
+      if (area <= tol) continue;
+      Finding& f = run.Add(
+          ctx, ds[i]->pcn_code, "",
+          absl::StrCat("Declared boundaries of ", ds[i]->pcn_code, " (feature ", ds[i]->feature,
+                       ") and ", ds[j]->pcn_code, " (feature ", ds[j]->feature, ") overlap by ",
+                       Km2(area), " (tolerance ", tol, " m2)."));
+      f.values["other_pcn"] = ds[j]->pcn_code;
+      f.values["overlap_m2"] = std::round(area * 10) / 10;
+      f.values["feature"] = static_cast<int64_t>(ds[i]->feature);
+      f.values["other_feature"] = static_cast<int64_t>(ds[j]->feature);
+      f.geometry = Geometry::Adopt(overlap.release());
+    }
+  }
+}
+
+void CheckOvl002(const ValidationContext& ctx, RuleRun& run) {
+  if (!NeedDeclared(ctx, run)) return;
+  auto gctx = geos::Context();
+  std::vector<const DeclaredBoundary*> ds = Usable(ctx);
+  if (ds.empty()) return;
+  std::vector<const Geometry*> geoms;
+  for (const DeclaredBoundary* d : ds) geoms.push_back(&d->geometry);
+  Geometry declared_union = UnionAreas(geoms);
+  // The parent region the declared boundaries claim to cover: the reference areas whose interior
+  // point falls inside them (or, without areas, the union's own outline). Gaps are what of that
+  // region no declared boundary covers, plus holes enclosed by the declared boundaries.
+  geos::PreparedPtr prepared(GEOSPrepare_r(gctx, declared_union.raw()));
+  std::vector<const Geometry*> parent_areas;
+  for (const Area& a : ctx.ref.areas()) {
+    geos::GeomPtr pt(GEOSPointOnSurface_r(gctx, a.geometry.raw()));
+    if (pt && GEOSPreparedIntersects_r(gctx, prepared.get(), pt.get()) == 1) {
+      parent_areas.push_back(&a.geometry);
+    }
+  }
+  std::vector<const Geometry*> parent_parts = parent_areas;
+  // Filling the union's holes: its shells alone.
+  int n = GEOSGetNumGeometries_r(gctx, declared_union.raw());
+  std::vector<Geometry> shells;
+  for (int i = 0; i < n; ++i) {
+    const GEOSGeometry* poly = GEOSGetGeometryN_r(gctx, declared_union.raw(), i);
+    if (GEOSGeomTypeId_r(gctx, poly) != GEOS_POLYGON) continue;
+    const GEOSGeometry* ring = GEOSGetExteriorRing_r(gctx, poly);
+    GEOSGeometry* shell = GEOSGeom_createLinearRing_r(
+        gctx, GEOSCoordSeq_clone_r(gctx, GEOSGeom_getCoordSeq_r(gctx, ring)));
+    shells.push_back(Geometry::Adopt(GEOSGeom_createPolygon_r(gctx, shell, nullptr, 0)));
+  }
+  for (const Geometry& s : shells) parent_parts.push_back(&s);
+  Geometry parent = UnionAreas(parent_parts);
+  geos::GeomPtr gaps(GEOSDifference_r(gctx, parent.raw(), declared_union.raw()));
+  const double tol = ctx.options.ruleset.ovl002_tolerance_m2;
+  std::vector<Geometry> pieces = PiecesAbove(gaps.get(), tol);
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    const double area = pieces[i].Area();
+    // Name the declared boundaries the gap touches, nearest first, so a reader knows where.
+    std::vector<std::pair<double, std::string>> near;
+    for (const DeclaredBoundary* d : ds) {
+      double dist = 0;
+      if (GEOSDistance_r(gctx, pieces[i].raw(), d->geometry.raw(), &dist) == 1 && dist < 1.0) {
+        near.push_back({dist, d->pcn_code});
+      }
+    }
+    std::sort(near.begin(), near.end());
+    std::vector<std::string> names;
+    for (const auto& [dist, code] : near) {
+      if (std::find(names.begin(), names.end(), code) == names.end()) names.push_back(code);
+    }
+    Finding& f = run.Add(ctx, names.empty() ? "" : names.front(), "",
+                         absl::StrCat("A gap of ", Km2(area), " lies between declared boundaries (",
+                                      names.empty() ? std::string("none adjacent")
+                                                    : absl::StrJoin(names, ", "),
+                                      ") inside the area they cover (tolerance ", tol, " m2)."));
+    f.values["gap_m2"] = std::round(area * 10) / 10;
+    f.values["adjacent_pcns"] = absl::StrJoin(names, ",");
+    f.geometry = std::move(pieces[i]);
+  }
+}
+
+void CheckOvl003(const ValidationContext& ctx, RuleRun& run) {
+  if (!ctx.input.declared) {
+    run.NotEvaluated("needs declared PCN boundaries (--declared FILE[:FIELD])");
+    return;
+  }
+  if (!ctx.has_distribution()) {
+    run.NotEvaluated("needs a distribution (--distribution) to compare with computed territories");
+    return;
+  }
+  run.Evaluated();
+  auto gctx = geos::Context();
+  const double min_iou = ctx.options.ruleset.ovl003_min_iou;
+  for (const DeclaredBoundary* d : Usable(ctx)) {
+    auto it = std::lower_bound(ctx.pcns.begin(), ctx.pcns.end(), d->pcn_code,
+                               [](const PcnInfo& p, const std::string& c) { return p.code < c; });
+    if (it == ctx.pcns.end() || it->code != d->pcn_code) continue;  // not a PCN in the mapping
+    const Geometry& territory = ctx.contiguity[it - ctx.pcns.begin()].union_geometry;
+    double inter = 0, uni = 0;
+    geos::GeomPtr i(territory.IsEmpty() ? nullptr
+                                        : GEOSIntersection_r(gctx, d->geometry.raw(), territory.raw()));
+    if (i) GEOSArea_r(gctx, i.get(), &inter);
+    uni = d->geometry.Area() + territory.Area() - inter;
+    const double iou = uni > 0 ? inter / uni : 0;
+    if (iou >= min_iou) continue;
+    Finding& f = run.Add(ctx, d->pcn_code, "",
+                         absl::StrCat("The declared boundary of ", d->pcn_code, " ", it->name,
+                                      " (feature ", d->feature, ") matches its computed territory "
+                                      "poorly: intersection over union ", absl::StrFormat("%.2f", iou),
+                                      ", below ", min_iou, "."));
+    f.values["iou"] = std::round(iou * 1e4) / 1e4;
+    f.values["threshold"] = min_iou;
+    f.values["declared_km2"] = std::round(d->geometry.Area() / 1e6 * 1e4) / 1e4;
+    f.values["territory_km2"] = std::round(territory.Area() / 1e6 * 1e4) / 1e4;
+    f.geometry = d->geometry;
+  }
+}
+
+}  // namespace pcnv

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "geo/contiguity.h"
 #include "geo/report.h"
@@ -51,16 +52,28 @@ struct Ruleset {
   // The severity in force for a rule: the named fields above for POP/MEM/DAT, else `severity`,
   // else the catalogue default.
   Severity SeverityOf(std::string_view rule) const;
+  void SetSeverity(std::string_view rule, Severity s);
   bool Enabled(std::string_view rule) const { return !disabled.contains(std::string(rule)); }
 };
 
 // DOMAIN.md section 5's default severity for a rule code (INFO for unknown codes).
 Severity DefaultSeverity(std::string_view rule);
 
+// A recorded exception: a matching finding (same rule and PCN) becomes WAIVED until `expires`.
+struct Waiver {
+  std::string rule;
+  std::string pcn;
+  std::string reason;
+  std::string approved_by;
+  std::string expires;  // YYYY-MM-DD, inclusive
+};
+
 struct ValidationOptions {
   CatchmentMethod method = CatchmentMethod::kMajority;
   double share_threshold = 0.05;  // MINPCT for the share catchment
   Ruleset ruleset;
+  std::vector<Waiver> waivers;
+  std::string as_of;  // YYYY-MM-DD against which waivers expire; empty: no waiver expires
 };
 
 }  // namespace pcnv

@@ -55,9 +55,22 @@ Severity Ruleset::SeverityOf(std::string_view rule) const {
   return it == severity.end() ? DefaultSeverity(rule) : it->second;
 }
 
+void Ruleset::SetSeverity(std::string_view rule, Severity s) {
+  const std::pair<std::string_view, Severity*> named[] = {
+      {"POP001", &pop001}, {"POP002", &pop002}, {"POP003", &pop003}, {"MEM001", &mem001},
+      {"MEM002", &mem002}, {"MEM003", &mem003}, {"MEM004", &mem004}, {"DAT001", &dat001}};
+  for (const auto& [code, field] : named) {
+    if (code == rule) {
+      *field = s;
+      return;
+    }
+  }
+  severity[std::string(rule)] = s;
+}
+
 bool HasFindingAtOrAbove(const Report& report, Severity fail_at) {
   for (const Finding& f : report.findings) {
-    if (f.severity >= fail_at) return true;
+    if (!f.waiver && f.severity >= fail_at) return true;  // a waived finding never fails a run
   }
   return false;
 }

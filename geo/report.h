@@ -22,6 +22,13 @@ std::optional<Severity> ParseSeverity(std::string_view name);
 // A number or text behind a finding's message. Integers stay integers in JSON.
 using Value = std::variant<int64_t, double, std::string>;
 
+// The waiver that turned a finding into WAIVED.
+struct AppliedWaiver {
+  std::string reason;
+  std::string approved_by;
+  std::string expires;
+};
+
 struct Finding {
   std::string rule;      // stable code, e.g. POP001
   Severity severity = Severity::kInfo;
@@ -30,6 +37,7 @@ struct Finding {
   std::string message;   // plain English, complete on its own
   std::map<std::string, Value> values;
   Geometry geometry;  // EPSG:27700; null when the finding has no place
+  std::optional<AppliedWaiver> waiver;  // set: the finding is WAIVED and never fails a run
 };
 
 enum class RuleState { kEvaluated, kNotEvaluated };
@@ -77,7 +85,10 @@ struct Summary {
   std::string verdict;  // PASS (no ERROR finding) or FAIL
   int pcns = 0;
   int practices = 0;
-  std::map<std::string, int> findings_by_severity;  // INFO/WARNING/ERROR -> count
+  std::map<std::string, int> findings_by_severity;  // INFO/WARNING/ERROR -> count, unwaived
+  int waived = 0;                                   // findings turned WAIVED by a waiver
+  // Waivers past their expiry date: ignored, and listed so someone renews or removes them.
+  std::vector<std::string> expired_waivers;         // "RULE PCN expired YYYY-MM-DD"
   std::vector<RuleOutcome> rules;
 };
 

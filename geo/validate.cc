@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "geo/rules/catalogue.h"
 #include "geo/rules/context.h"
 
@@ -196,7 +197,57 @@ std::map<std::string, Value> RulesetValues(const ValidationOptions& o) {
       {"MEM003.severity", sev(r.mem003)},
       {"MEM004.severity", sev(r.mem004)},
       {"DAT001.severity", sev(r.dat001)},
+      {"CON001.min_share", r.con_detached_min_share},
+      {"CON004.buffer_m", r.con004_buffer_m},
+      {"NEST001.max_outside", r.nest001_max_outside},
+      {"NEST003.max_outside", r.nest003_max_outside},
+      {"COM001.max_outside", r.com001_max_outside},
+      {"OVL001.tolerance_m2", r.ovl001_tolerance_m2},
+      {"OVL002.tolerance_m2", r.ovl002_tolerance_m2},
+      {"OVL003.min_iou", r.ovl003_min_iou},
+      {"CMP001.min_polsby_popper", r.cmp001_min_polsby_popper},
+      {"CMP002.max_distance_m", r.cmp002_max_distance_m},
+      {"GEO001.repair", std::string(r.repair_geometry ? "yes" : "no")},
+      {"disabled", absl::StrJoin(r.disabled, ",")},
   };
+}
+
+std::map<std::string, Value> ToleranceValues(const ValidationOptions& o) {
+  const ContiguityOptions& c = o.ruleset.contiguity;
+  std::vector<std::string> bridges;
+  for (const auto& [a, b] : c.bridges) bridges.push_back(a + "-" + b);
+  return {
+      {"share_threshold", o.share_threshold},
+      {"adjacency", std::string(AdjacencyName(c.adjacency))},
+      {"bridge_distance_m", c.bridge_distance_m},
+      {"bridges", absl::StrJoin(bridges, ",")},
+      {"con004_buffer_m", o.ruleset.con004_buffer_m},
+      {"overlap_tolerance_m2", o.ruleset.ovl001_tolerance_m2},
+      {"gap_tolerance_m2", o.ruleset.ovl002_tolerance_m2},
+  };
+}
+
+// A waiver matches a finding by rule and PCN. Expired waivers (as_of after expires) are ignored
+// and listed. A waived POP001 becomes a WARNING (DOMAIN.md 5: a commissioner's exception).
+void ApplyWaivers(const ValidationOptions& o, Report& report) {
+  std::vector<const Waiver*> live;
+  for (const Waiver& w : o.waivers) {
+    if (!o.as_of.empty() && w.expires < o.as_of) {
+      report.summary.expired_waivers.push_back(
+          absl::StrCat(w.rule, " ", w.pcn, " expired ", w.expires));
+      continue;
+    }
+    live.push_back(&w);
+  }
+  for (Finding& f : report.findings) {
+    for (const Waiver* w : live) {
+      if (w->rule != f.rule || w->pcn != f.pcn || f.pcn.empty()) continue;
+      f.waiver = AppliedWaiver{w->reason, w->approved_by, w->expires};
+      if (f.rule == "POP001") f.severity = Severity::kWarning;
+      report.summary.waived++;
+      break;
+    }
+  }
 }
 
 constexpr std::pair<std::string_view, RuleFn> kImplemented[] = {
@@ -291,13 +342,17 @@ absl::StatusOr<Report> Validate(const ReferenceData& reference, const Validation
                             std::tie(b.rule, b.pcn, b.practice, b.message);
                    });
 
+  ApplyWaivers(options, report);
+
   Summary& s = report.summary;
   s.pcns = static_cast<int>(ctx.pcns.size());
   s.practices = static_cast<int>(ctx.practices.size());
   for (Severity sev : {Severity::kInfo, Severity::kWarning, Severity::kError}) {
     s.findings_by_severity[std::string(SeverityName(sev))] = 0;
   }
-  for (const Finding& f : report.findings) s.findings_by_severity[std::string(SeverityName(f.severity))]++;
+  for (const Finding& f : report.findings) {
+    if (!f.waiver) s.findings_by_severity[std::string(SeverityName(f.severity))]++;
+  }
   s.verdict = HasFindingAtOrAbove(report, Severity::kError) ? "FAIL" : "PASS";
 
   Provenance& p = report.provenance;
@@ -309,7 +364,7 @@ absl::StatusOr<Report> Validate(const ReferenceData& reference, const Validation
   }
   p.method = std::string(CatchmentMethodName(options.method));
   p.ruleset = RulesetValues(options);
-  p.tolerances = {{"share_threshold", options.share_threshold}};
+  p.tolerances = ToleranceValues(options);
   return report;
 }
 

@@ -39,6 +39,8 @@ Json SummaryJson(const Summary& s) {
           {"pcns", s.pcns},
           {"practices", s.practices},
           {"findings_by_severity", by_sev},
+          {"waived", s.waived},
+          {"expired_waivers", s.expired_waivers},
           {"rules", rules}};
 }
 
@@ -63,6 +65,12 @@ Json FindingJson(const Finding& f) {
   if (!f.practice.empty()) j["practice"] = f.practice;
   j["message"] = f.message;
   j["values"] = ToJson(f.values);
+  if (f.waiver) {
+    j["status"] = "WAIVED";
+    j["waiver"] = {{"reason", f.waiver->reason},
+                   {"approved_by", f.waiver->approved_by},
+                   {"expires", f.waiver->expires}};
+  }
   if (!f.geometry.is_null()) j["geometry_wkt"] = f.geometry.ToWkt(1);
   return j;
 }

@@ -12,7 +12,6 @@ namespace {
 
 using ::testing::AllOf;
 using ::testing::HasSubstr;
-using testing::Run;
 using testing::TempDir;
 using testing::WriteFile;
 
@@ -47,7 +46,7 @@ class BadInputTest : public ::testing::Test {
       argv.insert(argv.end(), {"--practices", map_});
     }
     argv.insert(argv.end(), extra.begin(), extra.end());
-    return Run(argv);
+    return pcnv::testing::Run(argv);
   }
 
   void ExpectBadInput(const testing::CommandResult& r,
@@ -148,9 +147,9 @@ TEST_F(BadInputTest, InvalidPolygonIsRepairedAndNamed) {
 }
 
 TEST_F(BadInputTest, UsageErrors) {
-  EXPECT_EQ(Run({PCNV_CLI}).exit_code, 2);
-  EXPECT_EQ(Run({PCNV_CLI, "validate", "--practices", map_}).exit_code, 2);  // no --out
-  EXPECT_EQ(Run({PCNV_CLI, "frobnicate"}).exit_code, 2);
+  EXPECT_EQ(pcnv::testing::Run({PCNV_CLI}).exit_code, 2);
+  EXPECT_EQ(pcnv::testing::Run({PCNV_CLI, "validate", "--practices", map_}).exit_code, 2);  // no --out
+  EXPECT_EQ(pcnv::testing::Run({PCNV_CLI, "frobnicate"}).exit_code, 2);
 }
 
 }  // namespace

@@ -18,7 +18,6 @@ namespace {
 
 using nlohmann::json;
 using testing::ReadFile;
-using testing::Run;
 using testing::SampleDir;
 using testing::TempDir;
 
@@ -63,7 +62,7 @@ TEST(SampleGoldenTest, FindsExactlyThePlantedDefects) {
   TempDir tmp;
   std::vector<std::string> argv = SampleArgs(tmp.File("report.json"));
   for (const auto& a : SampleLayers()) argv.push_back(a);
-  auto r = Run(argv);
+  auto r = pcnv::testing::Run(argv);
   ASSERT_EQ(r.exit_code, 1) << r.err << r.out;  // planted ERROR findings
   json report = json::parse(ReadFile(tmp.File("report.json")));
   json expected = json::parse(ReadFile(SampleDir() + "/expected_findings.json"));
@@ -79,7 +78,7 @@ TEST(SampleGoldenTest, ReportMatchesGoldenFile) {
   TempDir tmp;
   std::vector<std::string> argv = SampleArgs(tmp.File("report.json"));
   for (const auto& a : SampleLayers()) argv.push_back(a);
-  auto r = Run(argv);
+  auto r = pcnv::testing::Run(argv);
   ASSERT_EQ(r.exit_code, 1) << r.err;
   std::string actual = Normalise(ReadFile(tmp.File("report.json")), tmp.path());
   const std::string golden_path = testing::SourceDir() + "/testdata/golden/sample_report.json";
@@ -98,15 +97,15 @@ TEST(SampleGoldenTest, ReferenceStoreGivesTheSameFindingsAsLayers) {
   TempDir tmp;
   std::vector<std::string> build = {PCNV_CLI, "reference", "build", "--out", tmp.File("ref.gpkg")};
   for (const auto& a : SampleLayers()) build.push_back(a);
-  auto b = Run(build);
+  auto b = pcnv::testing::Run(build);
   ASSERT_EQ(b.exit_code, 0) << b.err;
 
   std::vector<std::string> direct = SampleArgs(tmp.File("direct.json"));
   for (const auto& a : SampleLayers()) direct.push_back(a);
   std::vector<std::string> stored = SampleArgs(tmp.File("stored.json"));
   stored.insert(stored.end(), {"--reference", tmp.File("ref.gpkg")});
-  ASSERT_EQ(Run(direct).exit_code, 1);
-  ASSERT_EQ(Run(stored).exit_code, 1);
+  ASSERT_EQ(pcnv::testing::Run(direct).exit_code, 1);
+  ASSERT_EQ(pcnv::testing::Run(stored).exit_code, 1);
   json a = json::parse(ReadFile(tmp.File("direct.json")));
   json s = json::parse(ReadFile(tmp.File("stored.json")));
   EXPECT_EQ(a.at("findings"), s.at("findings"));
@@ -123,7 +122,7 @@ TEST(SampleGoldenTest, PostcodeDirectoryWithoutLsoaColumnAgrees) {
   for (auto a : SampleLayers()) {
     argv.push_back(absl::StrReplaceAll(a, {{"postcodes.csv", "postcodes_nolsoa.csv"}}));
   }
-  auto r = Run(argv);
+  auto r = pcnv::testing::Run(argv);
   ASSERT_EQ(r.exit_code, 1) << r.err;
   json report = json::parse(ReadFile(tmp.File("report.json")));
   json expected = json::parse(ReadFile(SampleDir() + "/expected_findings.json"));

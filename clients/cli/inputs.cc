@@ -55,7 +55,7 @@ absl::StatusOr<ValidationInput> LoadInputs(const InputPaths& paths) {
     if (!layer.ok()) return layer.status();
     std::vector<DeclaredBoundary> declared;
     for (io::VectorFeature& f : layer->features) {
-      declared.push_back({f.code, std::move(f.geometry), f.feature});
+      declared.push_back({f.code, std::move(f.geometry), f.feature, f.invalid_reason});
     }
     input.declared = std::move(declared);
     auto s = AddSource(input, "declared", spec->path, input.declared->size());

@@ -376,3 +376,60 @@ TEST(RulesetTest, DisabledRulesAreNotEvaluated) {
 
 }  // namespace
 }  // namespace pcnv
+
+namespace pcnv {
+namespace {
+
+TEST(WaiverTest, WaivedFindingNeverFailsAndExpiredWaiversAreListed) {
+  GridFixture g{{"AA.A"}};  // CON001 ERROR for U00001
+  ValidationOptions o;
+  o.ruleset.disabled = {"POP001"};  // 300 patients: not what this test is about
+  o.as_of = "2026-11-22";
+  o.waivers = {{"CON001", "U00001", "Island linked by ferry", "ICB board", "2026-11-22"}};
+  Report r = Check(g, o);
+  auto con = Of(r, "CON001");
+  ASSERT_EQ(con.size(), 1u);
+  ASSERT_TRUE(con[0]->waiver.has_value());
+  EXPECT_EQ(con[0]->waiver->approved_by, "ICB board");
+  EXPECT_EQ(r.summary.waived, 1);
+  for (const Finding& f : r.findings) {
+    EXPECT_TRUE(f.waiver || f.severity < Severity::kError) << f.rule << " " << f.message;
+  }
+  EXPECT_EQ(r.summary.verdict, "PASS");
+  EXPECT_EQ(r.summary.findings_by_severity.at("ERROR"), 0);
+
+  o.as_of = "2026-11-23";  // the day after expiry: the waiver no longer applies
+  Report expired = Check(g, o);
+  EXPECT_FALSE(Of(expired, "CON001")[0]->waiver.has_value());
+  EXPECT_EQ(expired.summary.verdict, "FAIL");
+  ASSERT_EQ(expired.summary.expired_waivers.size(), 1u);
+  EXPECT_EQ(expired.summary.expired_waivers[0], "CON001 U00001 expired 2026-11-22");
+}
+
+TEST(WaiverTest, WaivedPop001BecomesAWarning) {
+  auto ref = testing::MakeReference({});
+  ValidationInput in;
+  Membership m;
+  m.practice_code = "A00001";
+  m.pcn_code = "U00001";
+  m.row = 1;
+  in.memberships = {m};
+  in.list_sizes = std::vector<ListSize>{{"A00001", 12000, 1}};
+  ValidationOptions o;
+  o.waivers = {{"POP001", "U00001", "Rural exception", "Commissioner", "2030-01-01"}};
+  o.as_of = "2026-11-22";
+  auto r = Validate(*ref, in, o);
+  ASSERT_TRUE(r.ok());
+  auto pop = Of(*r, "POP001");
+  ASSERT_EQ(pop.size(), 1u);
+  EXPECT_EQ(pop[0]->severity, Severity::kWarning);
+  EXPECT_TRUE(pop[0]->waiver.has_value());
+  // Another PCN's waiver does not apply.
+  o.waivers[0].pcn = "U00002";
+  auto other = Validate(*ref, in, o);
+  EXPECT_EQ(Of(*other, "POP001")[0]->severity, Severity::kError);
+  EXPECT_EQ(other->summary.verdict, "FAIL");
+}
+
+}  // namespace
+}  // namespace pcnv

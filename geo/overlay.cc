@@ -29,7 +29,16 @@ std::vector<std::vector<AreaShare>> OverlayAreas(const std::vector<const Geometr
         break;
       }
       if (GEOSPreparedIntersects_r(ctx, prepared[f].get(), area.raw()) != 1) continue;
-      geos::GeomPtr piece(GEOSIntersection_r(ctx, area.raw(), footprints[f]->raw()));
+      // Footprints (ICBs, local authorities) have tens of thousands of vertices; clip one to the
+      // area's bounding box before the exact intersection so the cost follows the area's size.
+      double xmin = 0, ymin = 0, xmax = 0, ymax = 0;
+      GEOSGeom_getXMin_r(ctx, area.raw(), &xmin);
+      GEOSGeom_getYMin_r(ctx, area.raw(), &ymin);
+      GEOSGeom_getXMax_r(ctx, area.raw(), &xmax);
+      GEOSGeom_getYMax_r(ctx, area.raw(), &ymax);
+      geos::GeomPtr clipped(GEOSClipByRect_r(ctx, footprints[f]->raw(), xmin, ymin, xmax, ymax));
+      if (!clipped) continue;
+      geos::GeomPtr piece(GEOSIntersection_r(ctx, area.raw(), clipped.get()));
       double part = 0;
       if (piece && GEOSArea_r(ctx, piece.get(), &part) == 1 && part / total > 1e-6) {
         out[a].push_back({f, std::min(1.0, part / total)});

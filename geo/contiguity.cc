@@ -1,6 +1,7 @@
 #include "geo/contiguity.h"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 #include <tuple>
 
@@ -81,6 +82,21 @@ ContiguityResult AnalyseContiguity(const ReferenceData& ref, const std::vector<i
   }
 
   DisjointSets sets(n);
+  // A part no area's point on surface falls in is a detached piece of a multi-part area (an
+  // island of a coastal LSOA): it belongs with that area, so join it to the area's part rather
+  // than leave a component without areas.
+  std::vector<bool> has_area(n, false);
+  for (int p : part_of) has_area[p] = true;
+  for (int p = 0; p < n; ++p) {
+    if (has_area[p]) continue;
+    geos::GeomPtr pt(GEOSPointOnSurface_r(ctx, parts[p].get()));
+    for (size_t i = 0; pt && i < areas.size(); ++i) {
+      if (GEOSIntersects_r(ctx, ref.areas()[areas[i]].geometry.raw(), pt.get()) == 1) {
+        sets.Join(p, part_of[i]);
+        break;
+      }
+    }
+  }
   // Distance-based joins: touching at a point (distance 0 between separate parts), or within the
   // bridge distance. Parts of one territory are few, so all pairs are affordable.
   const bool by_distance = options.adjacency == Adjacency::kPoint || options.bridge_distance_m > 0;
@@ -126,9 +142,13 @@ ContiguityResult AnalyseContiguity(const ReferenceData& ref, const std::vector<i
     std::sort(comps[c].areas.begin(), comps[c].areas.end());
   }
   // Main = most patients; ties by larger area, then by lowest first area (deterministic).
-  std::sort(comps.begin(), comps.end(), [](const Component& x, const Component& y) {
-    return std::make_tuple(-x.patients, -x.area_m2, x.areas.front()) <
-           std::make_tuple(-y.patients, -y.area_m2, y.areas.front());
+  // A component can still hold no area (a union artefact no area covers): it sorts last.
+  auto first_area = [](const Component& c) {
+    return c.areas.empty() ? std::numeric_limits<int>::max() : c.areas.front();
+  };
+  std::sort(comps.begin(), comps.end(), [&](const Component& x, const Component& y) {
+    return std::make_tuple(-x.patients, -x.area_m2, first_area(x)) <
+           std::make_tuple(-y.patients, -y.area_m2, first_area(y));
   });
   for (size_t c = 1; c < comps.size(); ++c) {
     GEOSDistance_r(ctx, comps[c].geometry.raw(), comps[0].geometry.raw(), &comps[c].gap_to_main_m);

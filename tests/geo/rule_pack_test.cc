@@ -433,3 +433,33 @@ TEST(WaiverTest, WaivedPop001BecomesAWarning) {
 
 }  // namespace
 }  // namespace pcnv
+
+namespace pcnv {
+namespace {
+
+TEST(ContiguityTest, MultiPartAreaIsOneUnitNotADetachedFragment) {
+  // A coastal area with an islet: its islet is part of the area, not a separate component.
+  // (This used to crash: the islet became a component holding no area.)
+  std::vector<Area> areas;
+  areas.push_back({"E01000001", "",
+                   *Geometry::FromWkt("MULTIPOLYGON(((0 0,100 0,100 100,0 100,0 0)),"
+                                      "((500 0,510 0,510 10,500 10,500 0)))"),
+                   0});
+  ReferenceData ref(std::move(areas), {}, {}, {}, "fixture", "");
+  ValidationInput in;
+  Membership m;
+  m.practice_code = "A00001";
+  m.pcn_code = "U00001";
+  m.row = 1;
+  in.memberships = {m};
+  in.distribution = Distribution{DistributionLevel::kArea, {{"A00001", "E01000001", 100, 1}}};
+  auto r = Validate(ref, in, {});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(Of(*r, "CON001").empty());
+  EXPECT_TRUE(Of(*r, "CON002").empty());
+  EXPECT_EQ(r->pcns[0].territory.components, 1);
+  EXPECT_EQ(r->pcns[0].territory.parts, 2);
+}
+
+}  // namespace
+}  // namespace pcnv

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 
 namespace pcnv::sample {
@@ -54,13 +55,15 @@ void AppendPolygon(const Polygon& polygon, std::string& out) {
   out += "]";
 }
 
-std::string FeatureCollection(const std::string& name, const std::vector<Feature>& features) {
+std::string FeatureCollection(const std::string& name, const std::vector<Feature>& features,
+                              const std::string& code_key = "code") {
   std::string out = absl::StrCat("{\n\"type\": \"FeatureCollection\",\n\"name\": \"", name,
                                  "\",\n\"crs\": ", kCrs27700, ",\n\"features\": [\n");
   for (size_t i = 0; i < features.size(); ++i) {
     const Feature& f = features[i];
-    absl::StrAppend(&out, R"({"type":"Feature","properties":{"code":)", JsonString(f.code),
-                    R"(,"name":)", JsonString(f.name), R"(},"geometry":{"type":)");
+    absl::StrAppend(&out, R"({"type":"Feature","properties":{")", code_key,
+                    "\":", JsonString(f.code), R"(,"name":)", JsonString(f.name),
+                    R"(},"geometry":{"type":)");
     if (f.polygons.size() == 1) {
       out += R"("Polygon","coordinates":)";
       AppendPolygon(f.polygons.front(), out);
@@ -137,9 +140,10 @@ void WriteSampleFiles(const SampleFiles& files, const std::vector<Finding>& expe
   const std::string& pub = files.publication;
   const std::string& date = files.extract_date;
   WriteText(dir + "/areas.geojson", FeatureCollection("areas", files.areas));
-  WriteText(dir + "/icb.geojson", FeatureCollection("icb", {files.icb}));
+  WriteText(dir + "/icb.geojson", FeatureCollection("icb", files.icbs));
   WriteText(dir + "/subicb.geojson", FeatureCollection("subicb", files.sub_icbs));
   WriteText(dir + "/community.geojson", FeatureCollection("community", files.community));
+  WriteText(dir + "/declared.geojson", FeatureCollection("declared", files.declared, "pcn_code"));
 
   std::string with_lsoa = CsvLine({"pcds", "oseast1m", "osnrth1m", "lsoa11"});
   std::string without_lsoa = CsvLine({"pcds", "oseast1m", "osnrth1m"});
@@ -185,8 +189,15 @@ void WriteSampleFiles(const SampleFiles& files, const std::vector<Finding>& expe
   for (size_t i = 0; i < expected.size(); ++i) {
     const Finding& f = expected[i];
     absl::StrAppend(&json, "  {\"rule\": ", JsonString(f.rule), ", \"pcn\": ", JsonString(f.pcn),
-                    ", \"practice\": ", JsonString(f.practice), "}",
-                    i + 1 < expected.size() ? "," : "", "\n");
+                    ", \"practice\": ", JsonString(f.practice));
+    if (f.has_geometry && f.geometry.type.empty()) {
+      json += ", \"geometry\": null";
+    } else if (f.has_geometry) {
+      // Areas are sums of integer-coordinate shoelace areas: whole or half square metres.
+      absl::StrAppend(&json, ", \"geometry\": {\"type\": ", JsonString(f.geometry.type),
+                      ", \"area_m2\": ", absl::StrFormat("%.1f", f.geometry.area_m2), "}");
+    }
+    absl::StrAppend(&json, "}", i + 1 < expected.size() ? "," : "", "\n");
   }
   json += "]\n";
   WriteText(dir + "/expected_findings.json", json);

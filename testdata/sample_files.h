@@ -11,6 +11,7 @@
 #include <compare>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "testdata/sample_grid.h"
@@ -67,18 +68,40 @@ struct DistRow {
   int64_t patients = 0;
 };
 
+// The geometry a rule-pack finding carries (its `geometry_wkt`), for the golden test: the GEOS
+// type name and the area in m2 (0 for points and lines). Empty type: the finding has none.
+struct ExpectedGeometry {
+  std::string type;
+  double area_m2 = 0;
+  auto operator<=>(const ExpectedGeometry&) const = default;
+};
+
 struct Finding {
+  Finding() = default;
+  Finding(std::string r, std::string k, std::string p)
+      : rule(std::move(r)), pcn(std::move(k)), practice(std::move(p)) {}
+  Finding(std::string r, std::string k, std::string p, ExpectedGeometry g)
+      : rule(std::move(r)),
+        pcn(std::move(k)),
+        practice(std::move(p)),
+        has_geometry(true),
+        geometry(std::move(g)) {}
+
   std::string rule;
   std::string pcn;
   std::string practice;
+  // Rule-pack (issue-3) findings only; issue-2 findings are written without a geometry member.
+  bool has_geometry = false;
+  ExpectedGeometry geometry;
   auto operator<=>(const Finding&) const = default;
 };
 
 struct SampleFiles {
   std::vector<Feature> areas;
-  Feature icb;
+  std::vector<Feature> icbs;
   std::vector<Feature> sub_icbs;
   std::vector<Feature> community;
+  std::vector<Feature> declared;  // declared PCN boundaries: code = PCN code, name = PCN name
   std::vector<PostcodeRow> postcodes;
   std::vector<MapRow> map;
   std::vector<ListRow> list_sizes;

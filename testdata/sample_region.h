@@ -11,8 +11,8 @@
 
 namespace pcnv::sample {
 
-inline constexpr int kCols = 20;
-inline constexpr int kRows = 15;
+inline constexpr int kCols = 28;
+inline constexpr int kRows = 17;
 inline constexpr int64_t kCellM = 600;
 inline constexpr int64_t kJitterM = 120;
 inline constexpr Point kOrigin{430000, 380000};  // inland, South Yorkshire-ish; fictional
@@ -29,49 +29,89 @@ inline constexpr char kRegionName[] = "Sampleton Region";
 inline constexpr char kUnknownArea[] = "E01999999";   // an LSOA code that is in no boundary layer
 inline constexpr char kPlaceholderArea[] = "NO2011";  // NHS Digital's "no known LSOA"
 
-// Half-open cell ranges [c0, c1) x [r0, r1); row 0 is the south edge.
+// Half-open cell ranges [c0, c1) x [r0, r1); row 0 is the south edge. An empty range ({}) holds
+// nothing.
 struct CellRect {
-  int c0, c1, r0, r1;
-  bool Contains(int col, int row) const { return col >= c0 && col < c1 && row >= r0 && row < r1; }
+  int c0 = 0, c1 = 0, r0 = 0, r1 = 0;
+  constexpr bool Contains(int col, int row) const {
+    return col >= c0 && col < c1 && row >= r0 && row < r1;
+  }
+};
+
+// A footprint's cells: the union of `plus` less the union of `minus`.
+struct CellSet {
+  CellRect plus[2];
+  CellRect minus[2];
+  constexpr bool Contains(int col, int row) const {
+    return (plus[0].Contains(col, row) || plus[1].Contains(col, row)) &&
+           !minus[0].Contains(col, row) && !minus[1].Contains(col, row);
+  }
 };
 
 struct FootprintSpec {
-  const char* ods;  // sub-ICBs only
+  const char* ods;  // ICBs and sub-ICBs
   const char* code;
   const char* name;
-  CellRect cells;
+  CellSet cells;
 };
 
-// Split along the column-10 grid line, which is also a PCN block edge, so every PCN nests.
+// The strip of the east edge that belongs to the neighbouring ICB (NEST001): columns 26-27, rows
+// 4-6, inside FENWICK AND MARSH's block.
+inline constexpr CellRect kOtherIcbStrip{26, 28, 4, 7};
+// Column 10 of the southern blocks belongs to sub-ICB 90A although RIVERSIDE's block starts there
+// (NEST003); column 5 of the southern blocks to the West community team although SAMPLETON
+// SOUTH's block starts there (COM001).
+inline constexpr CellRect kSubIcbOverlap{10, 11, 2, 10};
+inline constexpr CellRect kCommunityOverlap{5, 6, 2, 10};
+
+inline constexpr FootprintSpec kIcbs[] = {
+    {kIcbOds, kIcbOns, kIcbName, {{{0, 28, 0, 17}}, {kOtherIcbStrip}}},
+    {"QZY", "E54900002", "NHS Otherfield Integrated Care Board", {{kOtherIcbStrip}, {}}},
+};
+
+// 90A/90B split along the column-10 grid line (except kSubIcbOverlap); the southern valley (rows
+// 0-1) is its own sub-ICB 90C; the strip is the neighbouring ICB's 91A.
 inline constexpr FootprintSpec kSubIcbs[] = {
-    {"90A", "E38900001", "NHS Sampleton ICB - 90A", {0, 10, 0, 15}},
-    {"90B", "E38900002", "NHS Sampleton ICB - 90B", {10, 20, 0, 15}},
+    {"90A", "E38900001", "NHS Sampleton ICB - 90A", {{{0, 10, 2, 17}, kSubIcbOverlap}, {}}},
+    {"90B",
+     "E38900002",
+     "NHS Sampleton ICB - 90B",
+     {{{10, 28, 2, 17}}, {kSubIcbOverlap, kOtherIcbStrip}}},
+    {"90C", "E38900003", "NHS Sampleton ICB - 90C", {{{0, 28, 0, 2}}, {}}},
+    {"91A", "E38900004", "NHS Otherfield ICB - 91A", {{kOtherIcbStrip}, {}}},
 };
+inline constexpr int kOtherIcbSubIcb = 3;  // the only sub-ICB of kIcbs[1]
 
-// Column bands on PCN block edges, so no clean PCN is split between community teams.
+// Column bands on PCN block edges (except kCommunityOverlap), the valley, and the strip.
 inline constexpr FootprintSpec kCommunity[] = {
-    {"", "C001", "West Sampleton Community Services", {0, 5, 0, 15}},
-    {"", "C002", "Central Sampleton Community Services", {5, 10, 0, 15}},
-    {"", "C003", "East Sampleton Community Services", {10, 20, 0, 15}},
+    {"", "C001", "West Sampleton Community Services", {{{0, 5, 2, 17}, kCommunityOverlap}, {}}},
+    {"", "C002", "Central Sampleton Community Services", {{{5, 10, 2, 17}}, {kCommunityOverlap}}},
+    {"", "C003", "East Sampleton Community Services", {{{10, 28, 2, 17}}, {kOtherIcbStrip}}},
+    {"", "C004", "Longdale Community Services", {{{0, 28, 0, 2}}, {}}},
+    {"", "C005", "Otherfield Community Services", {{kOtherIcbStrip}, {}}},
 };
 
-// Each PCN's block is its intended majority territory. Blocks tile the grid: four 5-column
-// bands, split at row 8 into a southern row of 5x8 blocks and a northern row of 5x7 blocks.
+// Each PCN's block is its intended majority territory before the planters reshape a few. Blocks
+// tile the grid: the valley (rows 0-1) is LONGDALE's; above it four 5-column bands and an
+// 8-column eastern band, split at row 10 into southern 5x8 (8x8) and northern 5x7 (8x7) blocks.
 struct PcnSpec {
   const char* code;
   const char* name;
   CellRect block;
-  int sub_icb;  // index into kSubIcbs
+  int sub_icb;  // index into kSubIcbs: the one it is in (and declares, unless a planter says not)
 };
 inline constexpr PcnSpec kPcns[] = {
-    {"U90001", "SAMPLETON NORTH PCN", {5, 10, 8, 15}, 0},
-    {"U90002", "SAMPLETON SOUTH PCN", {5, 10, 0, 8}, 0},
-    {"U90003", "WESTMOOR PCN", {0, 5, 8, 15}, 0},
-    {"U90004", "BROOKVALE PCN", {0, 5, 0, 8}, 0},
-    {"U90005", "EASTHOLME PCN", {10, 15, 8, 15}, 1},
-    {"U90006", "RIVERSIDE PCN", {10, 15, 0, 8}, 1},
-    {"U90007", "HIGH FELL PCN", {15, 20, 8, 15}, 1},
-    {"U90008", "ASHCOMBE AND LEY PCN", {15, 20, 0, 8}, 1},
+    {"U90001", "SAMPLETON NORTH PCN", {5, 10, 10, 17}, 0},
+    {"U90002", "SAMPLETON SOUTH PCN", {5, 10, 2, 10}, 0},
+    {"U90003", "WESTMOOR PCN", {0, 5, 10, 17}, 0},
+    {"U90004", "BROOKVALE PCN", {0, 5, 2, 10}, 0},
+    {"U90005", "EASTHOLME PCN", {10, 15, 10, 17}, 1},
+    {"U90006", "RIVERSIDE PCN", {10, 15, 2, 10}, 1},
+    {"U90007", "HIGH FELL PCN", {15, 20, 10, 17}, 1},
+    {"U90008", "ASHCOMBE AND LEY PCN", {15, 20, 2, 10}, 1},
+    {"U90009", "LONGDALE PCN", {0, 28, 0, 2}, 2},
+    {"U90010", "FENWICK AND MARSH PCN", {20, 28, 2, 10}, 1},
+    {"U90011", "CRAGSIDE PCN", {20, 28, 10, 17}, 1},
 };
 inline constexpr int kPcnCount = static_cast<int>(std::size(kPcns));
 
@@ -117,14 +157,14 @@ inline constexpr PracticeSpec kPractices[] = {
     {"ELM TREE SURGERY", 4, 10000, 3, 1},
     {"RECTORY ROAD SURGERY", 4, 8800, 2, 3},
     {"MEADOWBANK PRACTICE", 4, 7100, 1, 5},
-    {"PRIORY FIELDS SURGERY", 4, 5400, 3, 5},
+    {"PRIORY FIELDS SURGERY", 4, 5400, 3, 5},  // moved into HIGH FELL's block (CON004)
     // U90006 RIVERSIDE: one super-practice of 34,600 (MEM003).
     {"RIVERSIDE MEDICAL GROUP", 5, 34600, 2, 4},
-    // U90007 HIGH FELL: a rural network of 24,100 (POP001).
+    // U90007 HIGH FELL: a rural network of 24,100 (POP001); its map rows declare 90A (NEST002).
     {"HIGH FELL SURGERY", 6, 9800, 1, 1},
     {"DALESIDE PRACTICE", 6, 8400, 3, 2},
     {"MOORTOP SURGERY", 6, 5900, 2, 5},
-    // U90008 ASHCOMBE AND LEY: 46,400.
+    // U90008 ASHCOMBE AND LEY: 46,400, and 47,900 with Z00054 (CON003, make_sample.cc).
     {"ASHCOMBE HEALTH CENTRE", 7, 11900, 1, 1},
     {"LEY BRIDGE SURGERY", 7, 9600, 3, 1},
     {"FOXHOLES PRACTICE", 7, 8700, 1, 4},
@@ -133,9 +173,39 @@ inline constexpr PracticeSpec kPractices[] = {
     {"THE CROFT PRACTICE", 7, 4100, 3, 6},
 };
 
-// With these defaults 1-3% of each network's patients live outside its block and about 50
-// boundary areas fall in two networks' 5% share catchments, while every area's majority stays
-// with its block's network (make_sample.cc checks that on every run).
+// Practices of the networks added with the rule pack, Z00041 on (Z00040 is the unallocated
+// university practice, make_sample.cc). col/row are absolute cells: LONGDALE's five practices
+// run along the valley, so its first and last are over 15 km apart (CMP002); two of FENWICK AND
+// MARSH's sit in its northern fingers between CRAGSIDE's teeth (CMP001).
+struct PlacedPracticeSpec {
+  int number;  // Z%05d
+  const char* name;
+  int pcn;
+  int64_t list_size;
+  int col, row;
+};
+inline constexpr PlacedPracticeSpec kMorePractices[] = {
+    // U90009 LONGDALE: 36,000.
+    {41, "LONGDALE SURGERY", 8, 8600, 0, 0},
+    {42, "BECKSIDE PRACTICE", 8, 7900, 7, 0},
+    {43, "MILLRACE HEALTH CENTRE", 8, 7200, 14, 0},
+    {44, "STONEBRIDGE SURGERY", 8, 6500, 21, 0},
+    {45, "TARN END PRACTICE", 8, 5800, 27, 0},
+    // U90010 FENWICK AND MARSH: 42,000.
+    {46, "FENWICK MEDICAL CENTRE", 9, 10200, 25, 3},
+    {47, "MARSH LANE SURGERY", 9, 9100, 25, 6},
+    {48, "SALTINGS PRACTICE", 9, 8300, 21, 8},
+    {49, "NORTH MARSH SURGERY", 9, 7600, 21, 12},
+    {50, "HIGHMOOR ROAD SURGERY", 9, 6800, 25, 13},
+    // U90011 CRAGSIDE: 33,500.
+    {51, "CRAGSIDE SURGERY", 10, 12800, 22, 14},
+    {52, "GILL FOOT PRACTICE", 10, 11400, 26, 12},
+    {53, "SCAR TOP SURGERY", 10, 9300, 24, 16},
+};
+
+// With these defaults 1-4% of each network's spread patients live outside its intended territory
+// and about 150 boundary areas fall in two networks' 5% share catchments, while every area's
+// majority stays with its intended owner (make_sample.cc checks that on every run).
 inline constexpr SpreadParams kSpread{
     .length_m = 1500, .outside_radius_m = 2000, .outside_divisor = 8};
 

@@ -10,6 +10,7 @@ packages=(
   libgeos-dev libgdal-dev gdal-bin libproj-dev
   libabsl-dev nlohmann-json3-dev libssl-dev libcli11-dev
   libgtest-dev libgmock-dev
+  libxml2-utils python3-jsonschema chromium
 )
 
 missing=()

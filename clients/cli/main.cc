@@ -15,6 +15,16 @@ void AddReferenceFlags(CLI::App* app, pcnv::cli::ReferencePaths& ref) {
                   "Postcode directory: an NSPL/ONSPD-style CSV or a folder of them");
 }
 
+// The writers `validate` and `diff` share (clients/writers, docs/OUTPUTS.md).
+void AddOutputFlags(CLI::App* app, pcnv::cli::OutputPaths& out) {
+  app->add_option("--geo-out", out.geo_out,
+                  "GIS layers for QGIS: FILE.gpkg (one GeoPackage) or FILE.geojson (one file "
+                  "per layer: FILE_pcn_territories.geojson, ...)");
+  app->add_option("--html", out.html, "Self-contained HTML report with a map");
+  app->add_option("--junit", out.junit, "JUnit XML: a testcase per PCN and rule");
+  app->add_option("--sarif", out.sarif, "SARIF 2.1.0 log for code-scanning dashboards");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -35,14 +45,49 @@ int main(int argc, char** argv) {
                 "Declared PCN boundaries as FILE[:PCN_CODE_FIELD]");
   v->add_option("--method", validate.method, "Catchment method: majority or share")
       ->capture_default_str();
-  v->add_option("--share-threshold", validate.share_threshold,
-                "Share catchment threshold (0, 1]")
+  v->add_option("--share-threshold", validate.share_threshold, "Share catchment threshold (0, 1]")
       ->capture_default_str();
   v->add_option("--out", validate.out, "JSON report to write")->required();
   v->add_option("--server", validate.server, "Validate through a pcnv server at HOST:PORT");
   v->add_option("--timeout", validate.timeout_s, "Seconds to wait for the server")
       ->capture_default_str();
-  v->add_flag("--quiet,-q", validate.quiet, "Print nothing but errors");
+  AddOutputFlags(v, validate.outputs);
+  v->add_option("--fail-on", validate.fail_on,
+                "Lowest severity that makes the exit code 1: error, warning or info")
+      ->capture_default_str();
+  v->add_option("--waivers", validate.waivers,
+                "Waivers (JSON: rule, pcn, reason, approved_by, expires); a waived finding "
+                "never fails the run");
+  v->add_flag("--quiet,-q", validate.quiet, "Print nothing but errors (and no progress)");
+
+  pcnv::cli::DiffCommand diff;
+  CLI::App* d = app.add_subcommand(
+      "diff", "Compare a candidate release with a base release; fail only on regressions");
+  d->add_option("--base", diff.base,
+                "Base release: a saved JSON report, or a folder of inputs "
+                "(gp-reg-pat-prac-map.csv, gp-reg-pat-prac-all.csv, "
+                "gp-reg-pat-prac-lsoa-all.csv, declared.gpkg|geojson)")
+      ->required();
+  d->add_option("--candidate", diff.candidate,
+                "Candidate release: a saved JSON report or a folder of inputs, as --base")
+      ->required();
+  d->add_option("--reference", diff.reference.store,
+                "Reference store (GeoPackage), for sides given as folders");
+  AddReferenceFlags(d, diff.reference);
+  d->add_option("--declared-field", diff.declared_field,
+                "PCN code field of declared.* in the folders (default: guessed)");
+  d->add_option("--method", diff.method, "Catchment method: majority or share")
+      ->capture_default_str();
+  d->add_option("--share-threshold", diff.share_threshold, "Share catchment threshold (0, 1]")
+      ->capture_default_str();
+  d->add_option("--fail-on", diff.fail_on, "When to exit 1: new-errors, any-errors or new-warnings")
+      ->capture_default_str();
+  d->add_option("--waivers", diff.waivers,
+                "Waivers (JSON: rule, pcn, reason, approved_by, expires); a waived finding "
+                "never fails the run");
+  d->add_option("--out", diff.out, "Diff as JSON (new / fixed / unchanged findings)");
+  AddOutputFlags(d, diff.outputs);
+  d->add_flag("--quiet,-q", diff.quiet, "Print nothing but errors (and no progress)");
 
   CLI::App* r = app.add_subcommand("reference", "Manage reference stores");
   r->require_subcommand(1);
@@ -59,5 +104,6 @@ int main(int argc, char** argv) {
   }
   if (v->parsed()) return pcnv::cli::RunValidate(validate);
   if (rb->parsed()) return pcnv::cli::RunReferenceBuild(build);
+  if (d->parsed()) return pcnv::cli::RunDiff(diff);
   return pcnv::cli::kExitBadInput;
 }

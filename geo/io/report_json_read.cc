@@ -35,15 +35,21 @@ absl::StatusOr<Finding> FindingFrom(const Json& j, const std::string& where) {
   f.rule = j["rule"].get<std::string>();
   auto sev = ParseSeverity(j.value("severity", std::string()));
   if (!sev) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(where, ": 'severity' '", j.value("severity", std::string()),
-                     "' is not one of INFO, WARNING, ERROR"));
+    return absl::InvalidArgumentError(absl::StrCat(where, ": 'severity' '",
+                                                   j.value("severity", std::string()),
+                                                   "' is not one of INFO, WARNING, ERROR"));
   }
   f.severity = *sev;
   f.pcn = j.value("pcn", std::string());
   f.practice = j.value("practice", std::string());
   f.message = j.value("message", std::string());
   if (j.contains("values")) f.values = ValuesFrom(j["values"]);
+  if (j.contains("waiver") && j["waiver"].is_object()) {
+    const Json& w = j["waiver"];
+    f.waiver =
+        AppliedWaiver{w.value("reason", std::string()), w.value("approved_by", std::string()),
+                      w.value("expires", std::string())};
+  }
   if (j.contains("geometry_wkt") && j["geometry_wkt"].is_string()) {
     auto g = Geometry::FromWkt(j["geometry_wkt"].get<std::string>());
     if (!g.ok()) {
@@ -124,6 +130,12 @@ absl::StatusOr<Report> ReportFromJson(const std::string& text, const std::string
   if (s.contains("findings_by_severity") && s["findings_by_severity"].is_object()) {
     for (const auto& [k, v] : s["findings_by_severity"].items()) {
       if (v.is_number_integer()) r.summary.findings_by_severity[k] = v.get<int>();
+    }
+  }
+  r.summary.waived = s.value("waived", 0);
+  if (s.contains("expired_waivers") && s["expired_waivers"].is_array()) {
+    for (const Json& w : s["expired_waivers"]) {
+      if (w.is_string()) r.summary.expired_waivers.push_back(w.get<std::string>());
     }
   }
   if (s.contains("rules") && s["rules"].is_array()) {

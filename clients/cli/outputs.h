@@ -1,0 +1,27 @@
+// The writers both `pcnv validate` and `pcnv diff` offer, chosen by flags.
+#ifndef PCNV_CLIENTS_CLI_OUTPUTS_H_
+#define PCNV_CLIENTS_CLI_OUTPUTS_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "clients/cli/progress.h"
+#include "clients/writers/report_view.h"
+
+namespace pcnv::cli {
+
+struct OutputPaths {
+  std::string geo_out;  // FILE.gpkg or FILE.geojson
+  std::string html;
+  std::string junit;
+  std::string sarif;
+  int count() const { return !geo_out.empty() + !html.empty() + !junit.empty() + !sarif.empty(); }
+};
+
+// Writes every requested output, one progress stage each; stops at the first failure.
+absl::Status WriteOutputs(const writers::ReportView& view, const OutputPaths& paths,
+                          Progress& progress);
+
+}  // namespace pcnv::cli
+
+#endif  // PCNV_CLIENTS_CLI_OUTPUTS_H_

@@ -43,6 +43,7 @@ set +e
   --practices "$sample/gp-reg-pat-prac-map.csv" \
   --list-sizes "$sample/gp-reg-pat-prac-all.csv" \
   --distribution "$sample/gp-reg-pat-prac-lsoa-all.csv" \
+  --declared "$sample/declared.geojson:pcn_code" \
   --out "$report"
 rc=$?
 set -e

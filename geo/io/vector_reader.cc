@@ -71,7 +71,8 @@ int GuessCodeField(const std::vector<std::string>& fields) {
 }
 
 // The name that goes with the code: ICB22CD -> ICB22NM, lsoa11_code -> lsoa11_name, else the
-// first field ending in NM or _name. -1 when there is none (names are optional).
+// first field ending in NM or _name, else a field called name. -1 when there is none (names are
+// optional).
 int GuessNameField(const std::vector<std::string>& fields, const std::string& code_field) {
   absl::string_view code = code_field;
   if (absl::EndsWithIgnoreCase(code, "CD")) {
@@ -86,7 +87,7 @@ int GuessNameField(const std::vector<std::string>& fields, const std::string& co
     if (absl::EndsWithIgnoreCase(fields[i], "NM") || absl::EndsWithIgnoreCase(fields[i], "_name"))
       return static_cast<int>(i);
   }
-  return -1;
+  return FindField(fields, "name");
 }
 
 // Collects (clones of) every polygon inside `g`, descending into collections.

@@ -81,7 +81,7 @@ TEST_F(BadInputTest, TruncatedPracticeMap) {
 
 TEST_F(BadInputTest, WrongHeader) {
   WriteFile(map_, "PRACTICE,NETWORK\nA00001,U00001\n");
-  ExpectBadInput(Validate({}), {"map.csv", "practice_code"});
+  ExpectBadInput(Validate({}), {"map.csv", "PRACTICE_CODE", "columns found: PRACTICE, NETWORK"});
 }
 
 TEST_F(BadInputTest, NegativeCount) {
@@ -136,13 +136,14 @@ TEST_F(BadInputTest, UnknownAreaCodesAreFindingsNotErrors) {
 }
 
 TEST_F(BadInputTest, InvalidPolygonIsRepairedAndNamed) {
-  // A bow-tie: self-intersecting. Repaired by default, with a warning naming the feature.
+  // A bow-tie: self-intersecting. Repaired by default and reported as a GEO001 WARNING that
+  // names the file, the feature and GEOS's reason.
   WriteFile(areas_,
             R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}},"features":[)"
             R"({"type":"Feature","properties":{"code":"E01000001"},"geometry":{"type":"Polygon","coordinates":[[[400000,300000],[401000,301000],[401000,300000],[400000,301000],[400000,300000]]]}}]})");
   auto r = Validate({"--distribution", dist_, "--areas", areas_ + ":code"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_THAT(r.err, AllOf(HasSubstr("areas.geojson"), HasSubstr("feature 1"),
+  EXPECT_THAT(r.out, AllOf(HasSubstr("WARNING GEO001"), HasSubstr("areas.geojson feature 1"),
                            HasSubstr("Self-intersection")));
 }
 

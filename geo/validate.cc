@@ -364,6 +364,8 @@ absl::StatusOr<Report> Validate(const ReferenceData& reference, const Validation
   }
   p.method = std::string(CatchmentMethodName(options.method));
   p.ruleset = RulesetValues(options);
+  // Which waivers applied depends on the date they were checked against.
+  if (!options.waivers.empty()) p.ruleset["waivers.as_of"] = options.as_of;
   p.tolerances = ToleranceValues(options);
   return report;
 }

@@ -20,15 +20,22 @@ inline constexpr int kExitBadInput = 2;
 
 inline constexpr char kToolName[] = "pcnv 0.1.0";
 
+// Engine options as given on the command line; shared by validate and diff.
+struct OptionFlags {
+  std::string method = "majority";
+  double share_threshold = 0.05;
+  std::string ruleset;  // ruleset file (JSON); empty = DOMAIN.md defaults
+  std::string waivers;  // waivers file (JSON); empty = none
+  std::string as_of;    // YYYY-MM-DD that waivers expire against; empty = today (UTC)
+};
+
 struct ValidateCommand {
   InputPaths inputs;
   ReferencePaths reference;
-  std::string method = "majority";
-  double share_threshold = 0.05;
+  OptionFlags options;
   std::string out;                // JSON report path
   OutputPaths outputs;            // --geo-out, --html, --junit, --sarif
   std::string fail_on = "error";  // lowest severity that makes the exit code 1
-  std::string waivers;            // waivers file (JSON); empty = none
   std::string server;             // host:port; empty = validate in-process
   double timeout_s = 300;
   bool quiet = false;
@@ -41,19 +48,19 @@ struct DiffCommand {
   std::string candidate;       // CANDIDATE.json or a folder
   ReferencePaths reference;    // for sides given as folders (shared by both)
   std::string declared_field;  // code field of declared.* in folders; empty = guess
-  std::string method = "majority";
-  double share_threshold = 0.05;
+  OptionFlags options;
   std::string fail_on = "new-errors";
-  std::string waivers;
   std::string out;  // diff JSON
   OutputPaths outputs;
   bool quiet = false;
 };
 int RunDiff(const DiffCommand& cmd);
 
-// --method and --share-threshold as engine options, or INVALID_ARGUMENT naming the flag.
-absl::StatusOr<ValidationOptions> ParseValidationOptions(const std::string& method,
-                                                         double share_threshold);
+// The flags as engine options (ruleset and waivers read, as_of defaulted to today), or
+// INVALID_ARGUMENT naming the flag or the file and key.
+absl::StatusOr<ValidationOptions> ParseValidationOptions(const OptionFlags& flags);
+// The ruleset and waivers files as provenance entries (path and SHA-256).
+absl::StatusOr<std::vector<SourceFile>> OptionSources(const OptionFlags& flags);
 // Validates in-process and stamps the tool name and library versions into provenance.
 absl::StatusOr<Report> ValidateInProcess(const ReferenceData& reference,
                                          const ValidationInput& input,

@@ -127,26 +127,21 @@ void PrintDiff(const writers::ReportDiff& diff, const std::string& fail_on) {
 }  // namespace
 
 int RunDiff(const DiffCommand& cmd) {
-  auto options = ParseValidationOptions(cmd.method, cmd.share_threshold);
-  if (!options.ok()) return BadInput(options.status());
+  auto parsed = ParseValidationOptions(cmd.options);
+  if (!parsed.ok()) return BadInput(parsed.status());
   auto fail_on = writers::ParseFailOn(cmd.fail_on);
   if (!fail_on.ok()) return BadInput(fail_on.status());
   // Waivers apply to the candidate only: the base is what was accepted before, and waiving a
   // base finding would make its fix look like nothing changed.
-  std::vector<Waiver> waivers;
-  const std::string today = writers::TodayUtc();
-  if (!cmd.waivers.empty()) {
-    auto w = io::ReadWaivers(cmd.waivers);
-    if (!w.ok()) return BadInput(w.status());
-    waivers = std::move(*w);
-  }
-  ValidationOptions candidate_options = *options;
-  candidate_options.waivers = waivers;
-  candidate_options.as_of = today;
+  const ValidationOptions candidate_options = *parsed;
+  const std::vector<Waiver> waivers = candidate_options.waivers;
+  const std::string today = candidate_options.as_of;
+  ValidationOptions base_options = *parsed;
+  base_options.waivers.clear();
 
   Progress progress = Progress::ForStderr(cmd.quiet, 3 + cmd.outputs.count() + !cmd.out.empty());
   Reference reference(cmd.reference);
-  auto base = LoadSide(cmd, "base", cmd.base, *options, reference, progress);
+  auto base = LoadSide(cmd, "base", cmd.base, base_options, reference, progress);
   if (!base.ok()) return BadInput(base.status());
   auto candidate =
       LoadSide(cmd, "candidate", cmd.candidate, candidate_options, reference, progress);

@@ -25,6 +25,21 @@ void AddOutputFlags(CLI::App* app, pcnv::cli::OutputPaths& out) {
   app->add_option("--sarif", out.sarif, "SARIF 2.1.0 log for code-scanning dashboards");
 }
 
+void AddOptionFlags(CLI::App* app, pcnv::cli::OptionFlags& o) {
+  app->add_option("--method", o.method, "Catchment method: majority or share")
+      ->capture_default_str();
+  app->add_option("--share-threshold", o.share_threshold, "Share catchment threshold (0, 1]")
+      ->capture_default_str();
+  app->add_option("--ruleset", o.ruleset,
+                  "Ruleset (JSON): thresholds, severities, enabled rules, contiguity tolerances "
+                  "and bridges (docs/RULES.md)");
+  app->add_option("--waivers", o.waivers,
+                  "Waivers (JSON: rule, pcn, reason, approved_by, expires); a waived finding "
+                  "never fails the run");
+  app->add_option("--as-of", o.as_of,
+                  "Date (YYYY-MM-DD) against which waivers expire; default today (UTC)");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -43,10 +58,7 @@ int main(int argc, char** argv) {
                 "Patients per practice per LSOA (gp-reg-pat-prac-lsoa-all.csv) or per postcode");
   v->add_option("--declared", validate.inputs.declared,
                 "Declared PCN boundaries as FILE[:PCN_CODE_FIELD]");
-  v->add_option("--method", validate.method, "Catchment method: majority or share")
-      ->capture_default_str();
-  v->add_option("--share-threshold", validate.share_threshold, "Share catchment threshold (0, 1]")
-      ->capture_default_str();
+  AddOptionFlags(v, validate.options);
   v->add_option("--out", validate.out, "JSON report to write")->required();
   v->add_option("--server", validate.server, "Validate through a pcnv server at HOST:PORT");
   v->add_option("--timeout", validate.timeout_s, "Seconds to wait for the server")
@@ -55,9 +67,6 @@ int main(int argc, char** argv) {
   v->add_option("--fail-on", validate.fail_on,
                 "Lowest severity that makes the exit code 1: error, warning or info")
       ->capture_default_str();
-  v->add_option("--waivers", validate.waivers,
-                "Waivers (JSON: rule, pcn, reason, approved_by, expires); a waived finding "
-                "never fails the run");
   v->add_flag("--quiet,-q", validate.quiet, "Print nothing but errors (and no progress)");
 
   pcnv::cli::DiffCommand diff;
@@ -76,15 +85,9 @@ int main(int argc, char** argv) {
   AddReferenceFlags(d, diff.reference);
   d->add_option("--declared-field", diff.declared_field,
                 "PCN code field of declared.* in the folders (default: guessed)");
-  d->add_option("--method", diff.method, "Catchment method: majority or share")
-      ->capture_default_str();
-  d->add_option("--share-threshold", diff.share_threshold, "Share catchment threshold (0, 1]")
-      ->capture_default_str();
+  AddOptionFlags(d, diff.options);
   d->add_option("--fail-on", diff.fail_on, "When to exit 1: new-errors, any-errors or new-warnings")
       ->capture_default_str();
-  d->add_option("--waivers", diff.waivers,
-                "Waivers (JSON: rule, pcn, reason, approved_by, expires); a waived finding "
-                "never fails the run");
   d->add_option("--out", diff.out, "Diff as JSON (new / fixed / unchanged findings)");
   AddOutputFlags(d, diff.outputs);
   d->add_flag("--quiet,-q", diff.quiet, "Print nothing but errors (and no progress)");

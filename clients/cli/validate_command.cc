@@ -8,6 +8,7 @@
 #include "clients/cli/progress.h"
 #include "clients/remote/remote_validate.h"
 #include "clients/writers/report_view.h"
+#include "geo/io/readers.h"
 #include "geo/io/report_json.h"
 #include "geo/io/ruleset_json.h"
 #include "geo/io/versions.h"
@@ -56,23 +57,49 @@ int BadInput(std::string_view message) {
 
 int BadInput(const absl::Status& status) { return BadInput(std::string(status.message())); }
 
-absl::StatusOr<ValidationOptions> ParseValidationOptions(const std::string& method,
-                                                         double share_threshold) {
+absl::StatusOr<ValidationOptions> ParseValidationOptions(const OptionFlags& flags) {
   ValidationOptions o;
-  if (method == "majority") {
+  if (flags.method == "majority") {
     o.method = CatchmentMethod::kMajority;
-  } else if (method == "share") {
+  } else if (flags.method == "share") {
     o.method = CatchmentMethod::kShare;
   } else {
     return absl::InvalidArgumentError(
-        absl::StrCat("--method: '", method, "' is not one of majority, share"));
+        absl::StrCat("--method: '", flags.method, "' is not one of majority, share"));
   }
-  if (!(share_threshold > 0 && share_threshold <= 1)) {
+  if (!(flags.share_threshold > 0 && flags.share_threshold <= 1)) {
     return absl::InvalidArgumentError(
-        absl::StrCat("--share-threshold: ", share_threshold, " is outside (0, 1]"));
+        absl::StrCat("--share-threshold: ", flags.share_threshold, " is outside (0, 1]"));
   }
-  o.share_threshold = share_threshold;
+  o.share_threshold = flags.share_threshold;
+  if (!flags.ruleset.empty()) {
+    auto rs = io::ReadRuleset(flags.ruleset);
+    if (!rs.ok()) return rs.status();
+    o.ruleset = std::move(*rs);
+  }
+  if (!flags.waivers.empty()) {
+    auto w = io::ReadWaivers(flags.waivers);
+    if (!w.ok()) return w.status();
+    o.waivers = std::move(*w);
+  }
+  o.as_of = flags.as_of.empty() ? writers::TodayUtc() : flags.as_of;
+  if (o.as_of.size() != 10 || o.as_of[4] != '-' || o.as_of[7] != '-') {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--as-of: '", o.as_of, "' is not a date (YYYY-MM-DD)"));
+  }
   return o;
+}
+
+absl::StatusOr<std::vector<SourceFile>> OptionSources(const OptionFlags& flags) {
+  std::vector<SourceFile> out;
+  for (const auto& [role, path] : {std::pair<std::string, std::string>{"ruleset", flags.ruleset},
+                                   {"waivers", flags.waivers}}) {
+    if (path.empty()) continue;
+    auto sha = io::Sha256OfPath(path);
+    if (!sha.ok()) return sha.status();
+    out.push_back({role, path, *sha, 0});
+  }
+  return out;
 }
 
 absl::StatusOr<Report> ValidateInProcess(const ReferenceData& reference,
@@ -86,21 +113,18 @@ absl::StatusOr<Report> ValidateInProcess(const ReferenceData& reference,
 }
 
 int RunValidate(const ValidateCommand& cmd) {
-  auto options = ParseValidationOptions(cmd.method, cmd.share_threshold);
+  auto options = ParseValidationOptions(cmd.options);
   if (!options.ok()) return BadInput(options.status());
+  auto option_sources = OptionSources(cmd.options);
+  if (!option_sources.ok()) return BadInput(option_sources.status());
   auto fail_at = FailAt(cmd.fail_on);
   if (!fail_at.ok()) return BadInput(fail_at.status());
-  if (!cmd.waivers.empty()) {
-    auto w = io::ReadWaivers(cmd.waivers);
-    if (!w.ok()) return BadInput(w.status());
-    options->waivers = std::move(*w);
-    options->as_of = writers::TodayUtc();
-  }
 
   Progress progress = Progress::ForStderr(cmd.quiet, 3 + cmd.outputs.count());
   progress.Stage("reading inputs");
   auto input = LoadInputs(cmd.inputs);
   if (!input.ok()) return BadInput(input.status());
+  for (SourceFile& src : *option_sources) input->sources.push_back(std::move(src));
   progress.Done(InputRecords(*input), "records");
 
   absl::StatusOr<Report> report;

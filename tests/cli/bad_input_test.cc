@@ -155,3 +155,43 @@ TEST_F(BadInputTest, UsageErrors) {
 
 }  // namespace
 }  // namespace pcnv
+
+namespace pcnv {
+namespace {
+
+TEST_F(BadInputTest, RulesetChangesTheVerdictAndIsRecorded) {
+  // 31,000 patients pass the default minimum of 30,000 but not a ruleset's 35,000.
+  WriteFile(tmp_.File("rs.json"), R"({"name": "strict", "rules": {"POP001": {"minimum": 35000}}})");
+  auto r = Validate({"--list-sizes", sizes_, "--ruleset", tmp_.File("rs.json")});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("POP001"));
+  std::string report = testing::ReadFile(tmp_.File("r.json"));
+  EXPECT_THAT(report, HasSubstr("\"name\": \"strict\""));
+  EXPECT_THAT(report, HasSubstr("\"role\": \"ruleset\""));
+}
+
+TEST_F(BadInputTest, BadRulesetNamesFileAndKey) {
+  WriteFile(tmp_.File("rs.json"), R"({"rules": {"POP001": {"minimun": 35000}}})");
+  ExpectBadInput(Validate({"--ruleset", tmp_.File("rs.json")}),
+                 {"rs.json", "rules.POP001.minimun", "unknown setting"});
+}
+
+TEST_F(BadInputTest, WaiverAppliesUntilItExpires) {
+  WriteFile(sizes_, "practice_code,patients\nA00001,21000\n");  // POP001 ERROR
+  WriteFile(tmp_.File("w.json"),
+            R"([{"rule": "POP001", "pcn": "U00001", "reason": "Rural exception",
+                 "approved_by": "ICB", "expires": "2027-03-31"}])");
+  std::vector<std::string> flags = {"--list-sizes", sizes_, "--waivers", tmp_.File("w.json")};
+  auto before = flags;
+  before.insert(before.end(), {"--as-of", "2027-03-31"});
+  EXPECT_EQ(Validate(before).exit_code, 0);
+  auto after = flags;
+  after.insert(after.end(), {"--as-of", "2027-04-01"});
+  auto r = Validate(after);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(testing::ReadFile(tmp_.File("r.json")), HasSubstr("POP001 U00001 expired 2027-03-31"));
+  ExpectBadInput(Validate({"--as-of", "31/03/2027"}), {"--as-of"});
+}
+
+}  // namespace
+}  // namespace pcnv

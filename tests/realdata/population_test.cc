@@ -1,7 +1,7 @@
 // Real NHS Digital files from ../shared/data: the 2022-01 practice map with the 2021-01 list
 // sizes. Each PCN's population must be the sum of its practices' list sizes, and the counts of
 // PCNs below 30,000 and above 50,000 must match a count made here, independently of pcnv's
-// readers, from the raw CSV text.
+// readers, from the raw CSV text (realdata_util's own RFC 4180 splitter, not GDAL).
 #include <fstream>
 #include <map>
 #include <set>
@@ -10,52 +10,11 @@
 #include "geo/io/readers.h"
 #include "geo/validate.h"
 #include "gtest/gtest.h"
+#include "tests/realdata/realdata_util.h"
 #include "tests/support/test_support.h"
 
 namespace pcnv {
 namespace {
-
-// A minimal RFC 4180 field splitter, written here so the check does not reuse GDAL's parser.
-std::vector<std::string> SplitCsvLine(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back().push_back('"');
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        out.back().push_back(c);
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else if (c != '\r') {
-      out.back().push_back(c);
-    }
-  }
-  return out;
-}
-
-std::vector<std::map<std::string, std::string>> ReadRaw(const std::string& path) {
-  std::ifstream f(path);
-  std::string line;
-  std::getline(f, line);
-  std::vector<std::string> header = SplitCsvLine(line);
-  std::vector<std::map<std::string, std::string>> rows;
-  while (std::getline(f, line)) {
-    if (line.empty()) continue;
-    std::vector<std::string> cells = SplitCsvLine(line);
-    std::map<std::string, std::string> row;
-    for (size_t i = 0; i < header.size() && i < cells.size(); ++i) row[header[i]] = cells[i];
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
 
 TEST(RealDataTest, PopulationsFromThe2022MapAnd2021ListSizes) {
   const std::string data = testing::SharedData();
@@ -65,14 +24,14 @@ TEST(RealDataTest, PopulationsFromThe2022MapAnd2021ListSizes) {
 
   // Independent count from the raw text.
   std::map<std::string, int64_t> list_size;
-  for (const auto& row : ReadRaw(sizes_path)) {
+  for (const auto& row : realdata::ReadRawCsv(sizes_path)) {
     if (row.at("SEX") == "ALL" && row.at("AGE") == "ALL") {
       list_size[row.at("CODE")] = std::stoll(row.at("NUMBER_OF_PATIENTS"));
     }
   }
   std::map<std::string, int64_t> expected_population;
   std::map<std::string, std::set<std::string>> expected_practices;
-  for (const auto& row : ReadRaw(map_path)) {
+  for (const auto& row : realdata::ReadRawCsv(map_path)) {
     const std::string& pcn = row.at("PCN_CODE");
     if (pcn.empty() || pcn == "U") continue;
     expected_practices[pcn].insert(row.at("PRACTICE_CODE"));

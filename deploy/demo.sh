@@ -11,6 +11,8 @@ build=build/default
 sample=$build/sample
 cli=$build/clients/cli/pcnv
 report=${PCNV_DEMO_REPORT:-$build/sample-report.json}
+html=${report%.json}.html
+layers=${report%.json}.gpkg
 ref=$build/sample-reference.gpkg
 
 echo "== Packing the sample region's reference store"
@@ -44,6 +46,7 @@ set +e
   --list-sizes "$sample/gp-reg-pat-prac-all.csv" \
   --distribution "$sample/gp-reg-pat-prac-lsoa-all.csv" \
   --declared "$sample/declared.geojson:pcn_code" \
+  --html "$html" --geo-out "$layers" \
   --out "$report"
 rc=$?
 set -e
@@ -56,3 +59,4 @@ rm -f "$log"
 # 0 = no ERROR findings, 1 = ERROR findings (the sample region plants some on purpose).
 if [ $rc -gt 1 ]; then echo "demo: validation failed (exit $rc)" >&2; exit $rc; fi
 echo "Verdict exit code $rc; report: $report"
+echo "For people: $html (open in a browser); for QGIS: $layers"

@@ -24,8 +24,7 @@ int64_t ShareTable::Patients(int group, int area) const {
 }
 
 double ShareTable::Share(int group, int area) const {
-  return total_[area] == 0 ? 0.0
-                           : static_cast<double>(Patients(group, area)) / total_[area];
+  return total_[area] == 0 ? 0.0 : static_cast<double>(Patients(group, area)) / total_[area];
 }
 
 std::vector<int> ShareTable::AreasOf(int group) const {
@@ -101,8 +100,7 @@ Geometry UnionAreas(const std::vector<const Geometry*>& parts) {
     if (g && !g->is_null()) clones.push_back(GEOSGeom_clone_r(ctx, g->raw()));
   }
   if (clones.empty()) return Geometry();
-  geos::GeomPtr collection(GEOSGeom_createCollection_r(ctx, GEOS_GEOMETRYCOLLECTION,
-                                                       clones.data(),
+  geos::GeomPtr collection(GEOSGeom_createCollection_r(ctx, GEOS_GEOMETRYCOLLECTION, clones.data(),
                                                        static_cast<unsigned>(clones.size())));
   // Coverage union is linear in the shared edges, but trusts that the inputs form a clean
   // coverage; when they do not (real layers have slivers), its result can be invalid, so check

@@ -28,9 +28,9 @@ class ShareTable {
   int group_count() const { return static_cast<int>(group_codes_.size()); }
   int area_count() const { return static_cast<int>(total_.size()); }
   const std::string& group_code(int group) const { return group_codes_[group]; }
-  int64_t Total(int area) const { return total_[area]; }                 // N(a)
-  int64_t Patients(int group, int area) const;                           // n(k,a)
-  double Share(int group, int area) const;                               // n(k,a)/N(a), 0 if N=0
+  int64_t Total(int area) const { return total_[area]; }  // N(a)
+  int64_t Patients(int group, int area) const;            // n(k,a)
+  double Share(int group, int area) const;                // n(k,a)/N(a), 0 if N=0
   // Areas where the group has patients, ascending.
   std::vector<int> AreasOf(int group) const;
   // The same for every group in one pass: result[g] = AreasOf(g).

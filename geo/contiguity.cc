@@ -52,8 +52,8 @@ int PartOfArea(const std::vector<geos::PreparedPtr>& prepared, const Geometry& a
 Geometry Collect(std::vector<GEOSGeometry*> polygons) {
   auto ctx = geos::Context();
   if (polygons.size() == 1) return Geometry::Adopt(polygons[0]);
-  return Geometry::Adopt(GEOSGeom_createCollection_r(
-      ctx, GEOS_MULTIPOLYGON, polygons.data(), static_cast<unsigned>(polygons.size())));
+  return Geometry::Adopt(GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, polygons.data(),
+                                                     static_cast<unsigned>(polygons.size())));
 }
 
 }  // namespace

@@ -36,9 +36,9 @@ struct Component {
 };
 
 struct ContiguityResult {
-  Geometry union_geometry;             // union of all the areas
-  std::vector<Component> components;   // [0] is the main one; the rest by descending patients
-  std::vector<Geometry> holes;         // interior rings of the main component (enclaves)
+  Geometry union_geometry;            // union of all the areas
+  std::vector<Component> components;  // [0] is the main one; the rest by descending patients
+  std::vector<Geometry> holes;        // interior rings of the main component (enclaves)
 };
 
 // `patients(a)` gives the patients counted for area a (e.g. n(k,a)).

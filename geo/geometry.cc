@@ -44,9 +44,7 @@ const char* LastError() { return last_error.c_str(); }
 
 }  // namespace geos
 
-void Geometry::Deleter::operator()(GEOSGeom_t* g) const {
-  GEOSGeom_destroy_r(geos::Context(), g);
-}
+void Geometry::Deleter::operator()(GEOSGeom_t* g) const { GEOSGeom_destroy_r(geos::Context(), g); }
 
 Geometry::Geometry(const Geometry& other) {
   if (other.geom_) geom_.reset(GEOSGeom_clone_r(geos::Context(), other.geom_.get()));

@@ -62,14 +62,14 @@ struct Distribution {
 // A polygon a portal user or analyst drew for a PCN.
 struct DeclaredBoundary {
   std::string pcn_code;
-  Geometry geometry;  // EPSG:27700 (repaired when the source was invalid)
-  int feature = 0;    // feature index in the source layer
+  Geometry geometry;           // EPSG:27700 (repaired when the source was invalid)
+  int feature = 0;             // feature index in the source layer
   std::string invalid_reason;  // GEOS's reason when the source polygon was invalid, else empty
 };
 
 // Where an input came from, for provenance and for error messages.
 struct SourceFile {
-  std::string role;    // practices, list_sizes, distribution, declared, ...
+  std::string role;  // practices, list_sizes, distribution, declared, ...
   std::string path;
   std::string sha256;  // hex digest of the file bytes (of every file, for a folder)
   int64_t records = 0;

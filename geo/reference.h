@@ -113,7 +113,7 @@ class ReferenceData {
   std::string store_sha256_;
   std::vector<GeometryRepair> repairs_;
   std::unique_ptr<SpatialIndex> area_index_;
-  std::vector<std::unique_ptr<SpatialIndex>> footprint_index_;     // per layer
+  std::vector<std::unique_ptr<SpatialIndex>> footprint_index_;    // per layer
   std::vector<std::vector<std::vector<AreaShare>>> area_shares_;  // [layer][area]
 };
 

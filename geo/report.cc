@@ -1,8 +1,8 @@
 #include "geo/report.h"
 
-#include "geo/options.h"
-
 #include <map>
+
+#include "geo/options.h"
 
 namespace pcnv {
 
@@ -31,14 +31,17 @@ std::string_view CatchmentMethodName(CatchmentMethod m) {
 
 Severity DefaultSeverity(std::string_view rule) {
   static const std::map<std::string, Severity, std::less<>> kDefaults = {
-      {"POP001", Severity::kError},   {"POP002", Severity::kWarning}, {"POP003", Severity::kWarning},
-      {"MEM001", Severity::kError},   {"MEM002", Severity::kError},   {"MEM003", Severity::kInfo},
-      {"MEM004", Severity::kWarning}, {"CON001", Severity::kError},   {"CON002", Severity::kInfo},
-      {"CON003", Severity::kError},   {"CON004", Severity::kWarning}, {"NEST001", Severity::kWarning},
-      {"NEST002", Severity::kError},  {"NEST003", Severity::kWarning}, {"COM001", Severity::kWarning},
-      {"OVL001", Severity::kError},   {"OVL002", Severity::kWarning}, {"OVL003", Severity::kWarning},
-      {"GEO001", Severity::kWarning}, {"DAT001", Severity::kWarning}, {"CMP001", Severity::kInfo},
-      {"CMP002", Severity::kWarning},
+      {"POP001", Severity::kError},   {"POP002", Severity::kWarning},
+      {"POP003", Severity::kWarning}, {"MEM001", Severity::kError},
+      {"MEM002", Severity::kError},   {"MEM003", Severity::kInfo},
+      {"MEM004", Severity::kWarning}, {"CON001", Severity::kError},
+      {"CON002", Severity::kInfo},    {"CON003", Severity::kError},
+      {"CON004", Severity::kWarning}, {"NEST001", Severity::kWarning},
+      {"NEST002", Severity::kError},  {"NEST003", Severity::kWarning},
+      {"COM001", Severity::kWarning}, {"OVL001", Severity::kError},
+      {"OVL002", Severity::kWarning}, {"OVL003", Severity::kWarning},
+      {"GEO001", Severity::kWarning}, {"DAT001", Severity::kWarning},
+      {"CMP001", Severity::kInfo},    {"CMP002", Severity::kWarning},
   };
   auto it = kDefaults.find(rule);
   return it == kDefaults.end() ? Severity::kInfo : it->second;

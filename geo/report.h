@@ -30,13 +30,13 @@ struct AppliedWaiver {
 };
 
 struct Finding {
-  std::string rule;      // stable code, e.g. POP001
+  std::string rule;  // stable code, e.g. POP001
   Severity severity = Severity::kInfo;
   std::string pcn;       // empty when the finding is not about one PCN
   std::string practice;  // set when the finding is about one practice
   std::string message;   // plain English, complete on its own
   std::map<std::string, Value> values;
-  Geometry geometry;  // EPSG:27700; null when the finding has no place
+  Geometry geometry;                    // EPSG:27700; null when the finding has no place
   std::optional<AppliedWaiver> waiver;  // set: the finding is WAIVED and never fails a run
 };
 
@@ -50,9 +50,9 @@ struct RuleOutcome {
 };
 
 struct TerritoryMetrics {
-  int areas = 0;          // areas in the catchment the checks ran on
-  int parts = 0;          // polygon parts of its union
-  int components = 0;     // parts after joining by the adjacency rule and bridges
+  int areas = 0;       // areas in the catchment the checks ran on
+  int parts = 0;       // polygon parts of its union
+  int components = 0;  // parts after joining by the adjacency rule and bridges
   double area_km2 = 0;
   int64_t patients_in_territory = 0;  // sum over its areas of n(k,a)
 };
@@ -61,10 +61,13 @@ struct PcnEntry {
   std::string code;
   std::string name;
   int64_t population = 0;
-  std::string population_basis;  // list_sizes | distribution | none
+  std::string population_basis;        // list_sizes | distribution | none
   std::vector<std::string> practices;  // sorted practice codes
   // Metrics of the catchment the checks ran on (the method in provenance).
   TerritoryMetrics territory;
+  // Indices into ReferenceData::areas() of the majority territory, ascending (empty without a
+  // distribution); for in-process callers such as bench/. Not written to the JSON report.
+  std::vector<int> territory_areas;
   // Geometries for drawing and export (EPSG:27700); not written to the JSON report. Null when
   // there is no distribution or the catchment is empty.
   Geometry territory_geometry;        // majority territory: union of the areas it wins
@@ -75,8 +78,8 @@ struct PcnEntry {
 struct PracticeEntry {
   std::string code;
   std::string name;
-  std::string pcn;     // the PCN it counts in; empty when none
-  std::string status;  // ok | unallocated | multiple_pcns
+  std::string pcn;                // the PCN it counts in; empty when none
+  std::string status;             // ok | unallocated | multiple_pcns
   std::optional<Point> location;  // EPSG:27700: from the practice file, else its postcode
   std::optional<int64_t> list_size;
 };
@@ -88,7 +91,7 @@ struct Summary {
   std::map<std::string, int> findings_by_severity;  // INFO/WARNING/ERROR -> count, unwaived
   int waived = 0;                                   // findings turned WAIVED by a waiver
   // Waivers past their expiry date: ignored, and listed so someone renews or removes them.
-  std::vector<std::string> expired_waivers;         // "RULE PCN expired YYYY-MM-DD"
+  std::vector<std::string> expired_waivers;  // "RULE PCN expired YYYY-MM-DD"
   std::vector<RuleOutcome> rules;
 };
 
@@ -102,17 +105,17 @@ struct Provenance {
     int64_t features = 0;
   };
   std::vector<Layer> reference_layers;
-  std::string method;  // majority | share
-  std::map<std::string, Value> ruleset;     // every threshold and severity in force
-  std::map<std::string, Value> tolerances;  // geometric tolerances in force
+  std::string method;                            // majority | share
+  std::map<std::string, Value> ruleset;          // every threshold and severity in force
+  std::map<std::string, Value> tolerances;       // geometric tolerances in force
   std::map<std::string, std::string> libraries;  // geos, gdal, proj
 };
 
 struct Report {
   Summary summary;
-  std::vector<PcnEntry> pcns;      // sorted by code
+  std::vector<PcnEntry> pcns;            // sorted by code
   std::vector<PracticeEntry> practices;  // sorted by code; not written to the JSON report
-  std::vector<Finding> findings;   // sorted by rule, pcn, practice, message
+  std::vector<Finding> findings;         // sorted by rule, pcn, practice, message
   Provenance provenance;
 };
 

@@ -18,8 +18,9 @@ absl::Status AddSource(ValidationInput& input, std::string role, const std::stri
 absl::StatusOr<FootprintKind> KindOf(std::string_view kind, std::string_view flag) {
   auto k = ParseFootprintKind(kind);
   if (!k) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--footprint ", std::string(flag), ": unknown kind '", std::string(kind), "' (use icb, sub-icb, stp or community)"));
+    return absl::InvalidArgumentError(absl::StrCat("--footprint ", std::string(flag),
+                                                   ": unknown kind '", std::string(kind),
+                                                   "' (use icb, sub-icb, stp or community)"));
   }
   return *k;
 }
@@ -75,9 +76,9 @@ absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadReference(const Referen
   if (!paths.given()) {
     // Practices and list sizes alone still validate (POP/MEM rules); geometry rules then
     // report NOT_EVALUATED.
-    return std::make_shared<const ReferenceData>(
-        std::vector<Area>{}, std::vector<FootprintLayer>{},
-        absl::flat_hash_map<std::string, PostcodeEntry>{}, std::vector<LayerInfo>{}, "", "");
+    return std::make_shared<const ReferenceData>(std::vector<Area>{}, std::vector<FootprintLayer>{},
+                                                 absl::flat_hash_map<std::string, PostcodeEntry>{},
+                                                 std::vector<LayerInfo>{}, "", "");
   }
   io::ReferenceSources src;
   if (!paths.areas.empty()) {

@@ -20,12 +20,13 @@ struct InputPaths {
 };
 
 struct ReferencePaths {
-  std::string store;                   // --reference REF.gpkg
-  std::string areas;                   // --areas FILE[:FIELD]
-  std::vector<std::string> footprints; // --footprint KIND=FILE[:FIELD]
-  std::string postcodes;               // --postcodes PATH
-  bool given() const { return !store.empty() || !areas.empty() || !footprints.empty() ||
-                              !postcodes.empty(); }
+  std::string store;                    // --reference REF.gpkg
+  std::string areas;                    // --areas FILE[:FIELD]
+  std::vector<std::string> footprints;  // --footprint KIND=FILE[:FIELD]
+  std::string postcodes;                // --postcodes PATH
+  bool given() const {
+    return !store.empty() || !areas.empty() || !footprints.empty() || !postcodes.empty();
+  }
 };
 
 // Reads every input (recording each file's SHA-256 in input.sources). When a postcode

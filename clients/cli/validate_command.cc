@@ -42,9 +42,10 @@ void PrintVerdict(const writers::ReportView& view, const std::string& out_path) 
     const Finding& f = r.findings[i];
     if (f.severity == Severity::kInfo) continue;
     std::cout << "  " << SeverityName(f.severity) << " " << f.rule << " "
-              << (!f.pcn.empty() ? f.pcn : !f.practice.empty() ? f.practice : "inputs") << ": "
-              << f.message
-              << (f.waiver ? " [WAIVED]" : "") << "\n";
+              << (!f.pcn.empty()        ? f.pcn
+                  : !f.practice.empty() ? f.practice
+                                        : "inputs")
+              << ": " << f.message << (f.waiver ? " [WAIVED]" : "") << "\n";
   }
   std::cout << "Report written to " << out_path << "\n";
 }

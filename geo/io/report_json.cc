@@ -59,9 +59,7 @@ Json PcnJson(const PcnEntry& p) {
 }
 
 Json FindingJson(const Finding& f) {
-  Json j = {{"rule", f.rule},
-            {"severity", std::string(SeverityName(f.severity))},
-            {"pcn", f.pcn}};
+  Json j = {{"rule", f.rule}, {"severity", std::string(SeverityName(f.severity))}, {"pcn", f.pcn}};
   if (!f.practice.empty()) j["practice"] = f.practice;
   j["message"] = f.message;
   j["values"] = ToJson(f.values);
@@ -93,8 +91,8 @@ Json ProvenanceJson(const Provenance& p) {
   for (const auto& [k, v] : p.libraries) libs[k] = v;
   return {{"tool", p.tool},
           {"inputs", inputs},
-          {"reference", {{"path", p.reference_path}, {"sha256", p.reference_sha256},
-                         {"layers", layers}}},
+          {"reference",
+           {{"path", p.reference_path}, {"sha256", p.reference_sha256}, {"layers", layers}}},
           {"method", p.method},
           {"ruleset", ToJson(p.ruleset)},
           {"tolerances", ToJson(p.tolerances)},

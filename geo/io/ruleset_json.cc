@@ -38,7 +38,8 @@ const std::map<std::string, std::map<std::string, Setter>>& Parameters() {
   static const auto* params = new std::map<std::string, std::map<std::string, Setter>>{
       {"POP001", {{"minimum", [](Ruleset& r, double v) { r.pop_min = static_cast<int64_t>(v); }}}},
       {"POP002",
-       {{"usual_maximum", [](Ruleset& r, double v) { r.pop_usual_max = static_cast<int64_t>(v); }}}},
+       {{"usual_maximum",
+         [](Ruleset& r, double v) { r.pop_usual_max = static_cast<int64_t>(v); }}}},
       {"POP003", {{"tolerance", [](Ruleset& r, double v) { r.list_size_tolerance = v; }}}},
       {"CON001", {{"min_share", [](Ruleset& r, double v) { r.con_detached_min_share = v; }}}},
       {"CON004", {{"buffer_m", [](Ruleset& r, double v) { r.con004_buffer_m = v; }}}},
@@ -48,7 +49,8 @@ const std::map<std::string, std::map<std::string, Setter>>& Parameters() {
       {"OVL001", {{"tolerance_m2", [](Ruleset& r, double v) { r.ovl001_tolerance_m2 = v; }}}},
       {"OVL002", {{"tolerance_m2", [](Ruleset& r, double v) { r.ovl002_tolerance_m2 = v; }}}},
       {"OVL003", {{"min_iou", [](Ruleset& r, double v) { r.ovl003_min_iou = v; }}}},
-      {"CMP001", {{"min_polsby_popper", [](Ruleset& r, double v) { r.cmp001_min_polsby_popper = v; }}}},
+      {"CMP001",
+       {{"min_polsby_popper", [](Ruleset& r, double v) { r.cmp001_min_polsby_popper = v; }}}},
       {"CMP002", {{"max_distance_m", [](Ruleset& r, double v) { r.cmp002_max_distance_m = v; }}}},
   };
   return *params;
@@ -167,10 +169,10 @@ absl::StatusOr<std::vector<Waiver>> ParseWaivers(const std::string& text,
     if (!w.is_object()) return Bad(source, where, "expected an object");
     Waiver wv;
     std::map<std::string, std::string*> fields = {{"rule", &wv.rule},
-                                                   {"pcn", &wv.pcn},
-                                                   {"reason", &wv.reason},
-                                                   {"approved_by", &wv.approved_by},
-                                                   {"expires", &wv.expires}};
+                                                  {"pcn", &wv.pcn},
+                                                  {"reason", &wv.reason},
+                                                  {"approved_by", &wv.approved_by},
+                                                  {"expires", &wv.expires}};
     for (const auto& [key, v] : w.items()) {
       auto f = fields.find(key);
       if (f == fields.end()) return Bad(source, where + "." + key, "unknown field");

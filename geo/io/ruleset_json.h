@@ -32,7 +32,8 @@ absl::StatusOr<Ruleset> ReadRuleset(const std::string& path);
 absl::StatusOr<Ruleset> ParseRuleset(const std::string& text, const std::string& source);
 
 absl::StatusOr<std::vector<Waiver>> ReadWaivers(const std::string& path);
-absl::StatusOr<std::vector<Waiver>> ParseWaivers(const std::string& text, const std::string& source);
+absl::StatusOr<std::vector<Waiver>> ParseWaivers(const std::string& text,
+                                                 const std::string& source);
 
 }  // namespace pcnv::io
 

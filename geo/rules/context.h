@@ -22,14 +22,14 @@ namespace pcnv {
 struct PracticeInfo {
   std::string code;
   std::string name;
-  std::string pcn;                  // PCN it counts in (first real membership row); empty if none
-  std::vector<std::string> pcns;    // every distinct real PCN code it is listed in, in row order
-  std::vector<int> rows;            // its membership rows
-  bool unallocated_row = false;     // listed with PCN code U or empty
+  std::string pcn;                // PCN it counts in (first real membership row); empty if none
+  std::vector<std::string> pcns;  // every distinct real PCN code it is listed in, in row order
+  std::vector<int> rows;          // its membership rows
+  bool unallocated_row = false;   // listed with PCN code U or empty
   std::optional<int64_t> list_size;
-  std::string postcode;             // normalised, from its first membership row
-  std::optional<Point> location;    // from the practice file, else geocoded by its postcode
-  int64_t distribution_total = 0;   // all its distribution rows, placed or not
+  std::string postcode;            // normalised, from its first membership row
+  std::optional<Point> location;   // from the practice file, else geocoded by its postcode
+  int64_t distribution_total = 0;  // all its distribution rows, placed or not
   int distribution_rows = 0;
 };
 
@@ -75,14 +75,14 @@ struct ValidationContext {
 // How a PCN's patients (or, without a distribution, its practices weighted by list size) fall
 // across the footprints of one layer.
 struct FootprintSplit {
-  std::string basis;  // patients | practice_locations
-  std::map<int, double> weight;   // footprint -> patients (or list size) inside it
+  std::string basis;             // patients | practice_locations
+  std::map<int, double> weight;  // footprint -> patients (or list size) inside it
   double total_weight = 0;
   std::map<int, double> area_m2;  // footprint -> m2 of the PCN's catchment inside it
   double total_area_m2 = 0;
-  int dominant = -1;              // footprint with the largest weight
-  double outside_share = 0;       // 1 - dominant weight / total
-  double outside_area_share = 0;  // same by catchment area (0 without a distribution)
+  int dominant = -1;                            // footprint with the largest weight
+  double outside_share = 0;                     // 1 - dominant weight / total
+  double outside_area_share = 0;                // same by catchment area (0 without a distribution)
   std::vector<std::string> unplaced_practices;  // practice-location basis: no location / outside
 };
 FootprintSplit SplitAcrossFootprints(const ValidationContext& ctx, size_t pcn, int layer);

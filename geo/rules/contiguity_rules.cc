@@ -26,7 +26,8 @@ std::string Km(double metres) { return absl::StrFormat("%.1f km", metres / 1000)
 std::string AreaCodes(const ValidationContext& ctx, const std::vector<int>& areas) {
   constexpr size_t kShown = 10;
   std::vector<std::string> codes;
-  for (size_t i = 0; i < areas.size() && i < kShown; ++i) codes.push_back(ctx.ref.areas()[areas[i]].code);
+  for (size_t i = 0; i < areas.size() && i < kShown; ++i)
+    codes.push_back(ctx.ref.areas()[areas[i]].code);
   std::string s = absl::StrJoin(codes, ",");
   if (areas.size() > kShown) absl::StrAppend(&s, ",... (", areas.size(), " areas)");
   return s;
@@ -34,8 +35,8 @@ std::string AreaCodes(const ValidationContext& ctx, const std::vector<int>& area
 
 std::string Tolerances(const ContiguityOptions& o) {
   return absl::StrCat("adjacency by shared ", std::string(AdjacencyName(o.adjacency)),
-                      ", bridge distance ",
-                      o.bridge_distance_m, " m, ", o.bridges.size(), " named bridges");
+                      ", bridge distance ", o.bridge_distance_m, " m, ", o.bridges.size(),
+                      " named bridges");
 }
 
 // CON001 and CON002 differ only in which side of the share threshold a detached part falls.
@@ -53,12 +54,13 @@ void CheckDetachedParts(const ValidationContext& ctx, RuleRun& run, bool large) 
       const PcnInfo& pcn = ctx.pcns[k];
       Finding& f = run.Add(
           ctx, pcn.code, "",
-          absl::StrCat(pcn.code, " ", pcn.name, large ? "'s territory is not contiguous: a "
-                                                      : " has a small detached fragment: a ",
-                       "part of ", part.areas.size(), " area(s) holding ", Grouped(part.patients),
-                       " patients (", Percent(share), " of its territory's patients) lies ",
-                       Km(part.gap_to_main_m), " from the main part (", Tolerances(
-                           ctx.options.ruleset.contiguity), ")."));
+          absl::StrCat(
+              pcn.code, " ", pcn.name,
+              large ? "'s territory is not contiguous: a " : " has a small detached fragment: a ",
+              "part of ", part.areas.size(), " area(s) holding ", Grouped(part.patients),
+              " patients (", Percent(share), " of its territory's patients) lies ",
+              Km(part.gap_to_main_m), " from the main part (",
+              Tolerances(ctx.options.ruleset.contiguity), ")."));
       f.values["part"] = static_cast<int64_t>(i);
       f.values["parts"] = static_cast<int64_t>(c.components.size());
       f.values["areas"] = AreaCodes(ctx, part.areas);
@@ -75,8 +77,10 @@ void CheckDetachedParts(const ValidationContext& ctx, RuleRun& run, bool large) 
         const PcnInfo& pcn = ctx.pcns[k];
         const double area = c.holes[h].Area();
         Finding& f = run.Add(ctx, pcn.code, "",
-                             absl::StrCat(pcn.code, " ", pcn.name, "'s territory surrounds an "
-                                          "enclave of ", absl::StrFormat("%.2f", area / 1e6),
+                             absl::StrCat(pcn.code, " ", pcn.name,
+                                          "'s territory surrounds an "
+                                          "enclave of ",
+                                          absl::StrFormat("%.2f", area / 1e6),
                                           " km2 that belongs to another PCN or to none."));
         f.values["enclave"] = static_cast<int64_t>(h + 1);
         f.values["area_km2"] = std::round(area / 1e6 * 1e4) / 1e4;
@@ -89,7 +93,9 @@ void CheckDetachedParts(const ValidationContext& ctx, RuleRun& run, bool large) 
 }  // namespace
 
 void CheckCon001(const ValidationContext& ctx, RuleRun& run) { CheckDetachedParts(ctx, run, true); }
-void CheckCon002(const ValidationContext& ctx, RuleRun& run) { CheckDetachedParts(ctx, run, false); }
+void CheckCon002(const ValidationContext& ctx, RuleRun& run) {
+  CheckDetachedParts(ctx, run, false);
+}
 
 void CheckCon003(const ValidationContext& ctx, RuleRun& run) {
   if (!NeedCatchments(ctx, run)) return;
@@ -114,8 +120,8 @@ void CheckCon003(const ValidationContext& ctx, RuleRun& run) {
     if (members.size() < 2) continue;
     std::sort(all_areas.begin(), all_areas.end());
     all_areas.erase(std::unique(all_areas.begin(), all_areas.end()), all_areas.end());
-    ContiguityResult c = AnalyseContiguity(ctx.ref, all_areas, [](int) { return 1; },
-                                           ctx.options.ruleset.contiguity);
+    ContiguityResult c = AnalyseContiguity(
+        ctx.ref, all_areas, [](int) { return 1; }, ctx.options.ruleset.contiguity);
     if (c.components.size() < 2) continue;
     // Practices sharing a component are connected; one practice in two components joins them.
     std::vector<int> comp_of_area(ctx.ref.areas().size(), -1);
@@ -146,8 +152,8 @@ void CheckCon003(const ValidationContext& ctx, RuleRun& run) {
         ctx, pcn.code, "",
         absl::StrCat(pcn.code, " ", pcn.name, "'s member practices form ", groups.size(),
                      " separate groups whose catchments (areas with at least ",
-                     Percent(threshold, 0), " of their patients) do not touch: ",
-                     absl::StrJoin(listed, " / "), "."));
+                     Percent(threshold, 0),
+                     " of their patients) do not touch: ", absl::StrJoin(listed, " / "), "."));
     f.values["groups"] = static_cast<int64_t>(groups.size());
     f.values["practice_groups"] = absl::StrJoin(listed, " ");
     if (!without.empty()) f.values["practices_without_catchment"] = absl::StrJoin(without, ",");

@@ -36,18 +36,18 @@ void CheckDat001(const ValidationContext& ctx, RuleRun& run) {
     total_rows += rows[k];
     total_patients += patients[k];
     std::string name(UnresolvedName(static_cast<Unresolved>(k)));
-    parts.push_back(absl::StrCat(Grouped(rows[k]), " with ", absl::StrReplaceAll(name, {{"_", " "}}),
-                                 "s (", Grouped(patients[k]), " patients; e.g. ",
-                                 absl::StrJoin(examples[k], ", "), ")"));
+    parts.push_back(absl::StrCat(
+        Grouped(rows[k]), " with ", absl::StrReplaceAll(name, {{"_", " "}}), "s (",
+        Grouped(patients[k]), " patients; e.g. ", absl::StrJoin(examples[k], ", "), ")"));
     f.values[name + "_rows"] = rows[k];
     f.values[name + "_patients"] = patients[k];
   }
   if (total_rows == 0) return;
-  Finding& out = run.Add(
-      ctx.options.ruleset.dat001, "", "",
-      absl::StrCat(Grouped(total_rows), " distribution rows (", Grouped(total_patients),
-                   " patients) cannot be placed in any area: ", absl::StrJoin(parts, "; "),
-                   ". Their patients count in populations but not in catchments."));
+  Finding& out =
+      run.Add(ctx.options.ruleset.dat001, "", "",
+              absl::StrCat(Grouped(total_rows), " distribution rows (", Grouped(total_patients),
+                           " patients) cannot be placed in any area: ", absl::StrJoin(parts, "; "),
+                           ". Their patients count in populations but not in catchments."));
   out.values = std::move(f.values);
   out.values["rows"] = total_rows;
   out.values["patients"] = total_patients;

@@ -11,10 +11,10 @@ void CheckGeo001(const ValidationContext& ctx, RuleRun& run) {
   const Severity sev = repair ? ctx.options.ruleset.SeverityOf("GEO001") : Severity::kError;
   const char* outcome = repair ? "repaired with make-valid" : "refused (repair is off)";
   for (const GeometryRepair& r : ctx.ref.repairs()) {
-    Finding& f = run.Add(sev, "", "",
-                         absl::StrCat("Invalid polygon in the ", r.layer, " layer (", r.source,
-                                      " feature ", r.feature, ", code ", r.code, "): ", r.reason,
-                                      "; ", outcome, "."));
+    Finding& f =
+        run.Add(sev, "", "",
+                absl::StrCat("Invalid polygon in the ", r.layer, " layer (", r.source, " feature ",
+                             r.feature, ", code ", r.code, "): ", r.reason, "; ", outcome, "."));
     f.values["layer"] = r.layer;
     f.values["source"] = r.source;
     f.values["feature"] = static_cast<int64_t>(r.feature);
@@ -29,10 +29,10 @@ void CheckGeo001(const ValidationContext& ctx, RuleRun& run) {
   }
   for (const DeclaredBoundary& d : *ctx.input.declared) {
     if (d.invalid_reason.empty()) continue;
-    Finding& f = run.Add(sev, d.pcn_code, "",
-                         absl::StrCat("Invalid declared boundary for ", d.pcn_code, " (", source,
-                                      " feature ", d.feature, "): ", d.invalid_reason, "; ",
-                                      outcome, "."));
+    Finding& f =
+        run.Add(sev, d.pcn_code, "",
+                absl::StrCat("Invalid declared boundary for ", d.pcn_code, " (", source,
+                             " feature ", d.feature, "): ", d.invalid_reason, "; ", outcome, "."));
     f.values["layer"] = std::string("declared");
     f.values["source"] = source;
     f.values["feature"] = static_cast<int64_t>(d.feature);

@@ -27,8 +27,8 @@ void CheckMem002(const ValidationContext& ctx, RuleRun& run) {
     for (int r : p.rows) rows.push_back(absl::StrCat(r));
     Finding& f = run.Add(
         ctx.options.ruleset.mem002, "", code,
-        absl::StrCat("Practice ", code, " ", p.name, " is listed in ", p.pcns.size(),
-                     " PCNs (", absl::StrJoin(p.pcns, ", "), "; rows ", absl::StrJoin(rows, ", "),
+        absl::StrCat("Practice ", code, " ", p.name, " is listed in ", p.pcns.size(), " PCNs (",
+                     absl::StrJoin(p.pcns, ", "), "; rows ", absl::StrJoin(rows, ", "),
                      "); a practice belongs to exactly one. Its patients are counted in ", p.pcn,
                      ", its first listing."));
     f.values["pcns"] = absl::StrJoin(p.pcns, ",");

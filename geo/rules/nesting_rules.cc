@@ -89,10 +89,10 @@ void CheckSpread(const ValidationContext& ctx, RuleRun& run, FootprintKind kind,
     const Footprint& dom = fl.footprints[s.dominant];
     Finding& f = run.Add(
         ctx, pcn.code, "",
-        absl::StrCat(pcn.code, " ", pcn.name, " crosses ", what, " boundaries: ",
-                     Percent(s.outside_share), " ", BasisText(s), " lie outside its dominant ",
-                     what, " ", dom.code, " ", dom.name, " (allowed: ", Percent(max_outside, 0),
-                     "). Shares: ", ShareList(fl, s), "."));
+        absl::StrCat(pcn.code, " ", pcn.name, " crosses ", what,
+                     " boundaries: ", Percent(s.outside_share), " ", BasisText(s),
+                     " lie outside its dominant ", what, " ", dom.code, " ", dom.name,
+                     " (allowed: ", Percent(max_outside, 0), "). Shares: ", ShareList(fl, s), "."));
     f.values["layer"] = std::string(FootprintKindName(kind));
     f.values["dominant"] = dom.code;
     f.values["outside_share"] = s.outside_share;
@@ -157,8 +157,9 @@ std::string DeclaredCode(const ValidationContext& ctx, const PcnInfo& pcn, Footp
   for (const Membership& m : ctx.input.memberships) {
     if (m.pcn_code != pcn.code) continue;
     const bool sub = kind == FootprintKind::kSubIcb;
-    const std::string& code = sub ? (m.ons_sub_icb_code.empty() ? m.sub_icb_code : m.ons_sub_icb_code)
-                                  : (m.ons_icb_code.empty() ? m.icb_code : m.ons_icb_code);
+    const std::string& code =
+        sub ? (m.ons_sub_icb_code.empty() ? m.sub_icb_code : m.ons_sub_icb_code)
+            : (m.ons_icb_code.empty() ? m.icb_code : m.ons_icb_code);
     if (!code.empty()) votes[code]++;
   }
   std::string best;
@@ -180,7 +181,8 @@ void CheckNest002(const ValidationContext& ctx, RuleRun& run) {
     if (layer < 0) continue;
     const FootprintLayer& fl = ctx.ref.footprint_layers()[layer];
     std::map<std::string, int> index;
-    for (size_t i = 0; i < fl.footprints.size(); ++i) index[fl.footprints[i].code] = static_cast<int>(i);
+    for (size_t i = 0; i < fl.footprints.size(); ++i)
+      index[fl.footprints[i].code] = static_cast<int>(i);
     const std::string what = kind == FootprintKind::kIcb      ? "ICB"
                              : kind == FootprintKind::kSubIcb ? "sub-ICB"
                                                               : "STP";
@@ -217,12 +219,13 @@ void CheckNest002(const ValidationContext& ctx, RuleRun& run) {
       codes.push_back(code);
       pcns += list.size();
     }
-    Finding& f = run.Add(
-        Severity::kWarning, "", "",
-        absl::StrCat("Boundary vintage mismatch: the practice mapping declares ", what,
-                     " codes that the ", std::string(FootprintKindName(kind)), " layer does not hold (",
-                     absl::StrJoin(codes, ", "), "), so NEST002 was not checked for ", pcns,
-                     " PCNs. Use a footprint layer of the mapping's vintage."));
+    Finding& f =
+        run.Add(Severity::kWarning, "", "",
+                absl::StrCat("Boundary vintage mismatch: the practice mapping declares ", what,
+                             " codes that the ", std::string(FootprintKindName(kind)),
+                             " layer does not hold (", absl::StrJoin(codes, ", "),
+                             "), so NEST002 was not checked for ", pcns,
+                             " PCNs. Use a footprint layer of the mapping's vintage."));
     f.values["layer"] = std::string(FootprintKindName(kind));
     f.values["unmatched_codes"] = absl::StrJoin(codes, ",");
     f.values["pcns_not_checked"] = static_cast<int64_t>(pcns);

@@ -139,11 +139,11 @@ void CheckOvl002(const ValidationContext& ctx, RuleRun& run) {
     for (const auto& [dist, code] : near) {
       if (std::find(names.begin(), names.end(), code) == names.end()) names.push_back(code);
     }
-    Finding& f = run.Add(ctx, names.empty() ? "" : names.front(), "",
-                         absl::StrCat("A gap of ", Km2(area), " lies between declared boundaries (",
-                                      names.empty() ? std::string("none adjacent")
-                                                    : absl::StrJoin(names, ", "),
-                                      ") inside the area they cover (tolerance ", tol, " m2)."));
+    Finding& f = run.Add(
+        ctx, names.empty() ? "" : names.front(), "",
+        absl::StrCat("A gap of ", Km2(area), " lies between declared boundaries (",
+                     names.empty() ? std::string("none adjacent") : absl::StrJoin(names, ", "),
+                     ") inside the area they cover (tolerance ", tol, " m2)."));
     f.values["gap_m2"] = std::round(area * 10) / 10;
     f.values["adjacent_pcns"] = absl::StrJoin(names, ",");
     f.geometry = std::move(pieces[i]);
@@ -168,17 +168,19 @@ void CheckOvl003(const ValidationContext& ctx, RuleRun& run) {
     if (it == ctx.pcns.end() || it->code != d->pcn_code) continue;  // not a PCN in the mapping
     const Geometry& territory = ctx.contiguity[it - ctx.pcns.begin()].union_geometry;
     double inter = 0, uni = 0;
-    geos::GeomPtr i(territory.IsEmpty() ? nullptr
-                                        : GEOSIntersection_r(gctx, d->geometry.raw(), territory.raw()));
+    geos::GeomPtr i(territory.IsEmpty()
+                        ? nullptr
+                        : GEOSIntersection_r(gctx, d->geometry.raw(), territory.raw()));
     if (i) GEOSArea_r(gctx, i.get(), &inter);
     uni = d->geometry.Area() + territory.Area() - inter;
     const double iou = uni > 0 ? inter / uni : 0;
     if (iou >= min_iou) continue;
     Finding& f = run.Add(ctx, d->pcn_code, "",
                          absl::StrCat("The declared boundary of ", d->pcn_code, " ", it->name,
-                                      " (feature ", d->feature, ") matches its computed territory "
-                                      "poorly: intersection over union ", absl::StrFormat("%.2f", iou),
-                                      ", below ", min_iou, "."));
+                                      " (feature ", d->feature,
+                                      ") matches its computed territory "
+                                      "poorly: intersection over union ",
+                                      absl::StrFormat("%.2f", iou), ", below ", min_iou, "."));
     f.values["iou"] = std::round(iou * 1e4) / 1e4;
     f.values["threshold"] = min_iou;
     f.values["declared_km2"] = std::round(d->geometry.Area() / 1e6 * 1e4) / 1e4;

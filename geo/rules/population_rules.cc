@@ -63,11 +63,11 @@ void CheckPop002(const ValidationContext& ctx, RuleRun& run) {
   const Ruleset& rs = ctx.options.ruleset;
   for (const PcnInfo& p : ctx.pcns) {
     if (p.population <= rs.pop_usual_max) continue;
-    Finding& f = run.Add(
-        rs.pop002, p.code, "",
-        absl::StrCat(p.code, " ", p.name, " serves ", Grouped(p.population),
-                     " registered patients (", BasisText(p), "), above the usual maximum of ",
-                     Grouped(rs.pop_usual_max), "."));
+    Finding& f =
+        run.Add(rs.pop002, p.code, "",
+                absl::StrCat(p.code, " ", p.name, " serves ", Grouped(p.population),
+                             " registered patients (", BasisText(p),
+                             "), above the usual maximum of ", Grouped(rs.pop_usual_max), "."));
     AddPopulationValues(p, f);
     f.values["usual_maximum"] = rs.pop_usual_max;
     f.values["excess"] = p.population - rs.pop_usual_max;
@@ -90,15 +90,15 @@ void CheckPop003(const ValidationContext& ctx, RuleRun& run) {
     const int64_t diff = counted - declared;
     // Relative to the declared list size; a practice with no declared patients but some in the
     // distribution differs by 100%.
-    const double rel = declared > 0 ? std::fabs(static_cast<double>(diff)) / declared
-                                    : (counted > 0 ? 1.0 : 0.0);
+    const double rel =
+        declared > 0 ? std::fabs(static_cast<double>(diff)) / declared : (counted > 0 ? 1.0 : 0.0);
     if (rel <= tol) continue;
-    Finding& f = run.Add(
-        ctx.options.ruleset.pop003, p.pcn, code,
-        absl::StrCat("Practice ", code, " ", p.name, " declares a list size of ",
-                     Grouped(declared), " but its distribution rows total ", Grouped(counted),
-                     " (", diff < 0 ? "" : "+", Grouped(diff), ", ", Percent(rel),
-                     "), more than the ", Percent(tol), " tolerance."));
+    Finding& f =
+        run.Add(ctx.options.ruleset.pop003, p.pcn, code,
+                absl::StrCat("Practice ", code, " ", p.name, " declares a list size of ",
+                             Grouped(declared), " but its distribution rows total ",
+                             Grouped(counted), " (", diff < 0 ? "" : "+", Grouped(diff), ", ",
+                             Percent(rel), "), more than the ", Percent(tol), " tolerance."));
     f.values["list_size"] = declared;
     f.values["distribution_total"] = counted;
     f.values["difference"] = diff;

@@ -27,9 +27,10 @@ void CheckCmp001(const ValidationContext& ctx, RuleRun& run) {
     if (pp >= min_pp) continue;
     const PcnInfo& pcn = ctx.pcns[k];
     Finding& f = run.Add(ctx, pcn.code, "",
-                         absl::StrCat(pcn.code, " ", pcn.name, "'s catchment is not compact: "
-                                      "Polsby-Popper score ", absl::StrFormat("%.3f", pp),
-                                      " (below ", min_pp, ")."));
+                         absl::StrCat(pcn.code, " ", pcn.name,
+                                      "'s catchment is not compact: "
+                                      "Polsby-Popper score ",
+                                      absl::StrFormat("%.3f", pp), " (below ", min_pp, ")."));
     f.values["polsby_popper"] = std::round(pp * 1e4) / 1e4;
     f.values["threshold"] = min_pp;
     f.geometry = g;
@@ -61,12 +62,11 @@ void CheckCmp002(const ValidationContext& ctx, RuleRun& run) {
       }
     }
     if (worst <= max_m || a == nullptr) continue;
-    Finding& f = run.Add(ctx, pcn.code, "",
-                         absl::StrCat(pcn.code, " ", pcn.name, "'s member practices ", a->code,
-                                      " and ", b->code, " are ",
-                                      absl::StrFormat("%.1f km", worst / 1000),
-                                      " apart (allowed: ", absl::StrFormat("%.0f km", max_m / 1000),
-                                      ")."));
+    Finding& f =
+        run.Add(ctx, pcn.code, "",
+                absl::StrCat(pcn.code, " ", pcn.name, "'s member practices ", a->code, " and ",
+                             b->code, " are ", absl::StrFormat("%.1f km", worst / 1000),
+                             " apart (allowed: ", absl::StrFormat("%.0f km", max_m / 1000), ")."));
     f.values["distance_m"] = std::round(worst);
     f.values["threshold_m"] = max_m;
     f.values["practices"] = absl::StrCat(a->code, ",", b->code);

@@ -32,9 +32,10 @@ class BadInputTest : public ::testing::Test {
     WriteFile(sizes_, "practice_code,patients\nA00001,31000\n");
     WriteFile(dist_, std::string(kLsoaHeader) +
                          "GP_PRAC_PAT_LIST,01Jan2022,A00001,ONE,E01000001,ALL,31000\n");
-    WriteFile(areas_,
-              R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}},"features":[)"
-              R"({"type":"Feature","properties":{"code":"E01000001"},"geometry":{"type":"Polygon","coordinates":[[[400000,300000],[401000,300000],[401000,301000],[400000,301000],[400000,300000]]]}}]})");
+    WriteFile(
+        areas_,
+        R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}},"features":[)"
+        R"({"type":"Feature","properties":{"code":"E01000001"},"geometry":{"type":"Polygon","coordinates":[[[400000,300000],[401000,300000],[401000,301000],[400000,301000],[400000,300000]]]}}]})");
   }
 
   // Runs `pcnv validate` with the good inputs, overridden by `extra` flags given later.
@@ -49,8 +50,7 @@ class BadInputTest : public ::testing::Test {
     return pcnv::testing::Run(argv);
   }
 
-  void ExpectBadInput(const testing::CommandResult& r,
-                      const std::vector<std::string>& must_name) {
+  void ExpectBadInput(const testing::CommandResult& r, const std::vector<std::string>& must_name) {
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_THAT(r.err, HasSubstr("pcnv: error: "));
     for (const auto& s : must_name) EXPECT_THAT(r.err, HasSubstr(s)) << r.err;
@@ -116,13 +116,15 @@ TEST_F(BadInputTest, UnknownMethod) {
 }
 
 TEST_F(BadInputTest, MissingCodeFieldListsTheFieldsThereAre) {
-  ExpectBadInput(Validate({"--areas", areas_ + ":LSOA99CD"}), {"areas.geojson", "LSOA99CD", "code"});
+  ExpectBadInput(Validate({"--areas", areas_ + ":LSOA99CD"}),
+                 {"areas.geojson", "LSOA99CD", "code"});
 }
 
 TEST_F(BadInputTest, NonPolygonGeometryNamesTheFeature) {
-  WriteFile(areas_,
-            R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}},"features":[)"
-            R"({"type":"Feature","properties":{"code":"E01000001"},"geometry":{"type":"Point","coordinates":[400000,300000]}}]})");
+  WriteFile(
+      areas_,
+      R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}},"features":[)"
+      R"({"type":"Feature","properties":{"code":"E01000001"},"geometry":{"type":"Point","coordinates":[400000,300000]}}]})");
   ExpectBadInput(Validate({"--areas", areas_ + ":code"}), {"areas.geojson", "feature 1"});
 }
 
@@ -138,9 +140,10 @@ TEST_F(BadInputTest, UnknownAreaCodesAreFindingsNotErrors) {
 TEST_F(BadInputTest, InvalidPolygonIsRepairedAndNamed) {
   // A bow-tie: self-intersecting. Repaired by default and reported as a GEO001 WARNING that
   // names the file, the feature and GEOS's reason.
-  WriteFile(areas_,
-            R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}},"features":[)"
-            R"({"type":"Feature","properties":{"code":"E01000001"},"geometry":{"type":"Polygon","coordinates":[[[400000,300000],[401000,301000],[401000,300000],[400000,301000],[400000,300000]]]}}]})");
+  WriteFile(
+      areas_,
+      R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}},"features":[)"
+      R"({"type":"Feature","properties":{"code":"E01000001"},"geometry":{"type":"Polygon","coordinates":[[[400000,300000],[401000,301000],[401000,300000],[400000,301000],[400000,300000]]]}}]})");
   auto r = Validate({"--distribution", dist_, "--areas", areas_ + ":code"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, AllOf(HasSubstr("WARNING GEO001"), HasSubstr("areas.geojson feature 1"),
@@ -149,7 +152,8 @@ TEST_F(BadInputTest, InvalidPolygonIsRepairedAndNamed) {
 
 TEST_F(BadInputTest, UsageErrors) {
   EXPECT_EQ(pcnv::testing::Run({PCNV_CLI}).exit_code, 2);
-  EXPECT_EQ(pcnv::testing::Run({PCNV_CLI, "validate", "--practices", map_}).exit_code, 2);  // no --out
+  EXPECT_EQ(pcnv::testing::Run({PCNV_CLI, "validate", "--practices", map_}).exit_code,
+            2);  // no --out
   EXPECT_EQ(pcnv::testing::Run({PCNV_CLI, "frobnicate"}).exit_code, 2);
 }
 
@@ -189,7 +193,8 @@ TEST_F(BadInputTest, WaiverAppliesUntilItExpires) {
   after.insert(after.end(), {"--as-of", "2027-04-01"});
   auto r = Validate(after);
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(testing::ReadFile(tmp_.File("r.json")), HasSubstr("POP001 U00001 expired 2027-03-31"));
+  EXPECT_THAT(testing::ReadFile(tmp_.File("r.json")),
+              HasSubstr("POP001 U00001 expired 2027-03-31"));
   ExpectBadInput(Validate({"--as-of", "31/03/2027"}), {"--as-of"});
 }
 

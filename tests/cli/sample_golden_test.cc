@@ -8,9 +8,9 @@
 #include <tuple>
 
 #include "absl/strings/str_replace.h"
+#include "geo/geometry.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "geo/geometry.h"
 #include "nlohmann/json.hpp"
 #include "tests/support/test_support.h"
 
@@ -24,18 +24,17 @@ using testing::TempDir;
 
 std::vector<std::string> SampleArgs(const std::string& out) {
   const std::string s = SampleDir();
-  return {PCNV_CLI,
-          "validate",
-          "--practices", s + "/gp-reg-pat-prac-map.csv",
-          "--list-sizes", s + "/gp-reg-pat-prac-all.csv",
+  return {PCNV_CLI,         "validate",
+          "--practices",    s + "/gp-reg-pat-prac-map.csv",
+          "--list-sizes",   s + "/gp-reg-pat-prac-all.csv",
           "--distribution", s + "/gp-reg-pat-prac-lsoa-all.csv",
-          "--declared", s + "/declared.geojson:pcn_code",
-          "--out", out};
+          "--declared",     s + "/declared.geojson:pcn_code",
+          "--out",          out};
 }
 
 std::vector<std::string> SampleLayers() {
   const std::string s = SampleDir();
-  return {"--areas", s + "/areas.geojson:code",
+  return {"--areas",     s + "/areas.geojson:code",
           "--footprint", "icb=" + s + "/icb.geojson:code",
           "--footprint", "sub-icb=" + s + "/subicb.geojson:code",
           "--footprint", "community=" + s + "/community.geojson:code",
@@ -54,8 +53,7 @@ std::multiset<Key> FindingKeys(const json& findings) {
 
 // Build-tree paths differ between machines and checkouts; library versions between hosts.
 std::string Normalise(const std::string& report_text, const std::string& tmp) {
-  json j = json::parse(absl::StrReplaceAll(
-      report_text, {{SampleDir(), "$SAMPLE"}, {tmp, "$TMP"}}));
+  json j = json::parse(absl::StrReplaceAll(report_text, {{SampleDir(), "$SAMPLE"}, {tmp, "$TMP"}}));
   j["provenance"].erase("libraries");
   return j.dump(2) + "\n";
 }

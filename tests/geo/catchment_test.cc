@@ -50,8 +50,8 @@ TEST(ShareTableTest, OutsidePatientsSplitAcrossPracticesStillCountAsOneGroup) {
 
 TEST(ShareTableTest, ShareThresholdIsInclusive) {
   ShareTable t({"U10000", "U20000", "U30000"}, 1);
-  t.Add(0, 0, 5);   // exactly 5%
-  t.Add(1, 0, 4);   // 4%: below
+  t.Add(0, 0, 5);  // exactly 5%
+  t.Add(1, 0, 4);  // 4%: below
   t.Add(2, 0, 91);
   auto c = t.ShareCatchments(0.05);
   EXPECT_THAT(c[0], ElementsAre(0));

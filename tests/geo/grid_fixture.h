@@ -22,9 +22,7 @@ namespace pcnv::testing {
 inline std::string PracticeOf(char c) {
   return absl::StrCat(std::string(1, static_cast<char>(std::toupper(c))), "00001");
 }
-inline std::string PcnOf(char c) {
-  return absl::StrFormat("U%05d", std::toupper(c) - 'A' + 1);
-}
+inline std::string PcnOf(char c) { return absl::StrFormat("U%05d", std::toupper(c) - 'A' + 1); }
 
 struct GridFixture {
   std::vector<std::string> rows;

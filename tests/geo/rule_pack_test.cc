@@ -2,16 +2,16 @@
 // threshold, so a removed rule or a changed default fails here.
 #include <algorithm>
 
+#include "geo/validate.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "geo/validate.h"
 #include "tests/geo/grid_fixture.h"
 
 namespace pcnv {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::GridFixture;
+using ::testing::HasSubstr;
 using testing::Layer;
 
 std::vector<const Finding*> Of(const Report& r, std::string_view rule) {
@@ -176,7 +176,7 @@ GridFixture Strip(int east_cells) {
 
 TEST(NestingTest, OutsideShareAboveFivePercentWarns) {
   EXPECT_TRUE(Of(Check(Strip(1)), "NEST001").empty());  // exactly 5%: allowed
-  Report r = Check(Strip(2));                            // 10%
+  Report r = Check(Strip(2));                           // 10%
   auto nest = Of(r, "NEST001");
   ASSERT_EQ(nest.size(), 1u);
   EXPECT_EQ(std::get<std::string>(nest[0]->values.at("dominant")), "E54000001");
@@ -204,8 +204,9 @@ TEST(NestingTest, CommunityThresholdIsTenPercent) {
 
 TEST(NestingTest, SubIcbAndStpUseNest003) {
   GridFixture g = Strip(1);
-  g.footprints = {Layer(FootprintKind::kSubIcb, {{"E38000001", 0, 0, 15, 1}, {"E38000002", 15, 0, 30, 1}}),
-                  Layer(FootprintKind::kStp, {{"E54000001", 0, 0, 30, 1}})};
+  g.footprints = {
+      Layer(FootprintKind::kSubIcb, {{"E38000001", 0, 0, 15, 1}, {"E38000002", 15, 0, 30, 1}}),
+      Layer(FootprintKind::kStp, {{"E54000001", 0, 0, 30, 1}})};
   Report r = Check(g);
   auto nest = Of(r, "NEST003");
   ASSERT_EQ(nest.size(), 1u);
@@ -248,8 +249,8 @@ TEST(NestingTest, WithoutDistributionPracticeLocationsWeightedByListSize) {
   second.practice_code = "A00002";
   second.row = 2;
   in.memberships.push_back(second);
-  in.memberships[0].location = Point{500, 500};      // west ICB
-  in.memberships[1].location = Point{19500, 500};    // east ICB
+  in.memberships[0].location = Point{500, 500};    // west ICB
+  in.memberships[1].location = Point{19500, 500};  // east ICB
   in.list_sizes = std::vector<ListSize>{{"A00001", 9000, 1}, {"A00002", 1000, 2}};
   Report report3 = Check(g, {}, &in);
   auto nest = Of(report3, "NEST001");
@@ -300,7 +301,7 @@ TEST(DeclaredTest, DeclaredBoundaryFarFromTerritoryFailsIou) {
   GridFixture g{{"AAB."}};
   ValidationInput in = g.Input();
   in.declared = std::vector<DeclaredBoundary>{
-      Declared("U00001", "POLYGON((0 0,2000 0,2000 1000,0 1000,0 0))", 1),       // IoU 1
+      Declared("U00001", "POLYGON((0 0,2000 0,2000 1000,0 1000,0 0))", 1),            // IoU 1
       Declared("U00002", "POLYGON((2000 0,4000 0,4000 1000,2000 1000,2000 0))", 2)};  // IoU 0.5
   Report report6 = Check(g, {}, &in);
   auto ovl = Of(report6, "OVL003");

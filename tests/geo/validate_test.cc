@@ -39,8 +39,8 @@ const RuleOutcome& Outcome(const Report& r, std::string_view rule) {
 }
 
 const PcnEntry& Pcn(const Report& r, std::string_view code) {
-  auto it = std::find_if(r.pcns.begin(), r.pcns.end(),
-                         [&](const PcnEntry& p) { return p.code == code; });
+  auto it =
+      std::find_if(r.pcns.begin(), r.pcns.end(), [&](const PcnEntry& p) { return p.code == code; });
   EXPECT_NE(it, r.pcns.end()) << code;
   return *it;
 }
@@ -129,11 +129,13 @@ TEST(ValidateTest, ListSizeAgainstDistributionAtOnePercent) {
 TEST(ValidateTest, MembershipRules) {
   auto ref = MakeReference({{"E01000001", 0, 0}});
   ValidationInput in;
-  in.memberships = {M("A00001", "U00001", 1), M("A00002", "U", 2), M("A00003", "", 3),
-                    M("A00004", "U00002", 4), M("A00005", "U00002", 5),
-                    M("A00004", "U00001", 6)};  // A00004 again, in another PCN
+  in.memberships = {
+      M("A00001", "U00001", 1), M("A00002", "U", 2),
+      M("A00003", "", 3),       M("A00004", "U00002", 4),
+      M("A00005", "U00002", 5), M("A00004", "U00001", 6)};  // A00004 again, in another PCN
   Distribution d;
-  d.rows = {{"A00001", "E01000001", 100, 1}, {"Z99999", "E01000001", 7, 2},
+  d.rows = {{"A00001", "E01000001", 100, 1},
+            {"Z99999", "E01000001", 7, 2},
             {"Z99999", "E01000001", 3, 3}};
   in.distribution = d;
   Report r = ValidateOk(*ref, in);
@@ -199,8 +201,10 @@ TEST(ValidateTest, MajorityTerritoryMetrics) {
   ValidationInput in;
   in.memberships = {M("A00001", "U00001", 1), M("A00002", "U00002", 2), M("A00003", "U00003", 3)};
   Distribution d;
-  d.rows = {{"A00001", "E01000001", 50, 1}, {"A00001", "E01000003", 50, 2},
-            {"A00002", "E01000002", 20, 3}, {"A00003", "E01000002", 20, 4},
+  d.rows = {{"A00001", "E01000001", 50, 1},
+            {"A00001", "E01000003", 50, 2},
+            {"A00002", "E01000002", 20, 3},
+            {"A00003", "E01000002", 20, 4},
             {"A00001", "E01000002", 1, 5}};
   in.distribution = d;
   Report r = ValidateOk(*ref, in);
@@ -220,7 +224,8 @@ TEST(ValidateTest, ShareMethodUsesTheThreshold) {
   ValidationInput in;
   in.memberships = {M("A00001", "U00001", 1), M("A00002", "U00002", 2)};
   Distribution d;
-  d.rows = {{"A00001", "E01000001", 90, 1}, {"A00002", "E01000001", 10, 2},
+  d.rows = {{"A00001", "E01000001", 90, 1},
+            {"A00002", "E01000001", 10, 2},
             {"A00002", "E01000002", 100, 3}};
   in.distribution = d;
   ValidationOptions o;
@@ -242,8 +247,10 @@ TEST(ValidateTest, PostcodeDistributionResolvesByLsoaColumnThenPointInPolygon) {
   ValidationInput in;
   in.memberships = {M("A00001", "U00001", 1)};
   Distribution d{DistributionLevel::kPostcode,
-                 {{"A00001", "AB11AA", 10, 1}, {"A00001", "AB11AB", 10, 2},
-                  {"A00001", "AB11AC", 1, 3}, {"A00001", "ZZ99ZZ", 2, 4}}};
+                 {{"A00001", "AB11AA", 10, 1},
+                  {"A00001", "AB11AB", 10, 2},
+                  {"A00001", "AB11AC", 1, 3},
+                  {"A00001", "ZZ99ZZ", 2, 4}}};
   in.distribution = d;
   Report r = ValidateOk(*ref, in);
   EXPECT_EQ(Pcn(r, "U00001").territory.areas, 1);
@@ -310,8 +317,8 @@ TEST(ValidateTest, PracticesAreGeocodedAndBothCatchmentsDrawn) {
   EXPECT_FALSE(r.practices[1].location.has_value());
   EXPECT_DOUBLE_EQ(r.practices[2].location->y, 600);
   const PcnEntry& a = Pcn(r, "U00001");
-  EXPECT_DOUBLE_EQ(a.territory_geometry.Area(), 1e6);         // majority: one area
-  EXPECT_DOUBLE_EQ(a.share_catchment_geometry.Area(), 2e6);   // 10% share >= 5%
+  EXPECT_DOUBLE_EQ(a.territory_geometry.Area(), 1e6);        // majority: one area
+  EXPECT_DOUBLE_EQ(a.share_catchment_geometry.Area(), 2e6);  // 10% share >= 5%
 }
 
 }  // namespace

@@ -21,7 +21,8 @@ TEST(RulesetJsonTest, ReadsEverySetting) {
     },
     "contiguity": {"adjacency": "point", "bridge_distance_m": 250,
                    "bridges": [["E01018463", "E01018464"]]}
-  })", "rs.json");
+  })",
+                        "rs.json");
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->name, "rural-icb");
   EXPECT_EQ(r->pop_min, 25000);
@@ -63,7 +64,8 @@ TEST(RulesetJsonTest, ErrorsNameTheKey) {
 
 TEST(WaiversJsonTest, ReadsWaivers) {
   auto w = ParseWaivers(R"([{"rule": "POP001", "pcn": "U00001", "reason": "Island practice",
-      "approved_by": "ICB primary care committee", "expires": "2027-03-31"}])", "w.json");
+      "approved_by": "ICB primary care committee", "expires": "2027-03-31"}])",
+                        "w.json");
   ASSERT_TRUE(w.ok()) << w.status();
   ASSERT_EQ(w->size(), 1u);
   EXPECT_EQ((*w)[0].approved_by, "ICB primary care committee");
@@ -72,13 +74,16 @@ TEST(WaiversJsonTest, ReadsWaivers) {
 
 TEST(WaiversJsonTest, ErrorsNameTheWaiverAndField) {
   auto missing = ParseWaivers(R"([{"rule": "POP001", "pcn": "U1", "reason": "r",
-      "approved_by": "a"}])", "w.json");
+      "approved_by": "a"}])",
+                              "w.json");
   EXPECT_THAT(std::string(missing.status().message()), HasSubstr("waiver 1.expires: missing"));
   auto date = ParseWaivers(R"([{"rule": "POP001", "pcn": "U1", "reason": "r",
-      "approved_by": "a", "expires": "31/03/2027"}])", "w.json");
+      "approved_by": "a", "expires": "31/03/2027"}])",
+                           "w.json");
   EXPECT_THAT(std::string(date.status().message()), HasSubstr("YYYY-MM-DD"));
   auto rule = ParseWaivers(R"([{"rule": "XYZ", "pcn": "U1", "reason": "r",
-      "approved_by": "a", "expires": "2027-03-31"}])", "w.json");
+      "approved_by": "a", "expires": "2027-03-31"}])",
+                           "w.json");
   EXPECT_THAT(std::string(rule.status().message()), HasSubstr("unknown rule code"));
   EXPECT_EQ(ReadWaivers("/nonexistent/w.json").status().code(), absl::StatusCode::kNotFound);
 }

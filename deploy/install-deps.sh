@@ -11,6 +11,12 @@ packages=(
   libabsl-dev nlohmann-json3-dev libssl-dev libcli11-dev
   libgtest-dev libgmock-dev
   libxml2-utils python3-jsonschema chromium
+  # tests/server: TLS and mTLS tests make their certificates with the openssl command
+  openssl
+  # clients/python: the Python client and its test (run with /usr/bin/python3)
+  python3-grpcio python3-protobuf
+  # bench/: the national benchmark's peers (PostGIS, geopandas) and its timer
+  postgresql-15 postgresql-15-postgis-3 python3-geopandas python3-rtree time libbenchmark-dev
 )
 
 missing=()

@@ -4,6 +4,7 @@
 #define PCNV_GEO_OPTIONS_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -74,6 +75,14 @@ struct ValidationOptions {
   Ruleset ruleset;
   std::vector<Waiver> waivers;
   std::string as_of;  // YYYY-MM-DD against which waivers expire; empty: no waiver expires
+
+  // Optional interruption hook for front doors with deadlines (the gRPC server). Validate calls
+  // it between its steps (after digesting inputs, after catchments, per PCN while building
+  // geometries, between rules) and, once it returns true, stops with absl::CancelledError. GEOS
+  // 3.11 only has process-global interrupts, so these checkpoints are what bounds the latency of
+  // a cancellation: the longest single step. Not part of the report or its provenance; empty:
+  // never interrupted.
+  std::function<bool()> cancelled;
 };
 
 }  // namespace pcnv

@@ -159,6 +159,7 @@ PcnEntry MakePcnEntry(const ValidationContext& ctx, size_t k) {
   e.population_basis = info.population_basis;
   e.practices = info.practices;
   if (!ctx.pcn_table) return e;
+  e.territory_areas = ctx.majority_areas[k];
   double area_m2 = 0;
   for (int a : ctx.catchment_areas[k]) {
     area_m2 += ctx.ref.areas()[a].area_m2;
@@ -305,13 +306,25 @@ absl::StatusOr<Report> Validate(const ReferenceData& reference, const Validation
   if (input.memberships.empty()) {
     return absl::InvalidArgumentError("memberships: no practice rows given");
   }
+  // Checkpoints for ValidationOptions::cancelled: `step` names where the engine stopped.
+  auto interrupted = [&](const std::string& step) -> absl::Status {
+    if (options.cancelled && options.cancelled()) {
+      return absl::CancelledError(absl::StrCat("validation interrupted ", step));
+    }
+    return absl::OkStatus();
+  };
   ValidationContext ctx(reference, input, options);
   DigestPractices(ctx);
   DigestPcns(ctx);
+  if (absl::Status s = interrupted("after reading the inputs"); !s.ok()) return s;
   BuildCatchments(ctx);
+  if (absl::Status s = interrupted("after building catchments"); !s.ok()) return s;
 
   Report report;
-  for (size_t k = 0; k < ctx.pcns.size(); ++k) report.pcns.push_back(MakePcnEntry(ctx, k));
+  for (size_t k = 0; k < ctx.pcns.size(); ++k) {
+    if (absl::Status s = interrupted("while building PCN geometries"); !s.ok()) return s;
+    report.pcns.push_back(MakePcnEntry(ctx, k));
+  }
   for (const auto& [code, p] : ctx.practices) {
     report.practices.push_back({code, p.name, p.pcn,
                                 p.pcns.empty()     ? "unallocated"
@@ -321,6 +334,7 @@ absl::StatusOr<Report> Validate(const ReferenceData& reference, const Validation
   }
 
   for (const RuleInfo& rule : RuleCatalogue()) {
+    if (absl::Status s = interrupted("before rule " + std::string(rule.code)); !s.ok()) return s;
     RuleRun run{std::string(rule.code)};
     auto impl = std::find_if(std::begin(kImplemented), std::end(kImplemented),
                              [&](const auto& e) { return e.first == rule.code; });

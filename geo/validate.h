@@ -14,6 +14,8 @@ namespace pcnv {
 // Fails (INVALID_ARGUMENT) only when the request itself cannot be processed, e.g. an option
 // out of range; everything wrong with the data is a finding in the report. Provenance gets
 // everything but the library versions and the tool name, which the front door adds.
+// When options.cancelled is set and returns true at one of the engine's checkpoints, stops with
+// CANCELLED (the front door tells a deadline from a client's cancel).
 absl::StatusOr<Report> Validate(const ReferenceData& reference, const ValidationInput& input,
                                 const ValidationOptions& options);
 

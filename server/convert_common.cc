@@ -5,15 +5,16 @@
 #include "absl/strings/str_cat.h"
 #include "server/convert.h"
 #include "server/convert_internal.h"
+#include "server/status.h"
 
 namespace pcnv::wire {
 namespace internal {
 
 absl::Status Bad(absl::string_view field, absl::string_view what, int row) {
-  if (row > 0) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": ", what, " (source row ", row, ")"));
-  }
-  return absl::InvalidArgumentError(absl::StrCat(field, ": ", what));
+  const std::string why =
+      row > 0 ? absl::StrCat(what, " (source row ", row, ")") : std::string(what);
+  // The field violation travels as google.rpc.BadRequest (server/status.h).
+  return WithFieldViolation(absl::InvalidArgumentError(absl::StrCat(field, ": ", why)), field, why);
 }
 
 std::string At(absl::string_view list, int index) { return absl::StrCat(list, "[", index, "]"); }

@@ -1,15 +1,93 @@
-// Wire limits shared by the server and its clients, so the two ends agree on what fits in one
-// message.
+// Every limit the server enforces, in one place: the gRPC message size (shared with clients, so
+// both ends agree on what fits in one message), the request shape checked before any parsing,
+// and the number of heavy calls allowed to run at once. main.cc fills ServerLimits from flags;
+// the service checks requests with CheckRequestLimits and takes a HeavyCallSlots slot per heavy
+// call. Going past any of them is RESOURCE_EXHAUSTED with a google.rpc.QuotaFailure naming the
+// limit and the flag that raises it, and an ErrorInfo reason (see validator.proto).
 #ifndef PCNV_SERVER_LIMITS_H_
 #define PCNV_SERVER_LIMITS_H_
+
+#include <atomic>
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "pcnv/v1/validator.pb.h"
 
 namespace pcnv::wire {
 
 // gRPC's 4 MiB default is far too small: a national distribution is ~1M rows (~30 MB on the
 // wire) and a national report carries ~1,250 territory polygons. Bigger requests are refused by
-// gRPC itself with RESOURCE_EXHAUSTED before any parsing happens.
+// gRPC itself with RESOURCE_EXHAUSTED before any parsing happens. The server's own receive limit
+// (--max-request-bytes) may be lower; this is the ceiling and the clients' setting.
 inline constexpr int kMaxMessageBytes = 512 * 1024 * 1024;
 
 }  // namespace pcnv::wire
+
+namespace pcnv::server {
+
+struct ServerLimits {
+  // Largest request message gRPC accepts (--max-request-bytes); at most wire::kMaxMessageBytes.
+  int max_request_bytes = wire::kMaxMessageBytes;
+  // Tabular rows in one request: memberships + list sizes + distribution rows (--max-rows).
+  // England is ~6,500 practices and ~1M distribution rows.
+  int64_t max_rows = 4'000'000;
+  // Geometry features in one request: declared boundaries (--max-features). England has ~1,250
+  // PCNs.
+  int64_t max_features = 20'000;
+  // Vertices in any one geometry (--max-vertices-per-geometry). A detailed national PCN
+  // boundary has tens of thousands.
+  int64_t max_vertices_per_geometry = 1'000'000;
+  // Heavy calls (Validate) running at once (--max-concurrent-heavy-calls); more are refused with
+  // RESOURCE_EXHAUSTED at once, never queued. 0 disables the limit.
+  int max_concurrent_heavy_calls = 32;
+};
+
+// Checks the request's shape against the limits before it is converted, so an oversized request
+// costs a count, not a parse. Vertices are counted by walking the WKB without GEOS.
+absl::Status CheckRequestLimits(const ServerLimits& limits, const v1::ValidateRequest& request);
+
+// Vertices in an ISO WKB geometry (2D, Z, M or ZM; either byte order; any geometry type), or -1
+// when the bytes are not WKB. Exposed for tests.
+int64_t CountWkbVertices(absl::string_view wkb);
+
+// A counting semaphore that refuses instead of waiting: load beyond capacity is turned away
+// (RESOURCE_EXHAUSTED) rather than queued without bound.
+class HeavyCallSlots {
+ public:
+  explicit HeavyCallSlots(int capacity) : capacity_(capacity) {}
+  HeavyCallSlots(const HeavyCallSlots&) = delete;
+  HeavyCallSlots& operator=(const HeavyCallSlots&) = delete;
+
+  // Holds one slot for its lifetime; ok() is false when none was free.
+  class Slot {
+   public:
+    Slot(Slot&& other) noexcept : owner_(other.owner_) { other.owner_ = nullptr; }
+    Slot(const Slot&) = delete;
+    Slot& operator=(const Slot&) = delete;
+    ~Slot() {
+      if (owner_ != nullptr) owner_->in_use_.fetch_sub(1);
+    }
+    bool ok() const { return owner_ != nullptr; }
+
+   private:
+    friend class HeavyCallSlots;
+    explicit Slot(HeavyCallSlots* owner) : owner_(owner) {}
+    HeavyCallSlots* owner_;
+  };
+
+  Slot TryAcquire();
+  int capacity() const { return capacity_; }
+  int in_use() const { return in_use_.load(); }
+
+ private:
+  const int capacity_;  // 0: unlimited
+  std::atomic<int> in_use_{0};
+};
+
+// RESOURCE_EXHAUSTED for a heavy call turned away; carries QuotaFailure and ErrorInfo payloads.
+absl::Status ServerBusyError(int capacity);
+
+}  // namespace pcnv::server
 
 #endif  // PCNV_SERVER_LIMITS_H_

@@ -1,7 +1,16 @@
 // The BoundaryValidator gRPC service: a thin shell over pcnv::Validate (geo/validate.h).
-// A handler parses the request (server/convert.h), calls the engine on the current reference
-// snapshot, adds the front door's provenance and converts the report back; every status leaves
-// through the one funnel in server/status.h.
+//
+// Every method runs through one wrapper (Handle) that does, in order: the request id, the
+// method's role check (server/auth.h), the heavy-call slot (server/limits.h), the handler body
+// (an absl::Status), the one status funnel (server/status.h), one JSON log line and the metrics.
+// A handler body parses the request (server/convert.h), calls the engine on the current
+// reference snapshot (server/snapshots.h) and converts the result back.
+//
+// Log line (stderr, one JSON object per call): ts, method, code, latency_ms, request_bytes,
+// response_bytes, request_id (the caller's `x-request-id` metadata when it is a plain token of
+// at most 64 characters, else generated; echoed back in the response's initial metadata), peer,
+// principal, and for failures the status message. Never the request's contents: they are patient
+// counts per practice and area, and logs travel further than reports.
 #ifndef PCNV_SERVER_SERVICE_H_
 #define PCNV_SERVER_SERVICE_H_
 
@@ -9,38 +18,88 @@
 #include <memory>
 #include <string>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
 #include "geo/reference.h"
 #include "pcnv/v1/validator.grpc.pb.h"
+#include "server/auth.h"
+#include "server/limits.h"
+#include "server/metrics.h"
+#include "server/snapshots.h"
 
 namespace pcnv::server {
 
+struct ServiceOptions {
+  std::string tool = "pcnv";   // provenance.tool, e.g. "pcnv 0.1.0"
+  std::string reference_path;  // what ReloadReference re-reads
+  ServerLimits limits;
+  // Null: authentication off (every caller is an admin). Not owned.
+  const TokenTable* tokens = nullptr;
+  // Null: no metrics. Not owned.
+  Metrics* metrics = nullptr;
+  // Whether to write the JSON call log to stderr.
+  bool log_calls = true;
+};
+
+// What the call wrapper needs to know about a method: its name, the role it needs, and whether
+// it takes a heavy-call slot. The table is in service.cc.
+struct MethodSpec {
+  const char* name;
+  Role role;
+  bool heavy;
+};
+
 class BoundaryValidatorService final : public v1::BoundaryValidator::Service {
  public:
-  // `tool` goes into provenance.tool, e.g. "pcnv 0.1.0".
+  explicit BoundaryValidatorService(ServiceOptions options);
+  // `tool` goes into provenance.tool; everything else defaults (tests).
   explicit BoundaryValidatorService(std::string tool);
 
-  // Installs a new immutable reference snapshot. Calls already running keep the snapshot they
-  // started with (they hold their own shared_ptr), so a reload never disturbs them.
-  void SetReference(std::shared_ptr<const ReferenceData> reference) ABSL_LOCKS_EXCLUDED(mu_);
-  // The current snapshot, or null before the first load.
-  std::shared_ptr<const ReferenceData> reference() const ABSL_LOCKS_EXCLUDED(mu_);
+  // Installs an already-built snapshot (start-up, tests). Calls already running keep the
+  // snapshot they started with.
+  void SetReference(std::shared_ptr<const ReferenceData> reference, double load_seconds = 0);
+  // The current snapshot's data, or null before the first load.
+  std::shared_ptr<const ReferenceData> reference() const;
+  // Re-reads options.reference_path (ReloadReference and SIGHUP). On failure the old snapshot
+  // keeps serving and the FAILED_PRECONDITION says why.
+  absl::Status Reload();
+  const ReferenceSnapshots& snapshots() const { return snapshots_; }
+  const HeavyCallSlots& heavy_slots() const { return heavy_; }
 
   grpc::Status Validate(grpc::ServerContext* context, const v1::ValidateRequest* request,
                         v1::ValidateResponse* response) override;
+  grpc::Status ValidateChange(grpc::ServerContext* context,
+                              const v1::ValidateChangeRequest* request,
+                              v1::ValidateChangeResponse* response) override;
+  grpc::Status GetReferenceInfo(grpc::ServerContext* context,
+                                const v1::GetReferenceInfoRequest* request,
+                                v1::ReferenceInfo* response) override;
+  grpc::Status ReloadReference(grpc::ServerContext* context,
+                               const v1::ReloadReferenceRequest* request,
+                               v1::ReloadReferenceResponse* response) override;
 
  private:
-  absl::Status DoValidate(const v1::ValidateRequest& request, v1::ValidateResponse* response);
+  template <typename Body>
+  grpc::Status Handle(const MethodSpec& method, grpc::ServerContext* context,
+                      const google::protobuf::Message& request,
+                      const google::protobuf::Message& response, Body&& body);
 
-  const std::string tool_;
+  // The snapshot every heavy call starts from, or FAILED_PRECONDITION before the first load.
+  absl::StatusOr<std::shared_ptr<const ReferenceData>> RequireReference() const;
+  // Checks limits, converts `request` (with `options` in place of its own), and runs the engine
+  // with the call's deadline and cancellation as its interruption hook.
+  absl::StatusOr<Report> RunEngine(grpc::ServerContext& context, const ReferenceData& reference,
+                                   const v1::ValidateRequest& request,
+                                   const v1::ValidationOptions& options);
+  absl::Status DoValidateChange(grpc::ServerContext& context,
+                                const v1::ValidateChangeRequest& request,
+                                v1::ValidateChangeResponse* response);
+  void SnapshotToProto(const Snapshot& snapshot, v1::ReferenceInfo* out) const;
+
+  const ServiceOptions options_;
   // Computed once: the versions cannot change while the process runs.
   const std::map<std::string, std::string> libraries_;
-
-  // Guards only the pointer swap; the snapshot itself is immutable and read without locks.
-  mutable absl::Mutex mu_;
-  std::shared_ptr<const ReferenceData> reference_ ABSL_GUARDED_BY(mu_);
+  ReferenceSnapshots snapshots_;
+  HeavyCallSlots heavy_;
 };
 
 }  // namespace pcnv::server

@@ -14,7 +14,14 @@
 namespace pcnv::remote {
 
 // `target` is host:port. The RPC's status maps back to absl::Status with the server's message
-// (INVALID_ARGUMENT for bad input, FAILED_PRECONDITION when no reference is loaded, ...).
+// (INVALID_ARGUMENT for bad input, FAILED_PRECONDITION when no reference is loaded, ...) and its
+// google.rpc details as payloads (server/status.h).
+//
+// Security comes from the environment, so every front door that calls this gets it without new
+// flags (docs/SECURITY.md):
+//   PCNV_TOKEN            bearer token sent as `authorization: Bearer ...`
+//   PCNV_TLS_ROOT_CERTS   PEM file of CAs to trust; set: connect with TLS
+//   PCNV_TLS_CLIENT_CERT, PCNV_TLS_CLIENT_KEY   PEM files of a client certificate (mutual TLS)
 absl::StatusOr<Report> ValidateRemote(const std::string& target, const ValidationInput& input,
                                       const ValidationOptions& options, absl::Duration timeout);
 

@@ -529,12 +529,14 @@ TEST(ConvertCoverage, DomainStructsAreTheOnesTheProtoMirrors) {
   EXPECT_EQ(sizeof(Ruleset), 312u);
   EXPECT_EQ(sizeof(ContiguityOptions), 40u);
   EXPECT_EQ(sizeof(Waiver), 160u);
-  EXPECT_EQ(sizeof(ValidationOptions), 384u);
+  // + `cancelled`, the front door's interruption hook: deliberately not on the wire.
+  EXPECT_EQ(sizeof(ValidationOptions), 416u);
   EXPECT_EQ(sizeof(AppliedWaiver), 96u);
   EXPECT_EQ(sizeof(Finding), 296u);
   EXPECT_EQ(sizeof(RuleOutcome), 80u);
   EXPECT_EQ(sizeof(TerritoryMetrics), 32u);
-  EXPECT_EQ(sizeof(PcnEntry), 176u);
+  // + `territory_areas` (indices for in-process callers): deliberately not on the wire.
+  EXPECT_EQ(sizeof(PcnEntry), 200u);
   EXPECT_EQ(sizeof(PracticeEntry), 168u);
   EXPECT_EQ(sizeof(Summary), 144u);
   EXPECT_EQ(sizeof(Provenance::Layer), 136u);

@@ -6,11 +6,14 @@
 
 #include <algorithm>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "geo/io/reference_store.h"
 #include "geo/io/report_json.h"
 #include "geo/io/versions.h"
 #include "geo/validate.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "pcnv/v1/validator.grpc.pb.h"
 #include "server/convert.h"
 #include "tests/server/server_harness.h"
@@ -88,10 +91,26 @@ TEST_F(ServerBinaryTest, ServesHealthReflectionAndValidateThenStopsOnSigterm) {
   server.Signal(SIGTERM);
   EXPECT_EQ(server.WaitExit(), 0) << server.Stderr();
 
-  // One line per call (method, status, latency) and nothing patient-level in the log.
+  // One JSON line per call (method, status, latency, sizes, request id) and nothing
+  // patient-level in the log.
   const std::string log = server.Stderr();
-  EXPECT_NE(log.find("Validate OK"), std::string::npos) << log;
-  EXPECT_NE(log.find("Validate INVALID_ARGUMENT"), std::string::npos) << log;
+  std::vector<nlohmann::json> calls;
+  for (absl::string_view line : absl::StrSplit(log, '\n')) {
+    if (absl::StartsWith(line, "{")) calls.push_back(nlohmann::json::parse(line));
+  }
+  ASSERT_EQ(calls.size(), 2u) << log;
+  for (const nlohmann::json& call : calls) {
+    EXPECT_EQ(call["method"], "Validate");
+    for (const char* key : {"ts", "latency_ms", "request_bytes", "response_bytes", "request_id",
+                            "peer", "principal"}) {
+      EXPECT_TRUE(call.contains(key)) << key << " missing in " << call.dump();
+    }
+    EXPECT_GT(call["request_bytes"].get<int64_t>(), 0);
+  }
+  EXPECT_EQ(calls[0]["code"], "OK");
+  EXPECT_GT(calls[0]["response_bytes"].get<int64_t>(), 0);
+  EXPECT_EQ(calls[1]["code"], "INVALID_ARGUMENT");
+  EXPECT_EQ(calls[1]["error"], "distribution.rows[4].patients: -4 is negative (source row 5)");
   EXPECT_EQ(log.find("A00001"), std::string::npos) << log;
   EXPECT_EQ(log.find("E01000001"), std::string::npos) << log;
 }

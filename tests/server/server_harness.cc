@@ -1,13 +1,16 @@
 #include "tests/server/server_harness.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <google/protobuf/unknown_field_set.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/byte_buffer.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +20,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "geo/io/reference_store.h"
 #include "geo/reference.h"
 #include "gtest/gtest.h"
@@ -132,7 +136,91 @@ void ServerProcess::Signal(int sig) {
 }
 
 std::shared_ptr<grpc::Channel> Connect(const std::string& target) {
-  return grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(-1);  // reports on the grid inputs exceed gRPC's 4 MiB default
+  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+}
+
+int ServerProcess::MetricsPort() const {
+  static constexpr char kPrefix[] = "pcnv-server metrics on ";
+  const size_t at = stdout_.find(kPrefix);
+  if (at == std::string::npos) return -1;
+  const size_t eol = stdout_.find('\n', at);
+  const std::string address = stdout_.substr(at, eol - at);
+  return std::atoi(address.c_str() + address.rfind(':') + 1);
+}
+
+std::shared_ptr<grpc::Channel> ConnectTls(const std::string& target, const std::string& root_pem,
+                                          const std::string& client_cert_pem,
+                                          const std::string& client_key_pem) {
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = root_pem;
+  options.pem_cert_chain = client_cert_pem;
+  options.pem_private_key = client_key_pem;
+  grpc::ChannelArguments args;
+  args.SetSslTargetNameOverride("localhost");
+  return grpc::CreateCustomChannel(target, grpc::SslCredentials(options), args);
+}
+
+bool WaitForConnected(const std::shared_ptr<grpc::Channel>& channel,
+                      std::chrono::milliseconds timeout) {
+  return channel->WaitForConnected(std::chrono::system_clock::now() + timeout);
+}
+
+std::string HttpGet(int port, const std::string& path) {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return "";
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string out;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    const std::string request = "GET " + path + " HTTP/1.0\r\nHost: localhost\r\n\r\n";
+    if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
+        static_cast<ssize_t>(request.size())) {
+      char buf[4096];
+      ssize_t n;
+      while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, n);
+    }
+  }
+  close(fd);
+  return out;
+}
+
+bool MakeTestCertificates(const std::string& dir, TestCertificates* out) {
+  out->dir = dir;
+  const std::string config = dir + "/san.cnf";
+  WriteFile(config,
+            "[req]\ndistinguished_name=dn\n[dn]\n"
+            "[server]\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n"
+            "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n"
+            "extendedKeyUsage=serverAuth\n"
+            "[client]\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\n"
+            "extendedKeyUsage=clientAuth\n");
+  auto openssl = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "/usr/bin/openssl");
+    const CommandResult r = Run(args);
+    EXPECT_EQ(r.exit_code, 0) << args[1] << ": " << r.err;
+    return r.exit_code == 0;
+  };
+  auto ca = [&](const std::string& name) {
+    return openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                    "/CN=pcnv test " + name, "-keyout", out->File(name + ".key"), "-out",
+                    out->File(name + ".crt")});
+  };
+  auto leaf = [&](const std::string& name, const std::string& issuer, const std::string& cn,
+                  const std::string& section) {
+    return openssl({"req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + cn, "-keyout",
+                    out->File(name + ".key"), "-out", out->File(name + ".csr")}) &&
+           openssl({"x509", "-req", "-in", out->File(name + ".csr"), "-CA",
+                    out->File(issuer + ".crt"), "-CAkey", out->File(issuer + ".key"),
+                    "-CAcreateserial", "-days", "2", "-extfile", config, "-extensions", section,
+                    "-out", out->File(name + ".crt")});
+  };
+  return ca("ca") && ca("rogue-ca") && leaf("server", "ca", "localhost", "server") &&
+         leaf("client", "ca", "portal", "client") &&
+         leaf("rogue", "rogue-ca", "intruder", "client");
 }
 
 int HealthStatus(const std::shared_ptr<grpc::Channel>& channel, const std::string& service) {
@@ -245,7 +333,8 @@ constexpr double kX0 = 400000, kY0 = 300000, kKm = 1000;
 
 }  // namespace
 
-std::shared_ptr<const ReferenceData> MakeTinyReference(const std::string& store_path) {
+std::shared_ptr<const ReferenceData> MakeTinyReference(const std::string& store_path,
+                                                       const std::string& vintage) {
   // Areas E01000001..E01000006: a 3 x 2 grid of 1 km squares.
   std::vector<Area> areas;
   for (int i = 0; i < 6; ++i) {
@@ -265,7 +354,7 @@ std::shared_ptr<const ReferenceData> MakeTinyReference(const std::string& store_
   postcodes["TN11AB"] = {{kX0 + 1500, kY0 + 500}, "E01000002"};
   postcodes["TN11AC"] = {{kX0 + 2500, kY0 + 1500}, "E01000006"};
   std::vector<LayerInfo> layers = {
-      {"areas", "tiny-areas.geojson", std::string(64, 'a'), 6, "test"},
+      {"areas", "tiny-areas.geojson", std::string(64, 'a'), 6, vintage},
       {"icb", "tiny-icb.geojson", std::string(64, 'b'), 1, ""},
       {"postcodes", "tiny-postcodes.csv", std::string(64, 'c'), 3, ""},
   };
@@ -274,9 +363,66 @@ std::shared_ptr<const ReferenceData> MakeTinyReference(const std::string& store_
                                                "");
 }
 
-void WriteTinyReference(const std::string& path) {
-  absl::Status written = io::WriteReferenceStore(*MakeTinyReference(path), path);
+void WriteTinyReference(const std::string& path, const std::string& vintage) {
+  absl::Status written = io::WriteReferenceStore(*MakeTinyReference(path, vintage), path);
   ASSERT_TRUE(written.ok()) << written;
+}
+
+namespace {
+
+std::string GridAreaCode(int i) { return absl::StrFormat("E01%06d", i + 1); }
+
+}  // namespace
+
+void WriteGridReference(const std::string& path, int n) {
+  std::vector<Area> areas;
+  for (int i = 0; i < n * n; ++i) {
+    Area a;
+    a.code = GridAreaCode(i);
+    a.name = absl::StrCat("Grid ", i + 1);
+    a.geometry = Square(kX0 + (i % n) * kKm, kY0 + (i / n) * kKm, kKm);
+    a.area_m2 = kKm * kKm;
+    areas.push_back(std::move(a));
+  }
+  FootprintLayer icb{FootprintKind::kIcb, {}};
+  icb.footprints.push_back({"E54000001", "Grid ICB", Square(kX0, kY0, n * kKm)});
+  std::vector<FootprintLayer> footprints;
+  footprints.push_back(std::move(icb));
+  std::vector<LayerInfo> layers = {
+      {"areas", "grid-areas.geojson", std::string(64, 'a'), n * n, "grid"},
+      {"icb", "grid-icb.geojson", std::string(64, 'b'), 1, ""},
+  };
+  ReferenceData ref(std::move(areas), std::move(footprints), {}, std::move(layers), path, "");
+  absl::Status written = io::WriteReferenceStore(ref, path);
+  ASSERT_TRUE(written.ok()) << written;
+}
+
+ValidationInput GridInput(int n, int pcns, int practices_per_pcn, int areas_per_practice) {
+  ValidationInput input;
+  Distribution d;
+  d.level = DistributionLevel::kArea;
+  int row = 0;
+  uint64_t state = 12345;  // a fixed LCG: the same input every run
+  auto next = [&] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<int>((state >> 33) % static_cast<uint64_t>(n * n));
+  };
+  for (int k = 0; k < pcns; ++k) {
+    for (int p = 0; p < practices_per_pcn; ++p) {
+      Membership m;
+      m.practice_code = absl::StrFormat("P%05d", k * practices_per_pcn + p);
+      m.pcn_code = absl::StrFormat("U%05d", k + 1);
+      m.pcn_name = "PCN " + m.pcn_code;
+      m.ons_icb_code = "E54000001";
+      m.row = static_cast<int>(input.memberships.size()) + 1;
+      for (int a = 0; a < areas_per_practice; ++a) {
+        d.rows.push_back({m.practice_code, GridAreaCode(next()), 50 + (a % 7) * 30, ++row});
+      }
+      input.memberships.push_back(std::move(m));
+    }
+  }
+  input.distribution = std::move(d);
+  return input;
 }
 
 ValidationInput TinyInput() {

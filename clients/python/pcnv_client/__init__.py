@@ -1,0 +1,157 @@
+"""Python client for the pcnv gRPC service (pcnv.v1.BoundaryValidator).
+
+Wire types come from the project's own protos, compiled with Debian's protoc into a folder on
+sys.path (the build does that: build/<dir>/clients/python/gen). The gRPC calls are made with
+grpcio's generic channel methods, so grpc_tools (old in Debian 12) is not needed.
+
+    from pcnv_client import Client, read_nhs_inputs
+    with Client("127.0.0.1:50051", token="...") as client:
+        report = client.validate(read_nhs_inputs(map_csv, list_sizes_csv, lsoa_csv))
+        for f in report.findings: print(f.rule, f.pcn, f.message)
+"""
+
+import csv
+import os
+import sys
+
+import grpc
+
+_GEN = os.environ.get("PCNV_PY_GEN")
+if _GEN and _GEN not in sys.path:
+    sys.path.insert(0, _GEN)
+
+from google.rpc import error_details_pb2  # noqa: E402
+from google.rpc import status_pb2  # noqa: E402
+from pcnv.v1 import validator_pb2 as pb  # noqa: E402
+
+SERVICE = "/pcnv.v1.BoundaryValidator/"
+MAX_MESSAGE_BYTES = 512 * 1024 * 1024  # server/limits.h wire::kMaxMessageBytes
+
+__all__ = ["Client", "CallError", "pb", "read_nhs_inputs"]
+
+
+class CallError(Exception):
+    """A failed call: the gRPC code, the message and the google.rpc details the server sent."""
+
+    def __init__(self, rpc_error):
+        self.code = rpc_error.code()
+        self.message = rpc_error.details()
+        self.field_violations = []  # (field, description) from google.rpc.BadRequest
+        self.reason = ""  # google.rpc.ErrorInfo.reason, e.g. SERVER_BUSY
+        for key, value in rpc_error.trailing_metadata() or ():
+            if key != "grpc-status-details-bin":
+                continue
+            status = status_pb2.Status.FromString(value)
+            for detail in status.details:
+                bad = error_details_pb2.BadRequest()
+                info = error_details_pb2.ErrorInfo()
+                if detail.Unpack(bad):
+                    self.field_violations += [
+                        (v.field, v.description) for v in bad.field_violations]
+                elif detail.Unpack(info):
+                    self.reason = info.reason
+        super().__init__(f"{self.code.name}: {self.message}")
+
+
+class Client:
+    """One channel to a pcnv server. TLS when root_certificates is given (PEM bytes), with a
+    client certificate for mutual TLS when certificate_chain and private_key are given too."""
+
+    def __init__(self, target, token=None, root_certificates=None, private_key=None,
+                 certificate_chain=None, timeout=60.0):
+        options = [("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+                   ("grpc.max_send_message_length", MAX_MESSAGE_BYTES)]
+        if root_certificates is not None:
+            credentials = grpc.ssl_channel_credentials(
+                root_certificates, private_key, certificate_chain)
+            self._channel = grpc.secure_channel(target, credentials, options)
+        else:
+            self._channel = grpc.insecure_channel(target, options)
+        self._metadata = [("authorization", f"Bearer {token}")] if token else []
+        self._timeout = timeout
+        self._calls = {
+            name: self._channel.unary_unary(
+                SERVICE + name, request_serializer=req.SerializeToString,
+                response_deserializer=resp.FromString)
+            for name, req, resp in [
+                ("Validate", pb.ValidateRequest, pb.ValidateResponse),
+                ("ValidateChange", pb.ValidateChangeRequest, pb.ValidateChangeResponse),
+                ("GetReferenceInfo", pb.GetReferenceInfoRequest, pb.ReferenceInfo),
+                ("ReloadReference", pb.ReloadReferenceRequest, pb.ReloadReferenceResponse),
+            ]
+        }
+
+    def _call(self, name, request, timeout=None):
+        try:
+            return self._calls[name](request, timeout=timeout or self._timeout,
+                                     metadata=self._metadata)
+        except grpc.RpcError as e:
+            raise CallError(e) from None
+
+    def validate(self, request, timeout=None):
+        """A pb.ValidateRequest in, the pb.Report out."""
+        return self._call("Validate", request, timeout).report
+
+    def validate_change(self, base, candidate, fail_on=pb.FAIL_ON_NEW_ERRORS, timeout=None):
+        """Two pb.ValidateRequests in; the pb.ValidateChangeResponse (findings marked NEW,
+        UNCHANGED, UPDATED or FIXED, and whether the change regressed)."""
+        request = pb.ValidateChangeRequest(base=base, candidate=candidate, fail_on=fail_on)
+        return self._call("ValidateChange", request, timeout)
+
+    def reference_info(self):
+        return self._call("GetReferenceInfo", pb.GetReferenceInfoRequest())
+
+    def reload_reference(self):
+        return self._call("ReloadReference", pb.ReloadReferenceRequest())
+
+    def close(self):
+        self._channel.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _rows(path):
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        yield from enumerate(csv.DictReader(f), start=1)
+
+
+def _postcode(text):
+    return "".join(text.split()).upper()
+
+
+def read_nhs_inputs(practice_map, list_sizes=None, distribution=None):
+    """A pb.ValidateRequest from NHS Digital's files (DOMAIN.md section 3): the practice map
+    (gp-reg-pat-prac-map.csv), list sizes (gp-reg-pat-prac-all.csv, SEX=ALL, AGE=ALL) and the
+    patients per practice per LSOA (gp-reg-pat-prac-lsoa-all.csv, SEX=ALL). Row numbers are the
+    files' data rows, so errors and findings point back at them."""
+    request = pb.ValidateRequest()
+    for row_number, row in _rows(practice_map):
+        request.memberships.add(
+            practice_code=row["PRACTICE_CODE"].strip(), practice_name=row["PRACTICE_NAME"],
+            practice_postcode=_postcode(row.get("PRACTICE_POSTCODE", "")),
+            pcn_code=row.get("PCN_CODE", "").strip(), pcn_name=row.get("PCN_NAME", ""),
+            sub_icb_code=row.get("SUB_ICB_LOCATION_CODE", row.get("CCG_CODE", "")),
+            ons_sub_icb_code=row.get("ONS_SUB_ICB_LOCATION_CODE", row.get("ONS_CCG_CODE", "")),
+            icb_code=row.get("ICB_CODE", row.get("STP_CODE", "")),
+            ons_icb_code=row.get("ONS_ICB_CODE", row.get("ONS_STP_CODE", "")),
+            row=row_number)
+    if list_sizes:
+        request.list_sizes.SetInParent()
+        for row_number, row in _rows(list_sizes):
+            if row.get("SEX", "ALL") == "ALL" and row.get("AGE", "ALL") == "ALL":
+                request.list_sizes.rows.add(practice_code=row["CODE"].strip(),
+                                            patients=int(row["NUMBER_OF_PATIENTS"]),
+                                            row=row_number)
+    if distribution:
+        request.distribution.level = pb.DISTRIBUTION_LEVEL_AREA
+        for row_number, row in _rows(distribution):
+            if row.get("SEX", "ALL") == "ALL":
+                request.distribution.rows.add(practice_code=row["PRACTICE_CODE"].strip(),
+                                              place=row["LSOA_CODE"].strip(),
+                                              patients=int(row["NUMBER_OF_PATIENTS"]),
+                                              row=row_number)
+    return request

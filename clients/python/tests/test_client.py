@@ -1,0 +1,151 @@
+"""The Python client against the real pcnv-server on a loopback port (run by ctest).
+
+Environment (set by clients/python/CMakeLists.txt): PCNV_SERVER, PCNV_CLI, PCNV_SAMPLE_DIR and
+PCNV_PY_GEN (the generated *_pb2 modules).
+"""
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+import grpc
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+from pcnv_client import CallError, Client, read_nhs_inputs  # noqa: E402
+
+SAMPLE = os.environ.get("PCNV_SAMPLE_DIR", "")
+READ_TOKEN = "python-read-token-0123456789"
+ADMIN_TOKEN = "python-admin-token-0123456789"
+
+
+def sample(name):
+    return os.path.join(SAMPLE, name)
+
+
+class ClientTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.reference = os.path.join(cls.tmp.name, "ref.gpkg")
+        subprocess.run([
+            os.environ["PCNV_CLI"], "reference", "build",
+            "--areas", sample("areas.geojson") + ":code",
+            "--footprint", "icb=" + sample("icb.geojson") + ":code",
+            "--footprint", "sub-icb=" + sample("subicb.geojson") + ":code",
+            "--footprint", "community=" + sample("community.geojson") + ":code",
+            "--postcodes", sample("postcodes.csv"),
+            "--out", cls.reference], check=True, capture_output=True)
+        tokens = os.path.join(cls.tmp.name, "tokens")
+        with open(tokens, "w") as f:
+            f.write(f"read portal {READ_TOKEN}\nadmin ops {ADMIN_TOKEN}\n")
+        cls.stderr = open(os.path.join(cls.tmp.name, "stderr"), "w+")
+        cls.server = subprocess.Popen(
+            [os.environ["PCNV_SERVER"], "--reference", cls.reference, "--port", "0",
+             "--tokens-file", tokens],
+            stdout=subprocess.PIPE, stderr=cls.stderr, text=True)
+        line = cls.server.stdout.readline()
+        match = re.search(r"listening on (\S+)", line)
+        if not match:
+            cls.server.kill()
+            raise RuntimeError(f"no port line from pcnv-server: {line!r}")
+        cls.target = match.group(1)
+        channel = grpc.insecure_channel(cls.target)
+        grpc.channel_ready_future(channel).result(timeout=30)
+        channel.close()
+        with Client(cls.target, token=READ_TOKEN) as client:  # wait until the store is loaded
+            deadline = time.time() + 60
+            while True:
+                try:
+                    client.reference_info()
+                    break
+                except CallError as e:
+                    if e.code != grpc.StatusCode.FAILED_PRECONDITION or time.time() > deadline:
+                        raise
+                    time.sleep(0.05)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.send_signal(signal.SIGTERM)
+        try:
+            cls.server.wait(timeout=30)
+        finally:
+            cls.server.kill()
+            cls.stderr.close()
+            cls.tmp.cleanup()
+
+    def test_example_prints_the_same_findings_as_the_cli(self):
+        example = subprocess.run(
+            [sys.executable, os.path.join(os.path.dirname(HERE), "examples", "validate_sample.py"),
+             "--server", self.target, "--sample", SAMPLE, "--token", READ_TOKEN],
+            capture_output=True, text=True,
+            env=dict(os.environ, PYTHONPATH=os.path.dirname(HERE)))
+        self.assertEqual(example.returncode, 1, example.stderr)  # the sample has ERROR findings
+        lines = example.stdout.splitlines()
+        self.assertTrue(lines[0].startswith("verdict FAIL: "), lines[0])
+
+        # The CLI in-process on the same files finds the same (rule, pcn, practice) findings.
+        out = os.path.join(self.tmp.name, "cli.json")
+        subprocess.run([
+            os.environ["PCNV_CLI"], "validate", "--reference", self.reference,
+            "--practices", sample("gp-reg-pat-prac-map.csv"),
+            "--list-sizes", sample("gp-reg-pat-prac-all.csv"),
+            "--distribution", sample("gp-reg-pat-prac-lsoa-all.csv"), "--out", out],
+            capture_output=True)
+        with open(out) as f:
+            cli = json.load(f)
+        expected = sorted((f["rule"], f.get("pcn") or "-", f.get("practice") or "-")
+                          for f in cli["findings"])
+        got = sorted(tuple(line.split("\t")[0:1] + line.split("\t")[2:4]) for line in lines[1:])
+        self.assertEqual(got, expected)
+        self.assertIn(f"{cli['summary']['pcns']} PCNs, {cli['summary']['practices']} practices",
+                      lines[0])
+
+    def test_reference_info_and_roles(self):
+        with Client(self.target, token=READ_TOKEN) as client:
+            info = client.reference_info()
+            self.assertEqual(info.path, self.reference)
+            self.assertEqual(info.generation, 1)
+            self.assertGreater(info.areas, 0)
+            with self.assertRaises(CallError) as denied:
+                client.reload_reference()
+            self.assertEqual(denied.exception.code, grpc.StatusCode.PERMISSION_DENIED)
+        with Client(self.target) as client:
+            with self.assertRaises(CallError) as unauthenticated:
+                client.reference_info()
+            self.assertEqual(unauthenticated.exception.code, grpc.StatusCode.UNAUTHENTICATED)
+        with Client(self.target, token=ADMIN_TOKEN) as client:
+            reloaded = client.reload_reference()
+            self.assertEqual(reloaded.current.generation, reloaded.previous.generation + 1)
+
+    def test_validate_change(self):
+        base = read_nhs_inputs(sample("gp-reg-pat-prac-map.csv"),
+                               sample("gp-reg-pat-prac-all.csv"),
+                               sample("gp-reg-pat-prac-lsoa-all.csv"))
+        with Client(self.target, token=READ_TOKEN) as client:
+            change = client.validate_change(base, base)
+        self.assertFalse(change.regressed)
+        self.assertEqual(change.new_findings, 0)
+        self.assertEqual(change.fixed, 0)
+        self.assertEqual(len(change.findings), len(change.candidate.findings))
+
+    def test_bad_input_carries_field_violations(self):
+        request = read_nhs_inputs(sample("gp-reg-pat-prac-map.csv"))
+        request.memberships[2].practice_code = ""
+        with Client(self.target, token=READ_TOKEN) as client:
+            with self.assertRaises(CallError) as bad:
+                client.validate(request)
+        self.assertEqual(bad.exception.code, grpc.StatusCode.INVALID_ARGUMENT)
+        self.assertEqual(bad.exception.field_violations,
+                         [("memberships[2].practice_code", "is empty (source row 3)")])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -36,9 +36,12 @@ std::vector<std::vector<AreaShare>> OverlayAreas(const std::vector<const Geometr
       GEOSGeom_getYMin_r(ctx, area.raw(), &ymin);
       GEOSGeom_getXMax_r(ctx, area.raw(), &xmax);
       GEOSGeom_getYMax_r(ctx, area.raw(), &ymax);
+      // ClipByRect may return an invalid polygon (GEOS documents it; found on the 2024 local
+      // authorities, where it turned a 1% overlap into 36%): then intersect the whole footprint.
       geos::GeomPtr clipped(GEOSClipByRect_r(ctx, footprints[f]->raw(), xmin, ymin, xmax, ymax));
-      if (!clipped) continue;
-      geos::GeomPtr piece(GEOSIntersection_r(ctx, area.raw(), clipped.get()));
+      const GEOSGeometry* against = footprints[f]->raw();
+      if (clipped && GEOSisValid_r(ctx, clipped.get()) == 1) against = clipped.get();
+      geos::GeomPtr piece(GEOSIntersection_r(ctx, area.raw(), against));
       double part = 0;
       if (piece && GEOSArea_r(ctx, piece.get(), &part) == 1 && part / total > 1e-6) {
         out[a].push_back({f, std::min(1.0, part / total)});

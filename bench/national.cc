@@ -1,0 +1,164 @@
+// pcnv-bench-national: the benchmark validation (bench/README.md) with pcnv's engine in-process.
+//
+//   pcnv-bench-national --workload DIR --out result.csv [--read-only]
+//
+// Reads the workload with geo/io, builds the reference snapshot (area x footprint overlay once),
+// runs Validate (every rule), then writes one CSV row per PCN from the report: population,
+// majority territory (areas, polygon parts, km2) and its area shares in each ICB and community
+// footprint, summed per area from ReferenceData::FootprintSharesOf as the nesting rules do.
+// --read-only stops after reading every input: the input-read lower bound of the runner.
+// Step timings go to stderr.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "geo/io/readers.h"
+#include "geo/io/reference_store.h"
+#include "geo/validate.h"
+
+namespace {
+
+[[noreturn]] void Die(const std::string& msg) {
+  std::cerr << "pcnv-bench-national: " << msg << "\n";
+  std::exit(2);
+}
+
+template <typename T>
+T Check(absl::StatusOr<T> v) {
+  if (!v.ok()) Die(std::string(v.status().message()));
+  return *std::move(v);
+}
+
+class Stopwatch {
+ public:
+  void Lap(const char* what) {
+    auto now = std::chrono::steady_clock::now();
+    std::cerr << absl::StrFormat("pcnv-bench-national: %-28s %8.3f s\n", what,
+                                 std::chrono::duration<double>(now - last_).count());
+    last_ = now;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
+struct Shares {
+  std::string dominant;
+  double outside = 0;
+  std::string list;  // CODE:share|CODE:share, by code
+};
+
+// Area shares of one PCN's territory across one footprint layer: sum over its areas of
+// area_m2 * fraction, over the territory's total area (area outside every footprint counts as
+// outside). Dominant: largest share, ties to the smaller code.
+Shares SharesOf(const pcnv::ReferenceData& ref, int layer, const std::vector<int>& areas) {
+  Shares s;
+  if (areas.empty()) return s;
+  const pcnv::FootprintLayer& fl = ref.footprint_layers()[layer];
+  std::map<std::string, double> m2;
+  double total = 0;
+  for (int a : areas) {
+    const double area = ref.areas()[a].area_m2;
+    total += area;
+    for (const pcnv::AreaShare& sh : ref.FootprintSharesOf(layer, a)) {
+      m2[fl.footprints[sh.footprint].code] += area * sh.fraction;
+    }
+  }
+  double best = -1;
+  for (const auto& [code, v] : m2) {
+    const double share = v / total;
+    if (share > best) {
+      best = share;
+      s.dominant = code;
+    }
+    if (!s.list.empty()) s.list += '|';
+    s.list += absl::StrFormat("%s:%.12f", code, share);
+  }
+  s.outside = best < 0 ? 1.0 : 1.0 - best;
+  return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string dir, out;
+  bool read_only = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--workload" && i + 1 < argc)
+      dir = argv[++i];
+    else if (a == "--out" && i + 1 < argc)
+      out = argv[++i];
+    else if (a == "--read-only")
+      read_only = true;
+    else
+      Die("usage: pcnv-bench-national --workload DIR --out FILE [--read-only]");
+  }
+  if (dir.empty() || (out.empty() && !read_only)) Die("--workload and --out are required");
+  const pcnv::io::LayerSpec areas{dir + "/lsoa11.gpkg", "lsoa11_code", "lsoa11_name", ""};
+  const pcnv::io::LayerSpec icb{dir + "/icb22.gpkg", "ICB22CD", "ICB22NM", ""};
+  const pcnv::io::LayerSpec community{dir + "/ltla24.gpkg", "ltla24_code", "ltla24_name", ""};
+  Stopwatch clock;
+
+  if (read_only) {
+    size_t features = 0;
+    for (const auto& spec : {areas, icb, community}) {
+      features += Check(pcnv::io::ReadVectorLayer(spec)).features.size();
+    }
+    clock.Lap("read layers");
+    const size_t m = Check(pcnv::io::ReadPracticeMap(dir + "/gp-reg-pat-prac-map.csv")).size();
+    const size_t l = Check(pcnv::io::ReadListSizes(dir + "/gp-reg-pat-prac-all.csv")).size();
+    const size_t d =
+        Check(pcnv::io::ReadDistribution(dir + "/gp-reg-pat-prac-lsoa-all.csv")).rows.size();
+    clock.Lap("read tables");
+    std::cerr << absl::StrFormat("pcnv-bench-national: read %d features, %d + %d + %d rows\n",
+                                 features, m, l, d);
+    return 0;
+  }
+
+  pcnv::io::ReferenceSources sources;
+  sources.areas = areas;
+  sources.footprints = {{pcnv::FootprintKind::kIcb, icb},
+                        {pcnv::FootprintKind::kCommunity, community}};
+  std::shared_ptr<const pcnv::ReferenceData> ref = Check(pcnv::io::BuildReference(sources));
+  clock.Lap("read layers + snapshot");
+
+  pcnv::ValidationInput input;
+  input.memberships = Check(pcnv::io::ReadPracticeMap(dir + "/gp-reg-pat-prac-map.csv"));
+  input.list_sizes = Check(pcnv::io::ReadListSizes(dir + "/gp-reg-pat-prac-all.csv"));
+  input.distribution = Check(pcnv::io::ReadDistribution(dir + "/gp-reg-pat-prac-lsoa-all.csv"));
+  clock.Lap("read tables");
+
+  pcnv::ValidationOptions options;  // majority method, default ruleset: every rule
+  pcnv::Report report = Check(pcnv::Validate(*ref, input, options));
+  clock.Lap("validate (every rule)");
+
+  const int icb_layer = ref->footprint_layer_index(pcnv::FootprintKind::kIcb);
+  const int com_layer = ref->footprint_layer_index(pcnv::FootprintKind::kCommunity);
+  std::ofstream o(out);
+  o << "pcn_code,population,territory_areas,territory_parts,territory_area_km2,"
+       "icb_dominant,icb_outside_share,icb_shares,"
+       "community_dominant,community_outside_share,community_shares\n";
+  for (const pcnv::PcnEntry& e : report.pcns) {  // sorted by code
+    double m2 = 0;
+    for (int a : e.territory_areas) m2 += ref->areas()[a].area_m2;
+    const Shares i = SharesOf(*ref, icb_layer, e.territory_areas);
+    const Shares c = SharesOf(*ref, com_layer, e.territory_areas);
+    o << absl::StrFormat("%s,%d,%d,%d,%.9f,%s,%.12f,%s,%s,%.12f,%s\n", e.code, e.population,
+                         e.territory_areas.size(), e.territory.parts, m2 / 1e6, i.dominant,
+                         e.territory_areas.empty() ? 0.0 : i.outside, i.list, c.dominant,
+                         e.territory_areas.empty() ? 0.0 : c.outside, c.list);
+  }
+  if (!o) Die("cannot write " + out);
+  o.close();
+  clock.Lap("write csv");
+  std::cerr << absl::StrFormat("pcnv-bench-national: %d PCNs, %d findings, verdict %s\n",
+                               report.pcns.size(), report.findings.size(), report.summary.verdict);
+  return 0;
+}

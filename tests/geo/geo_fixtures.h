@@ -2,12 +2,14 @@
 #ifndef PCNV_TESTS_GEO_GEO_FIXTURES_H_
 #define PCNV_TESTS_GEO_GEO_FIXTURES_H_
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "geo/reference.h"
+#include "geo/report.h"
 #include "gtest/gtest.h"
 
 namespace pcnv::testing {
@@ -36,6 +38,23 @@ inline std::shared_ptr<const ReferenceData> MakeReference(
   return std::make_shared<const ReferenceData>(std::move(areas), std::vector<FootprintLayer>{},
                                                std::move(postcodes), std::vector<LayerInfo>{},
                                                "fixture", "");
+}
+
+// The findings of one rule, in report order.
+inline std::vector<const Finding*> Of(const Report& r, std::string_view rule) {
+  std::vector<const Finding*> out;
+  for (const Finding& f : r.findings) {
+    if (f.rule == rule) out.push_back(&f);
+  }
+  return out;
+}
+
+// A rule's outcome (EVALUATED / NOT_EVALUATED); every catalogue rule has one.
+inline const RuleOutcome& Outcome(const Report& r, std::string_view rule) {
+  auto it = std::find_if(r.summary.rules.begin(), r.summary.rules.end(),
+                         [&](const RuleOutcome& o) { return o.rule == rule; });
+  EXPECT_NE(it, r.summary.rules.end()) << rule;
+  return *it;
 }
 
 }  // namespace pcnv::testing

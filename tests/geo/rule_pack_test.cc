@@ -14,18 +14,8 @@ using testing::GridFixture;
 using ::testing::HasSubstr;
 using testing::Layer;
 
-std::vector<const Finding*> Of(const Report& r, std::string_view rule) {
-  std::vector<const Finding*> out;
-  for (const Finding& f : r.findings) {
-    if (f.rule == rule) out.push_back(&f);
-  }
-  return out;
-}
-
-const RuleOutcome& Outcome(const Report& r, std::string_view rule) {
-  return *std::find_if(r.summary.rules.begin(), r.summary.rules.end(),
-                       [&](const RuleOutcome& o) { return o.rule == rule; });
-}
+using testing::Of;
+using testing::Outcome;
 
 Report Check(const GridFixture& g, ValidationOptions o = {}, ValidationInput* in = nullptr) {
   auto ref = g.Reference();

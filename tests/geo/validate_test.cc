@@ -23,20 +23,8 @@ Membership M(std::string practice, std::string pcn, int row) {
   return m;
 }
 
-std::vector<const Finding*> Of(const Report& r, std::string_view rule) {
-  std::vector<const Finding*> out;
-  for (const Finding& f : r.findings) {
-    if (f.rule == rule) out.push_back(&f);
-  }
-  return out;
-}
-
-const RuleOutcome& Outcome(const Report& r, std::string_view rule) {
-  auto it = std::find_if(r.summary.rules.begin(), r.summary.rules.end(),
-                         [&](const RuleOutcome& o) { return o.rule == rule; });
-  EXPECT_NE(it, r.summary.rules.end()) << rule;
-  return *it;
-}
+using testing::Of;
+using testing::Outcome;
 
 const PcnEntry& Pcn(const Report& r, std::string_view code) {
   auto it =

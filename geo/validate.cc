@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "geo/rules/catalogue.h"
+#include "geo/parallel.h"
 #include "geo/rules/context.h"
 
 namespace pcnv {
@@ -120,12 +121,17 @@ void BuildCatchments(ValidationContext& ctx) {
                                                                       : ctx.majority_areas;
   ctx.patient_areas = table.AreasByGroup();
   ctx.pcn_table = std::move(table);
-  for (size_t k = 0; k < ctx.pcns.size(); ++k) {
-    const int group = static_cast<int>(k);
-    ctx.contiguity.push_back(AnalyseContiguity(
-        ctx.ref, ctx.catchment_areas[k],
-        [&](int a) { return ctx.pcn_table->Patients(group, a); }, ctx.options.ruleset.contiguity));
-  }
+  // Each PCN's union and contiguity is independent of the others: spread them over the cores.
+  ctx.contiguity.resize(ctx.pcns.size());
+  ParallelFor(ctx.pcns.size(), 8, [&](int, size_t begin, size_t end) {
+    for (size_t k = begin; k < end; ++k) {
+      const int group = static_cast<int>(k);
+      ctx.contiguity[k] = AnalyseContiguity(
+          ctx.ref, ctx.catchment_areas[k],
+          [&](int a) { return ctx.pcn_table->Patients(group, a); },
+          ctx.options.ruleset.contiguity);
+    }
+  });
 
   // Practice-level table: every practice in the memberships is a group (CON003).
   absl::flat_hash_map<std::string, int> group_of_practice;
@@ -321,10 +327,14 @@ absl::StatusOr<Report> Validate(const ReferenceData& reference, const Validation
   if (absl::Status s = interrupted("after building catchments"); !s.ok()) return s;
 
   Report report;
-  for (size_t k = 0; k < ctx.pcns.size(); ++k) {
-    if (absl::Status s = interrupted("while building PCN geometries"); !s.ok()) return s;
-    report.pcns.push_back(MakePcnEntry(ctx, k));
-  }
+  report.pcns.resize(ctx.pcns.size());
+  const bool built = ParallelFor(
+      ctx.pcns.size(), 8,
+      [&](int, size_t begin, size_t end) {
+        for (size_t k = begin; k < end; ++k) report.pcns[k] = MakePcnEntry(ctx, k);
+      },
+      options.cancelled);
+  if (!built) return absl::CancelledError("validation interrupted while building PCN geometries");
   for (const auto& [code, p] : ctx.practices) {
     report.practices.push_back({code, p.name, p.pcn,
                                 p.pcns.empty()     ? "unallocated"

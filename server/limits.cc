@@ -135,6 +135,11 @@ int64_t CountWkbVertices(absl::string_view wkb) {
 }
 
 absl::Status CheckRequestLimits(const ServerLimits& limits, const v1::ValidateRequest& request) {
+  return CheckAssembledLimits(limits, request, 0);
+}
+
+absl::Status CheckAssembledLimits(const ServerLimits& limits, const v1::ValidateRequest& request,
+                                  int first_unchecked_boundary) {
   const int64_t rows = int64_t{request.memberships_size()} + request.list_sizes().rows_size() +
                        request.distribution().rows_size();
   if (rows > limits.max_rows) {
@@ -146,7 +151,7 @@ absl::Status CheckRequestLimits(const ServerLimits& limits, const v1::ValidateRe
     return OverLimit("TOO_MANY_FEATURES", "declared.boundaries", boundaries.size(),
                      limits.max_features, "declared boundaries", "--max-features");
   }
-  for (int i = 0; i < boundaries.size(); ++i) {
+  for (int i = first_unchecked_boundary; i < boundaries.size(); ++i) {
     // Malformed WKB (-1) is left for the converter to refuse with INVALID_ARGUMENT.
     const int64_t n = CountWkbVertices(boundaries[i].geometry().wkb());
     if (n > limits.max_vertices_per_geometry) {

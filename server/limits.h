@@ -38,7 +38,8 @@ struct ServerLimits {
   // Vertices in any one geometry (--max-vertices-per-geometry). A detailed national PCN
   // boundary has tens of thousands.
   int64_t max_vertices_per_geometry = 1'000'000;
-  // Heavy calls (Validate) running at once (--max-concurrent-heavy-calls); more are refused with
+  // Heavy calls (Validate, ValidateChange, ValidateStream, ComputeCatchments) running at once
+  // (--max-concurrent-heavy-calls); more are refused with
   // RESOURCE_EXHAUSTED at once, never queued. 0 disables the limit.
   int max_concurrent_heavy_calls = 32;
 };
@@ -46,6 +47,11 @@ struct ServerLimits {
 // Checks the request's shape against the limits before it is converted, so an oversized request
 // costs a count, not a parse. Vertices are counted by walking the WKB without GEOS.
 absl::Status CheckRequestLimits(const ServerLimits& limits, const v1::ValidateRequest& request);
+// The same for a request assembled from streamed chunks (ValidateStream), called after each
+// chunk: rows and features are counted in full (cheap), vertices only for the declared
+// boundaries from index `first_unchecked_boundary` on, the ones the last chunk added.
+absl::Status CheckAssembledLimits(const ServerLimits& limits, const v1::ValidateRequest& request,
+                                  int first_unchecked_boundary);
 
 // Vertices in an ISO WKB geometry (2D, Z, M or ZM; either byte order; any geometry type), or -1
 // when the bytes are not WKB. Exposed for tests.

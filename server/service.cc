@@ -7,13 +7,16 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <random>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "clients/writers/disclosure.h"
 #include "clients/writers/report_diff.h"
+#include "geo/catchments_api.h"
 #include "geo/io/reference_store.h"
 #include "geo/io/versions.h"
 #include "geo/validate.h"
@@ -30,6 +33,8 @@ using Clock = std::chrono::steady_clock;
 // The one table of methods and roles.
 constexpr MethodSpec kValidate{"Validate", Role::kRead, true};
 constexpr MethodSpec kValidateChange{"ValidateChange", Role::kRead, true};
+constexpr MethodSpec kValidateStream{"ValidateStream", Role::kRead, true};
+constexpr MethodSpec kComputeCatchments{"ComputeCatchments", Role::kRead, true};
 constexpr MethodSpec kGetReferenceInfo{"GetReferenceInfo", Role::kRead, false};
 constexpr MethodSpec kReloadReference{"ReloadReference", Role::kAdmin, false};
 
@@ -105,6 +110,78 @@ google::protobuf::Timestamp ToTimestamp(absl::Time t) {
   return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
 }
 
+// True once the client has cancelled or the deadline has passed.
+bool Stopped(const grpc::ServerContext& context) {
+  return context.IsCancelled() || std::chrono::system_clock::now() >= context.deadline();
+}
+
+absl::Status BadField(absl::string_view field, absl::string_view why) {
+  return wire::WithFieldViolation(absl::InvalidArgumentError(absl::StrCat(field, ": ", why)), field,
+                                  why);
+}
+
+v1::ValidateStreamResponse ProgressEvent(absl::string_view stage, int64_t done, int64_t total) {
+  v1::ValidateStreamResponse event;
+  v1::Progress* p = event.mutable_progress();
+  p->set_stage(std::string(stage));
+  p->set_done(done);
+  p->set_total(total);
+  return event;
+}
+
+template <typename T>
+void MoveAppend(google::protobuf::RepeatedPtrField<T>* from,
+                google::protobuf::RepeatedPtrField<T>* to) {
+  to->Reserve(to->size() + from->size());
+  for (T& item : *from) *to->Add() = std::move(item);
+}
+
+// Adds one chunk to the assembled request. Rows received: *rows grows by the chunk's rows.
+absl::Status AddChunk(v1::ValidateStreamRequest& chunk, v1::ValidateRequest& assembled,
+                      bool* has_options, bool* ended, int64_t* rows) {
+  if (*ended) return BadField("end", "a chunk arrived after the end marker");
+  switch (chunk.chunk_case()) {
+    case v1::ValidateStreamRequest::kMemberships:
+      *rows += chunk.memberships().rows_size();
+      MoveAppend(chunk.mutable_memberships()->mutable_rows(), assembled.mutable_memberships());
+      break;
+    case v1::ValidateStreamRequest::kListSizes:
+      *rows += chunk.list_sizes().rows_size();
+      MoveAppend(chunk.mutable_list_sizes()->mutable_rows(),
+                 assembled.mutable_list_sizes()->mutable_rows());
+      break;
+    case v1::ValidateStreamRequest::kDistribution:
+      if (assembled.has_distribution() &&
+          assembled.distribution().level() != chunk.distribution().level()) {
+        return BadField("distribution.level", "every distribution chunk must state the same level");
+      }
+      *rows += chunk.distribution().rows_size();
+      assembled.mutable_distribution()->set_level(chunk.distribution().level());
+      MoveAppend(chunk.mutable_distribution()->mutable_rows(),
+                 assembled.mutable_distribution()->mutable_rows());
+      break;
+    case v1::ValidateStreamRequest::kDeclared:
+      *rows += chunk.declared().boundaries_size();
+      MoveAppend(chunk.mutable_declared()->mutable_boundaries(),
+                 assembled.mutable_declared()->mutable_boundaries());
+      break;
+    case v1::ValidateStreamRequest::kSources:
+      MoveAppend(chunk.mutable_sources()->mutable_files(), assembled.mutable_sources());
+      break;
+    case v1::ValidateStreamRequest::kOptions:
+      if (*has_options) return BadField("options", "options were sent more than once");
+      *has_options = true;
+      *assembled.mutable_options() = std::move(*chunk.mutable_options());
+      break;
+    case v1::ValidateStreamRequest::kEnd:
+      *ended = true;
+      break;
+    case v1::ValidateStreamRequest::CHUNK_NOT_SET:
+      return BadField("chunk", "an empty chunk (no kind set)");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 BoundaryValidatorService::BoundaryValidatorService(ServiceOptions options)
@@ -141,6 +218,16 @@ grpc::Status BoundaryValidatorService::Handle(const MethodSpec& method,
                                               const google::protobuf::Message& request,
                                               const google::protobuf::Message& response,
                                               Body&& body) {
+  return HandleCall(
+      method, context, [&] { return static_cast<int64_t>(request.ByteSizeLong()); },
+      [&] { return static_cast<int64_t>(response.ByteSizeLong()); }, std::forward<Body>(body));
+}
+
+template <typename RequestBytes, typename ResponseBytes, typename Body>
+grpc::Status BoundaryValidatorService::HandleCall(const MethodSpec& method,
+                                                  grpc::ServerContext* context,
+                                                  RequestBytes&& request_bytes_of,
+                                                  ResponseBytes&& response_bytes_of, Body&& body) {
   const auto start = Clock::now();
   const std::string request_id = RequestId(*context);
   context->AddInitialMetadata("x-request-id", request_id);
@@ -158,8 +245,8 @@ grpc::Status BoundaryValidatorService::Handle(const MethodSpec& method,
   const grpc::Status result = wire::ToGrpcStatus(status);
 
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  const int64_t request_bytes = static_cast<int64_t>(request.ByteSizeLong());
-  const int64_t response_bytes = result.ok() ? static_cast<int64_t>(response.ByteSizeLong()) : 0;
+  const int64_t request_bytes = request_bytes_of();
+  const int64_t response_bytes = result.ok() ? response_bytes_of() : 0;
   if (options_.metrics != nullptr) {
     options_.metrics->CallFinished(method.name, CodeName(result), seconds, request_bytes,
                                    response_bytes);
@@ -274,6 +361,146 @@ absl::Status BoundaryValidatorService::DoValidateChange(grpc::ServerContext& con
   response->set_unchanged(diff.counts.unchanged);
   response->set_failing(diff.counts.failing);
   response->set_regressed(diff.counts.failing > 0);
+  return absl::OkStatus();
+}
+
+grpc::Status BoundaryValidatorService::ValidateStream(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<v1::ValidateStreamResponse, v1::ValidateStreamRequest>* stream) {
+  int64_t in_bytes = 0;
+  int64_t out_bytes = 0;
+  return HandleCall(
+      kValidateStream, context, [&] { return in_bytes; }, [&] { return out_bytes; },
+      [&] { return DoValidateStream(*context, *stream, &in_bytes, &out_bytes); });
+}
+
+absl::Status BoundaryValidatorService::DoValidateStream(
+    grpc::ServerContext& context,
+    grpc::ServerReaderWriter<v1::ValidateStreamResponse, v1::ValidateStreamRequest>& stream,
+    int64_t* in_bytes, int64_t* out_bytes) {
+  absl::StatusOr<std::shared_ptr<const ReferenceData>> reference = RequireReference();
+  if (!reference.ok()) return reference.status();
+  auto send = [&](const v1::ValidateStreamResponse& event) -> absl::Status {
+    *out_bytes += static_cast<int64_t>(event.ByteSizeLong());
+    if (stream.Write(event)) return absl::OkStatus();
+    return Interrupted(context, absl::CancelledError("the client stopped reading"));
+  };
+
+  // Receive: assemble the chunks, refusing as soon as a running total passes a limit.
+  v1::ValidateRequest assembled;
+  bool has_options = false;
+  bool ended = false;
+  int64_t rows = 0;
+  v1::ValidateStreamRequest chunk;
+  while (stream.Read(&chunk)) {
+    *in_bytes += static_cast<int64_t>(chunk.ByteSizeLong());
+    const int first_new_boundary = assembled.declared().boundaries_size();
+    if (absl::Status s = AddChunk(chunk, assembled, &has_options, &ended, &rows); !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = CheckAssembledLimits(options_.limits, assembled, first_new_boundary);
+        !s.ok()) {
+      return s;
+    }
+    if (Stopped(context)) return Interrupted(context, absl::CancelledError("while receiving"));
+    if (absl::Status s = send(ProgressEvent("receive", rows, 0)); !s.ok()) return s;
+  }
+  if (Stopped(context)) return Interrupted(context, absl::CancelledError("while receiving"));
+
+  // Validate exactly as the unary call does.
+  if (absl::Status s = send(ProgressEvent("validate", 0, 1)); !s.ok()) return s;
+  absl::StatusOr<Report> report = RunEngine(context, **reference, assembled, assembled.options());
+  if (!report.ok()) return report.status();
+  if (absl::Status s = send(ProgressEvent("validate", 1, 1)); !s.ok()) return s;
+
+  // Results: one event per PCN with its findings, then the summary.
+  v1::ValidateStreamResponse summary;
+  v1::Report* full = summary.mutable_summary()->mutable_report();
+  wire::ToProto(*report, full);
+  std::map<std::string, std::vector<int>> findings_of_pcn;
+  for (int i = 0; i < full->findings_size(); ++i) {
+    if (!full->findings(i).pcn().empty()) findings_of_pcn[full->findings(i).pcn()].push_back(i);
+  }
+  const int64_t total = full->pcns_size();
+  for (int k = 0; k < full->pcns_size(); ++k) {
+    v1::ValidateStreamResponse event;
+    v1::PcnResult* result = event.mutable_pcn_result();
+    *result->mutable_pcn() = full->pcns(k);
+    for (int i : findings_of_pcn[full->pcns(k).code()]) {
+      *result->add_findings() = full->findings(i);
+    }
+    if (absl::Status s = send(event); !s.ok()) return s;
+    if (absl::Status s = send(ProgressEvent("results", k + 1, total)); !s.ok()) return s;
+  }
+  return send(summary);
+}
+
+grpc::Status BoundaryValidatorService::ComputeCatchments(
+    grpc::ServerContext* context, const v1::ComputeCatchmentsRequest* request,
+    grpc::ServerWriter<v1::PcnCatchments>* writer) {
+  int64_t out_bytes = 0;
+  return HandleCall(
+      kComputeCatchments, context, [&] { return static_cast<int64_t>(request->ByteSizeLong()); },
+      [&] { return out_bytes; },
+      [&] { return DoComputeCatchments(*context, *request, *writer, &out_bytes); });
+}
+
+absl::Status BoundaryValidatorService::DoComputeCatchments(
+    grpc::ServerContext& context, const v1::ComputeCatchmentsRequest& request,
+    grpc::ServerWriter<v1::PcnCatchments>& writer, int64_t* out_bytes) {
+  absl::StatusOr<std::shared_ptr<const ReferenceData>> reference = RequireReference();
+  if (!reference.ok()) return reference.status();
+  if (absl::Status s = CheckRequestLimits(options_.limits, request.input()); !s.ok()) {
+    return wire::WithFieldPrefix(s, "input.");
+  }
+  const double threshold = request.has_share_threshold() ? request.share_threshold() : 0.05;
+  if (!(threshold > 0 && threshold <= 1)) {
+    return BadField("share_threshold", absl::StrCat(threshold, " is not in (0, 1]"));
+  }
+  if (!request.input().has_distribution()) {
+    return BadField("input.distribution", "required: catchments are built from the distribution");
+  }
+  absl::StatusOr<ValidationInput> input = wire::InputFromProto(request.input());
+  if (!input.ok()) return wire::WithFieldPrefix(input.status(), "input.");
+  absl::StatusOr<CatchmentSet> set = CatchmentSet::Build(**reference, *input, threshold);
+  if (!set.ok()) return set.status();
+
+  const std::vector<Area>& areas = (*reference)->areas();
+  for (int k = 0; k < set->pcn_count(); ++k) {
+    if (Stopped(context)) {
+      return Interrupted(context, absl::CancelledError(absl::StrCat("after ", k, " PCNs")));
+    }
+    const PcnCatchment c = set->Get(k);
+    v1::PcnCatchments out;
+    out.set_pcn_code(c.code);
+    out.set_pcn_name(c.name);
+    if (!c.territory_geometry.is_null()) {
+      wire::ToProto(c.territory_geometry, out.mutable_territory_geometry());
+    }
+    if (!c.share_catchment_geometry.is_null()) {
+      wire::ToProto(c.share_catchment_geometry, out.mutable_share_catchment_geometry());
+    }
+    out.set_share_threshold(threshold);
+    out.set_territory_areas(static_cast<int32_t>(c.territory_areas.size()));
+    out.set_share_catchment_areas(static_cast<int32_t>(c.share_areas.size()));
+    for (const AreaShareRow& row : c.areas) {
+      v1::AreaShare* a = out.add_areas();
+      a->set_area_code(areas[row.area].code);
+      // Small-number disclosure control (DOMAIN.md section 4): 1 to 4 patients are "<5", and
+      // the share, which with N(a) would give the count away, is left out with it.
+      const bool suppressed = row.patients > 0 && row.patients < writers::kSuppressBelow;
+      a->set_patients_suppressed(suppressed);
+      a->set_patients(suppressed ? writers::kSuppressedText : absl::StrCat(row.patients));
+      if (!suppressed) a->set_share(row.share);
+      a->set_area_total(row.total);
+      a->set_in_territory(row.in_territory);
+      a->set_in_share_catchment(row.in_share_catchment);
+    }
+    *out_bytes += static_cast<int64_t>(out.ByteSizeLong());
+    if (!writer.Write(out)) {
+      return Interrupted(context, absl::CancelledError("the client stopped reading"));
+    }
+  }
   return absl::OkStatus();
 }
 

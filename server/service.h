@@ -14,6 +14,7 @@
 #ifndef PCNV_SERVER_SERVICE_H_
 #define PCNV_SERVER_SERVICE_H_
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -70,6 +71,12 @@ class BoundaryValidatorService final : public v1::BoundaryValidator::Service {
   grpc::Status ValidateChange(grpc::ServerContext* context,
                               const v1::ValidateChangeRequest* request,
                               v1::ValidateChangeResponse* response) override;
+  grpc::Status ValidateStream(grpc::ServerContext* context,
+                              grpc::ServerReaderWriter<v1::ValidateStreamResponse,
+                                                       v1::ValidateStreamRequest>* stream) override;
+  grpc::Status ComputeCatchments(grpc::ServerContext* context,
+                                 const v1::ComputeCatchmentsRequest* request,
+                                 grpc::ServerWriter<v1::PcnCatchments>* writer) override;
   grpc::Status GetReferenceInfo(grpc::ServerContext* context,
                                 const v1::GetReferenceInfoRequest* request,
                                 v1::ReferenceInfo* response) override;
@@ -82,6 +89,12 @@ class BoundaryValidatorService final : public v1::BoundaryValidator::Service {
   grpc::Status Handle(const MethodSpec& method, grpc::ServerContext* context,
                       const google::protobuf::Message& request,
                       const google::protobuf::Message& response, Body&& body);
+  // The same for streaming methods: the byte counts for the log line and metrics are read from
+  // the callables after the body has run.
+  template <typename RequestBytes, typename ResponseBytes, typename Body>
+  grpc::Status HandleCall(const MethodSpec& method, grpc::ServerContext* context,
+                          RequestBytes&& request_bytes, ResponseBytes&& response_bytes,
+                          Body&& body);
 
   // The snapshot every heavy call starts from, or FAILED_PRECONDITION before the first load.
   absl::StatusOr<std::shared_ptr<const ReferenceData>> RequireReference() const;
@@ -93,6 +106,16 @@ class BoundaryValidatorService final : public v1::BoundaryValidator::Service {
   absl::Status DoValidateChange(grpc::ServerContext& context,
                                 const v1::ValidateChangeRequest& request,
                                 v1::ValidateChangeResponse* response);
+  // Reads the chunks into one request (checking limits as they arrive), validates it and
+  // streams the events. Byte counts go to *in_bytes / *out_bytes.
+  absl::Status DoValidateStream(
+      grpc::ServerContext& context,
+      grpc::ServerReaderWriter<v1::ValidateStreamResponse, v1::ValidateStreamRequest>& stream,
+      int64_t* in_bytes, int64_t* out_bytes);
+  absl::Status DoComputeCatchments(grpc::ServerContext& context,
+                                   const v1::ComputeCatchmentsRequest& request,
+                                   grpc::ServerWriter<v1::PcnCatchments>& writer,
+                                   int64_t* out_bytes);
   void SnapshotToProto(const Snapshot& snapshot, v1::ReferenceInfo* out) const;
 
   const ServiceOptions options_;

@@ -1,0 +1,106 @@
+#include "geo/catchments_api.h"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "geo/resolve.h"
+
+namespace pcnv {
+namespace {
+
+bool IsRealPcn(const std::string& code) { return !code.empty() && code != kUnallocatedPcn; }
+
+Geometry UnionOf(const ReferenceData& reference, const std::vector<int>& areas) {
+  if (areas.empty()) return Geometry();
+  std::vector<const Geometry*> polygons;
+  polygons.reserve(areas.size());
+  for (int a : areas) polygons.push_back(&reference.areas()[a].geometry);
+  return UnionAreas(polygons);
+}
+
+}  // namespace
+
+CatchmentSet::CatchmentSet(const ReferenceData& reference, std::vector<std::string> codes,
+                           double threshold)
+    : reference_(&reference),
+      codes_(codes),
+      threshold_(threshold),
+      table_(std::move(codes), static_cast<int>(reference.areas().size())) {}
+
+absl::StatusOr<CatchmentSet> CatchmentSet::Build(const ReferenceData& reference,
+                                                 const ValidationInput& input,
+                                                 double share_threshold) {
+  if (!input.distribution) {
+    return absl::InvalidArgumentError("catchments need a distribution of patients by area");
+  }
+  if (!(share_threshold > 0 && share_threshold <= 1)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("share threshold ", share_threshold, " is not in (0, 1]"));
+  }
+  // PCNs named by any membership row (code order, name from the first row naming it) and each
+  // practice's PCN: the first real one its rows name, as Validate decides.
+  std::map<std::string, std::string> names;
+  absl::flat_hash_map<std::string, std::string> pcn_of_practice;
+  for (const Membership& m : input.memberships) {
+    if (!IsRealPcn(m.pcn_code)) {
+      pcn_of_practice.try_emplace(m.practice_code, "");
+      continue;
+    }
+    auto [it, added] = names.try_emplace(m.pcn_code, m.pcn_name);
+    if (!added && it->second.empty()) it->second = m.pcn_name;
+    auto p = pcn_of_practice.try_emplace(m.practice_code, m.pcn_code).first;
+    if (p->second.empty()) p->second = m.pcn_code;
+  }
+  std::vector<std::string> codes;
+  std::vector<std::string> pcn_names;
+  absl::flat_hash_map<std::string, int> group_of_pcn;
+  for (const auto& [code, name] : names) {
+    group_of_pcn[code] = static_cast<int>(codes.size());
+    codes.push_back(code);
+    pcn_names.push_back(name);
+  }
+
+  CatchmentSet set(reference, std::move(codes), share_threshold);
+  set.names_ = std::move(pcn_names);
+  const Distribution& d = *input.distribution;
+  const std::vector<ResolvedRow> resolved = ResolveDistribution(reference, d);
+  for (size_t i = 0; i < d.rows.size(); ++i) {
+    if (resolved[i].area < 0) continue;
+    int group = -1;  // practices outside every PCN form the "outside" group
+    auto p = pcn_of_practice.find(d.rows[i].practice_code);
+    if (p != pcn_of_practice.end() && !p->second.empty()) group = group_of_pcn[p->second];
+    set.table_.Add(group, resolved[i].area, d.rows[i].patients);
+  }
+  set.owners_ = set.table_.MajorityOwners();
+  set.territories_ = TerritoriesFromOwners(set.owners_, set.table_.group_count());
+  set.shares_ = set.table_.ShareCatchments(share_threshold);
+  set.areas_of_ = set.table_.AreasByGroup();
+  return set;
+}
+
+PcnCatchment CatchmentSet::Get(int k) const {
+  PcnCatchment out;
+  out.code = codes_[k];
+  out.name = names_[k];
+  out.territory_areas = territories_[k];
+  out.share_areas = shares_[k];
+  for (int a : areas_of_[k]) {
+    AreaShareRow row;
+    row.area = a;
+    row.patients = table_.Patients(k, a);
+    row.total = table_.Total(a);
+    row.share = table_.Share(k, a);
+    row.in_territory = owners_[a] == k;
+    row.in_share_catchment = std::binary_search(shares_[k].begin(), shares_[k].end(), a);
+    out.areas.push_back(row);
+  }
+  out.territory_geometry = UnionOf(*reference_, out.territory_areas);
+  out.share_catchment_geometry = UnionOf(*reference_, out.share_areas);
+  return out;
+}
+
+}  // namespace pcnv

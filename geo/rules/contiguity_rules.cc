@@ -2,11 +2,14 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "geo/geos_handle.h"
+#include "geo/parallel.h"
 #include "geo/rules/context.h"
 
 namespace pcnv {
@@ -97,67 +100,93 @@ void CheckCon002(const ValidationContext& ctx, RuleRun& run) {
   CheckDetachedParts(ctx, run, false);
 }
 
+namespace {
+
+// CON003's result for one PCN: its practices split into groups whose catchments do not touch.
+struct PracticeGroups {
+  std::vector<std::string> listed;   // "[A, B]" per group
+  std::vector<std::string> without;  // practices with an empty catchment
+  Geometry geometry;                 // union of the practices' catchments
+};
+
+std::optional<PracticeGroups> FindPracticeGroups(const ValidationContext& ctx, const PcnInfo& pcn,
+                                                 const std::vector<std::vector<int>>& catchments) {
+  const auto& codes = ctx.practice_codes;
+  if (pcn.practices.size() < 2) return std::nullopt;
+  // Practices of this PCN with a non-empty catchment, and the union of their areas.
+  std::vector<int> members;
+  PracticeGroups out;
+  std::vector<int> all_areas;
+  for (const std::string& code : pcn.practices) {
+    int g = static_cast<int>(std::lower_bound(codes.begin(), codes.end(), code) - codes.begin());
+    if (catchments[g].empty()) {
+      out.without.push_back(code);
+      continue;
+    }
+    members.push_back(g);
+    all_areas.insert(all_areas.end(), catchments[g].begin(), catchments[g].end());
+  }
+  if (members.size() < 2) return std::nullopt;
+  std::sort(all_areas.begin(), all_areas.end());
+  all_areas.erase(std::unique(all_areas.begin(), all_areas.end()), all_areas.end());
+  ContiguityResult c = AnalyseContiguity(
+      ctx.ref, all_areas, [](int) { return 1; }, ctx.options.ruleset.contiguity);
+  if (c.components.size() < 2) return std::nullopt;
+  // Practices sharing a component are connected; one practice in two components joins them.
+  absl::flat_hash_map<int, int> comp_of_area;
+  for (size_t ci = 0; ci < c.components.size(); ++ci) {
+    for (int a : c.components[ci].areas) comp_of_area[a] = static_cast<int>(ci);
+  }
+  std::vector<int> parent(c.components.size());
+  std::iota(parent.begin(), parent.end(), 0);
+  auto find = [&](int x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  std::vector<int> first_comp(members.size());
+  for (size_t m = 0; m < members.size(); ++m) {
+    first_comp[m] = comp_of_area.at(catchments[members[m]].front());
+    for (int a : catchments[members[m]]) parent[find(comp_of_area.at(a))] = find(first_comp[m]);
+  }
+  std::map<int, std::vector<std::string>> groups;
+  for (size_t m = 0; m < members.size(); ++m) {
+    groups[find(first_comp[m])].push_back(codes[members[m]]);
+  }
+  if (groups.size() < 2) return std::nullopt;
+  for (const auto& [root, practices] : groups) {
+    out.listed.push_back("[" + absl::StrJoin(practices, ", ") + "]");
+  }
+  out.geometry = std::move(c.union_geometry);
+  return out;
+}
+
+}  // namespace
+
 void CheckCon003(const ValidationContext& ctx, RuleRun& run) {
   if (!NeedCatchments(ctx, run)) return;
   const double threshold = ctx.options.share_threshold;
   const auto catchments = ctx.practice_table->ShareCatchments(threshold);
-  const auto& codes = ctx.practice_codes;
-  for (const PcnInfo& pcn : ctx.pcns) {
-    if (pcn.practices.size() < 2) continue;
-    // Practices of this PCN with a non-empty catchment, and the union of their areas.
-    std::vector<int> members;
-    std::vector<std::string> without;
-    std::vector<int> all_areas;
-    for (const std::string& code : pcn.practices) {
-      int g = static_cast<int>(std::lower_bound(codes.begin(), codes.end(), code) - codes.begin());
-      if (catchments[g].empty()) {
-        without.push_back(code);
-        continue;
-      }
-      members.push_back(g);
-      all_areas.insert(all_areas.end(), catchments[g].begin(), catchments[g].end());
+  // Each PCN's union is independent: compute them on every core, then report in PCN order.
+  std::vector<std::optional<PracticeGroups>> results(ctx.pcns.size());
+  ParallelFor(ctx.pcns.size(), 8, [&](int, size_t begin, size_t end) {
+    for (size_t k = begin; k < end; ++k) {
+      results[k] = FindPracticeGroups(ctx, ctx.pcns[k], catchments);
     }
-    if (members.size() < 2) continue;
-    std::sort(all_areas.begin(), all_areas.end());
-    all_areas.erase(std::unique(all_areas.begin(), all_areas.end()), all_areas.end());
-    ContiguityResult c = AnalyseContiguity(
-        ctx.ref, all_areas, [](int) { return 1; }, ctx.options.ruleset.contiguity);
-    if (c.components.size() < 2) continue;
-    // Practices sharing a component are connected; one practice in two components joins them.
-    std::vector<int> comp_of_area(ctx.ref.areas().size(), -1);
-    for (size_t ci = 0; ci < c.components.size(); ++ci) {
-      for (int a : c.components[ci].areas) comp_of_area[a] = static_cast<int>(ci);
-    }
-    std::vector<int> parent(c.components.size());
-    std::iota(parent.begin(), parent.end(), 0);
-    auto find = [&](int x) {
-      while (parent[x] != x) x = parent[x] = parent[parent[x]];
-      return x;
-    };
-    std::vector<int> first_comp(members.size());
-    for (size_t m = 0; m < members.size(); ++m) {
-      first_comp[m] = comp_of_area[catchments[members[m]].front()];
-      for (int a : catchments[members[m]]) parent[find(comp_of_area[a])] = find(first_comp[m]);
-    }
-    std::map<int, std::vector<std::string>> groups;
-    for (size_t m = 0; m < members.size(); ++m) {
-      groups[find(first_comp[m])].push_back(codes[members[m]]);
-    }
-    if (groups.size() < 2) continue;
-    std::vector<std::string> listed;
-    for (const auto& [root, practices] : groups) {
-      listed.push_back("[" + absl::StrJoin(practices, ", ") + "]");
-    }
+  });
+  for (size_t k = 0; k < ctx.pcns.size(); ++k) {
+    if (!results[k]) continue;
+    const PcnInfo& pcn = ctx.pcns[k];
+    const PracticeGroups& g = *results[k];
     Finding& f = run.Add(
         ctx, pcn.code, "",
-        absl::StrCat(pcn.code, " ", pcn.name, "'s member practices form ", groups.size(),
+        absl::StrCat(pcn.code, " ", pcn.name, "'s member practices form ", g.listed.size(),
                      " separate groups whose catchments (areas with at least ",
                      Percent(threshold, 0),
-                     " of their patients) do not touch: ", absl::StrJoin(listed, " / "), "."));
-    f.values["groups"] = static_cast<int64_t>(groups.size());
-    f.values["practice_groups"] = absl::StrJoin(listed, " ");
-    if (!without.empty()) f.values["practices_without_catchment"] = absl::StrJoin(without, ",");
-    f.geometry = c.union_geometry;
+                     " of their patients) do not touch: ", absl::StrJoin(g.listed, " / "), "."));
+    f.values["groups"] = static_cast<int64_t>(g.listed.size());
+    f.values["practice_groups"] = absl::StrJoin(g.listed, " ");
+    if (!g.without.empty()) f.values["practices_without_catchment"] = absl::StrJoin(g.without, ",");
+    f.geometry = g.geometry;
   }
 }
 

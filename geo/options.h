@@ -21,9 +21,9 @@ std::string_view CatchmentMethodName(CatchmentMethod m);  // majority | share
 // Defaults are DOMAIN.md section 5.
 struct Ruleset {
   std::string name = "default";
-  int64_t pop_min = 30000;           // POP001 below this
-  int64_t pop_usual_max = 50000;     // POP002 above this
-  double list_size_tolerance = 0.01; // POP003 relative difference
+  int64_t pop_min = 30000;            // POP001 below this
+  int64_t pop_usual_max = 50000;      // POP002 above this
+  double list_size_tolerance = 0.01;  // POP003 relative difference
   Severity pop001 = Severity::kError;
   Severity pop002 = Severity::kWarning;
   Severity pop003 = Severity::kWarning;
@@ -36,18 +36,18 @@ struct Ruleset {
   // The rule pack (issue 3). Severities for these rules live in `severity` (defaults from
   // DefaultSeverity); thresholds below are DOMAIN.md section 5's defaults.
   std::map<std::string, Severity> severity;
-  std::set<std::string> disabled;            // rule codes switched off by the ruleset
-  double con_detached_min_share = 0.02;      // CON001 at or above, CON002 below
+  std::set<std::string> disabled;        // rule codes switched off by the ruleset
+  double con_detached_min_share = 0.02;  // CON001 at or above, CON002 below
   double con004_buffer_m = 500;
-  double nest001_max_outside = 0.05;         // ICB
-  double nest003_max_outside = 0.05;         // sub-ICB and STP
-  double com001_max_outside = 0.10;          // community footprints
-  double ovl001_tolerance_m2 = 100;          // overlaps smaller than this are ignored
-  double ovl002_tolerance_m2 = 100;          // gaps smaller than this are ignored
+  double nest001_max_outside = 0.05;  // ICB
+  double nest003_max_outside = 0.05;  // sub-ICB and STP
+  double com001_max_outside = 0.10;   // community footprints
+  double ovl001_tolerance_m2 = 100;   // overlaps smaller than this are ignored
+  double ovl002_tolerance_m2 = 100;   // gaps smaller than this are ignored
   double ovl003_min_iou = 0.6;
   double cmp001_min_polsby_popper = 0.1;
   double cmp002_max_distance_m = 15000;
-  bool repair_geometry = true;               // GEO001: repair (WARNING) or refuse (ERROR)
+  bool repair_geometry = true;  // GEO001: repair (WARNING) or refuse (ERROR)
   ContiguityOptions contiguity;
 
   // The severity in force for a rule: the named fields above for POP/MEM/DAT, else `severity`,

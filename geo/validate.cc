@@ -9,8 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "geo/rules/catalogue.h"
 #include "geo/parallel.h"
+#include "geo/rules/catalogue.h"
 #include "geo/rules/context.h"
 
 namespace pcnv {
@@ -117,8 +117,8 @@ void BuildCatchments(ValidationContext& ctx) {
   }
   ctx.majority_areas = TerritoriesFromOwners(table.MajorityOwners(), table.group_count());
   ctx.share_areas = table.ShareCatchments(ctx.options.share_threshold);
-  ctx.catchment_areas = ctx.options.method == CatchmentMethod::kShare ? ctx.share_areas
-                                                                      : ctx.majority_areas;
+  ctx.catchment_areas =
+      ctx.options.method == CatchmentMethod::kShare ? ctx.share_areas : ctx.majority_areas;
   ctx.patient_areas = table.AreasByGroup();
   ctx.pcn_table = std::move(table);
   // Each PCN's union and contiguity is independent of the others: spread them over the cores.
@@ -127,8 +127,7 @@ void BuildCatchments(ValidationContext& ctx) {
     for (size_t k = begin; k < end; ++k) {
       const int group = static_cast<int>(k);
       ctx.contiguity[k] = AnalyseContiguity(
-          ctx.ref, ctx.catchment_areas[k],
-          [&](int a) { return ctx.pcn_table->Patients(group, a); },
+          ctx.ref, ctx.catchment_areas[k], [&](int a) { return ctx.pcn_table->Patients(group, a); },
           ctx.options.ruleset.contiguity);
     }
   });
@@ -258,13 +257,13 @@ void ApplyWaivers(const ValidationOptions& o, Report& report) {
 }
 
 constexpr std::pair<std::string_view, RuleFn> kImplemented[] = {
-    {"POP001", CheckPop001}, {"POP002", CheckPop002}, {"POP003", CheckPop003},
-    {"MEM001", CheckMem001}, {"MEM002", CheckMem002}, {"MEM003", CheckMem003},
-    {"MEM004", CheckMem004}, {"DAT001", CheckDat001}, {"CON001", CheckCon001},
-    {"CON002", CheckCon002}, {"CON003", CheckCon003}, {"CON004", CheckCon004},
+    {"POP001", CheckPop001},   {"POP002", CheckPop002},   {"POP003", CheckPop003},
+    {"MEM001", CheckMem001},   {"MEM002", CheckMem002},   {"MEM003", CheckMem003},
+    {"MEM004", CheckMem004},   {"DAT001", CheckDat001},   {"CON001", CheckCon001},
+    {"CON002", CheckCon002},   {"CON003", CheckCon003},   {"CON004", CheckCon004},
     {"NEST001", CheckNest001}, {"NEST002", CheckNest002}, {"NEST003", CheckNest003},
-    {"COM001", CheckCom001}, {"OVL001", CheckOvl001}, {"OVL002", CheckOvl002},
-    {"OVL003", CheckOvl003}, {"GEO001", CheckGeo001}, {"CMP001", CheckCmp001},
+    {"COM001", CheckCom001},   {"OVL001", CheckOvl001},   {"OVL002", CheckOvl002},
+    {"OVL003", CheckOvl003},   {"GEO001", CheckGeo001},   {"CMP001", CheckCmp001},
     {"CMP002", CheckCmp002},
 };
 
@@ -306,8 +305,8 @@ std::string Percent(double fraction, int decimals) {
 absl::StatusOr<Report> Validate(const ReferenceData& reference, const ValidationInput& input,
                                 const ValidationOptions& options) {
   if (!(options.share_threshold > 0 && options.share_threshold <= 1)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "share_threshold: ", options.share_threshold, " is outside (0, 1]"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("share_threshold: ", options.share_threshold, " is outside (0, 1]"));
   }
   if (input.memberships.empty()) {
     return absl::InvalidArgumentError("memberships: no practice rows given");
@@ -337,7 +336,7 @@ absl::StatusOr<Report> Validate(const ReferenceData& reference, const Validation
   if (!built) return absl::CancelledError("validation interrupted while building PCN geometries");
   for (const auto& [code, p] : ctx.practices) {
     report.practices.push_back({code, p.name, p.pcn,
-                                p.pcns.empty()     ? "unallocated"
+                                p.pcns.empty()      ? "unallocated"
                                 : p.pcns.size() > 1 ? "multiple_pcns"
                                                     : "ok",
                                 p.location, p.list_size});

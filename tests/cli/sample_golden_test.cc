@@ -32,14 +32,7 @@ std::vector<std::string> SampleArgs(const std::string& out) {
           "--out",          out};
 }
 
-std::vector<std::string> SampleLayers() {
-  const std::string s = SampleDir();
-  return {"--areas",     s + "/areas.geojson:code",
-          "--footprint", "icb=" + s + "/icb.geojson:code",
-          "--footprint", "sub-icb=" + s + "/subicb.geojson:code",
-          "--footprint", "community=" + s + "/community.geojson:code",
-          "--postcodes", s + "/postcodes.csv"};
-}
+std::vector<std::string> SampleLayers() { return testing::SampleLayerFlags(); }
 
 using Key = std::tuple<std::string, std::string, std::string>;
 

@@ -19,16 +19,9 @@ TEST(SameReport, InProcessAndServerReportsAreIdentical) {
   const std::string reference = tmp.File("ref.gpkg");
 
   // (a) Build the reference store with the CLI. (Flag/value pairs kept one per line.)
-  // clang-format off
-  const CommandResult built = pcnv::testing::Run({
-      PCNV_CLI, "reference", "build",
-      "--areas", sample + "/areas.geojson:code",
-      "--footprint", "icb=" + sample + "/icb.geojson:code",
-      "--footprint", "sub-icb=" + sample + "/subicb.geojson:code",
-      "--footprint", "community=" + sample + "/community.geojson:code",
-      "--postcodes", sample + "/postcodes.csv",
-      "--out", reference});
-  // clang-format on
+  std::vector<std::string> build = {PCNV_CLI, "reference", "build", "--out", reference};
+  for (const std::string& flag : pcnv::testing::SampleLayerFlags()) build.push_back(flag);
+  const CommandResult built = pcnv::testing::Run(build);
   ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
 
   // (b) Serve it. The server gets the very same path string as the in-process run, because the

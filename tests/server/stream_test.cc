@@ -43,16 +43,9 @@ class SampleServer : public ::testing::Test {
     ASSERT_TRUE(std::filesystem::exists(sample + "/areas.geojson")) << "no sample in " << sample;
     tmp_ = new TempDir;
     const std::string reference = tmp_->File("ref.gpkg");
-    // clang-format off
-    const CommandResult built = pcnv::testing::Run({
-        PCNV_CLI, "reference", "build",
-        "--areas", sample + "/areas.geojson:code",
-        "--footprint", "icb=" + sample + "/icb.geojson:code",
-        "--footprint", "sub-icb=" + sample + "/subicb.geojson:code",
-        "--footprint", "community=" + sample + "/community.geojson:code",
-        "--postcodes", sample + "/postcodes.csv",
-        "--out", reference});
-    // clang-format on
+    std::vector<std::string> build = {PCNV_CLI, "reference", "build", "--out", reference};
+    for (const std::string& flag : pcnv::testing::SampleLayerFlags()) build.push_back(flag);
+    const CommandResult built = pcnv::testing::Run(build);
     ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
 
     ValidationInput input;

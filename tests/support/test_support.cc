@@ -19,6 +19,15 @@ std::string SharedData() {
 std::string SampleDir() { return PCNV_SAMPLE_DIR; }
 std::string SourceDir() { return PCNV_SOURCE_DIR; }
 
+std::vector<std::string> SampleLayerFlags() {
+  const std::string s = SampleDir();
+  return {"--areas",     s + "/areas.geojson:code",
+          "--footprint", "icb=" + s + "/icb.geojson:code",
+          "--footprint", "sub-icb=" + s + "/subicb.geojson:code",
+          "--footprint", "community=" + s + "/community.geojson:code",
+          "--postcodes", s + "/postcodes.csv"};
+}
+
 TempDir::TempDir() {
   static std::atomic<int> counter{0};
   fs::path base = fs::path(PCNV_BINARY_DIR) / "Testing" / "tmp";

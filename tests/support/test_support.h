@@ -13,6 +13,9 @@ std::string SharedData();
 // The generated sample region (build tree).
 std::string SampleDir();
 std::string SourceDir();
+// The flags that hand the sample region's reference layers to `pcnv` (areas, the three footprint
+// layers, the postcode directory), for `reference build` and `validate` alike.
+std::vector<std::string> SampleLayerFlags();
 
 // A fresh directory under the build tree's Testing/tmp, removed when the object dies.
 class TempDir {

@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <utility>
 #include <vector>
 
 #include "absl/algorithm/container.h"
@@ -35,8 +36,40 @@ absl::StatusOr<TokenTable> TokenTable::Load(const std::string& path) {
   return Parse(text.str(), path);
 }
 
+TokenTable::TokenTable(std::shared_ptr<const ByDigest> by_digest)
+    : by_digest_(std::move(by_digest)) {}
+
+TokenTable::TokenTable(TokenTable&& other) : by_digest_(other.Current()) {}
+
+TokenTable& TokenTable::operator=(TokenTable&& other) {
+  if (this != &other) {
+    std::shared_ptr<const ByDigest> incoming = other.Current();
+    absl::MutexLock lock(&mu_);
+    by_digest_ = std::move(incoming);
+  }
+  return *this;
+}
+
+std::shared_ptr<const TokenTable::ByDigest> TokenTable::Current() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return by_digest_;
+}
+
+size_t TokenTable::size() const { return Current()->size(); }
+
+absl::Status TokenTable::Reload(const std::string& path) {
+  // Parse everything before touching the table: a bad file must not leave half a table.
+  absl::StatusOr<TokenTable> loaded = Load(path);
+  if (!loaded.ok()) return loaded.status();
+  std::shared_ptr<const ByDigest> incoming = loaded->Current();
+  absl::MutexLock lock(&mu_);
+  // The old map is freed when the last call that copied its pointer lets go of it.
+  by_digest_ = std::move(incoming);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<TokenTable> TokenTable::Parse(absl::string_view text, absl::string_view source) {
-  TokenTable table;
+  auto by_digest = std::make_shared<ByDigest>();
   int line_number = 0;
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     ++line_number;
@@ -66,14 +99,14 @@ absl::StatusOr<TokenTable> TokenTable::Parse(absl::string_view text, absl::strin
       if (token.size() < 16) return bad("tokens must be at least 16 characters");
       digest = Sha256(token);
     }
-    if (!table.by_digest_.emplace(digest, std::move(p)).second) {
+    if (!by_digest->emplace(digest, std::move(p)).second) {
       return bad("the same token appears twice");
     }
   }
-  if (table.by_digest_.empty()) {
+  if (by_digest->empty()) {
     return absl::InvalidArgumentError(absl::StrCat(source, ": no tokens"));
   }
-  return table;
+  return TokenTable(std::move(by_digest));
 }
 
 absl::StatusOr<Principal> TokenTable::Authenticate(absl::string_view authorization) const {
@@ -86,9 +119,11 @@ absl::StatusOr<Principal> TokenTable::Authenticate(absl::string_view authorizati
     return absl::UnauthenticatedError("authorization metadata must be `Bearer <token>`");
   }
   value = absl::StripAsciiWhitespace(value.substr(7));
-  // Lookup by digest: timing can reveal at most a digest prefix, never the token.
-  auto it = by_digest_.find(Sha256(value));
-  if (it == by_digest_.end()) return absl::UnauthenticatedError("unknown bearer token");
+  // Lookup by digest: timing can reveal at most a digest prefix, never the token. The map is
+  // read through its own reference, so a concurrent Reload cannot free it under us.
+  const std::shared_ptr<const ByDigest> by_digest = Current();
+  auto it = by_digest->find(Sha256(value));
+  if (it == by_digest->end()) return absl::UnauthenticatedError("unknown bearer token");
   return it->second;
 }
 

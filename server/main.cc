@@ -10,9 +10,9 @@
 // Start-up order matters to callers: the metrics port (when asked for) and then the gRPC port
 // are bound and printed first, with grpc.health.v1 reporting NOT_SERVING; the (possibly slow)
 // reference load follows, then SERVING. So scripts and tests read the port at once and poll
-// health, and orchestrators never route to a replica without data. SIGHUP reloads the reference
-// store (a failed reload keeps the old snapshot); SIGTERM/SIGINT drain in-flight calls for up to
-// --grace-seconds, then cancel.
+// health, and orchestrators never route to a replica without data. SIGHUP re-reads the tokens
+// file (when there is one) and reloads the reference store; either reload that fails keeps what
+// was in force. SIGTERM/SIGINT drain in-flight calls for up to --grace-seconds, then cancel.
 //
 // Flags are parsed here and nowhere else.
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
@@ -98,8 +98,25 @@ std::shared_ptr<grpc::ServerCredentials> Credentials(const Flags& flags, std::st
   return grpc::SslServerCredentials(options);
 }
 
+std::string Tokens(size_t n) { return absl::StrCat(n, n == 1 ? " token" : " tokens"); }
+
+// SIGHUP: re-reads the tokens file into a new table and swaps it in, or keeps the old one and
+// says why. Returns whether it succeeded.
+bool ReloadTokens(pcnv::server::TokenTable& tokens, const std::string& path) {
+  const absl::Status reloaded = tokens.Reload(path);
+  if (reloaded.ok()) {
+    Log(absl::StrCat("SIGHUP: reloaded --tokens-file ", path, " (", Tokens(tokens.size()), ")"));
+    return true;
+  }
+  // The message names the file and line, never a token (server/auth.cc).
+  Log(absl::StrCat("SIGHUP: --tokens-file not reloaded; the previous ", Tokens(tokens.size()),
+                   " stay in force: ", reloaded.message()));
+  return false;
+}
+
 // Gauges read at scrape time.
-std::string SnapshotGauges(const pcnv::server::BoundaryValidatorService& service) {
+std::string SnapshotGauges(const pcnv::server::BoundaryValidatorService& service,
+                           const std::atomic<int64_t>& token_reload_failures) {
   std::string out;
   std::shared_ptr<const pcnv::server::Snapshot> snapshot = service.snapshots().Current();
   out += "# HELP pcnv_reference_snapshot_age_seconds Time since the serving snapshot went live.\n";
@@ -119,6 +136,9 @@ std::string SnapshotGauges(const pcnv::server::BoundaryValidatorService& service
   out += "# HELP pcnv_heavy_calls_capacity Heavy calls allowed at once (0: unlimited).\n";
   out += "# TYPE pcnv_heavy_calls_capacity gauge\n";
   absl::StrAppend(&out, "pcnv_heavy_calls_capacity ", service.heavy_slots().capacity(), "\n");
+  out += "# HELP pcnv_tokens_reload_failures_total SIGHUP reloads of --tokens-file that failed.\n";
+  out += "# TYPE pcnv_tokens_reload_failures_total counter\n";
+  absl::StrAppend(&out, "pcnv_tokens_reload_failures_total ", token_reload_failures.load(), "\n");
   return out;
 }
 
@@ -161,7 +181,10 @@ int Serve(const Flags& flags) {
   options.metrics = &metrics;
   options.log_calls = flags.log_calls;
   pcnv::server::BoundaryValidatorService service(options);
-  metrics.SetGauges([&service] { return SnapshotGauges(service); });
+  std::atomic<int64_t> token_reload_failures{0};
+  metrics.SetGauges([&service, &token_reload_failures] {
+    return SnapshotGauges(service, token_reload_failures);
+  });
 
   std::unique_ptr<pcnv::server::MetricsHttpServer> metrics_http;
   if (flags.metrics_port >= 0) {
@@ -201,7 +224,9 @@ int Serve(const Flags& flags) {
     while (true) {
       sigwait(&signals, &sig);
       if (sig != SIGHUP) break;
-      // A reload never stops the server; a failed one keeps the old snapshot.
+      // A reload never stops the server; a failed one keeps the old tokens or snapshot. Tokens
+      // first: they are quick, and a rotation should not wait for a large reference store.
+      if (tokens != nullptr && !ReloadTokens(*tokens, flags.tokens_file)) ++token_reload_failures;
       const absl::Status reloaded = service.Reload();
       Log(reloaded.ok() ? absl::StrCat("SIGHUP: reloaded ", flags.reference, " (generation ",
                                        service.snapshots().Current()->generation, ")")
@@ -283,7 +308,8 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile)
       ->needs(cert);
   app.add_option("--tokens-file", flags.tokens_file,
-                 "Bearer tokens, one `ROLE NAME TOKEN` per line (roles: read, admin)")
+                 "Bearer tokens, one `ROLE NAME TOKEN` per line (roles: read, admin); SIGHUP "
+                 "re-reads it")
       ->envname("PCNV_TOKENS_FILE")
       ->check(CLI::ExistingFile);
   app.add_option("--metrics-port", flags.metrics_port,

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "clients/cli/inputs.h"
 #include "clients/cli/outputs.h"
+#include "clients/remote/security.h"
 #include "geo/options.h"
 
 namespace pcnv::cli {
@@ -33,10 +34,11 @@ struct ValidateCommand {
   InputPaths inputs;
   ReferencePaths reference;
   OptionFlags options;
-  std::string out;                // JSON report path
-  OutputPaths outputs;            // --geo-out, --html, --junit, --sarif
-  std::string fail_on = "error";  // lowest severity that makes the exit code 1
-  std::string server;             // host:port; empty = validate in-process
+  std::string out;                 // JSON report path
+  OutputPaths outputs;             // --geo-out, --html, --junit, --sarif
+  std::string fail_on = "error";   // lowest severity that makes the exit code 1
+  std::string server;              // host:port; empty = validate in-process
+  remote::SecurityFlags security;  // --token-file, --tls, --tls-ca/-cert/-key (with --server)
   double timeout_s = 300;
   bool quiet = false;
 };

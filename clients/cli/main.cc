@@ -3,6 +3,7 @@
 
 #include "CLI/CLI.hpp"
 #include "clients/cli/commands.h"
+#include "clients/remote/security.h"
 
 namespace {
 
@@ -40,6 +41,34 @@ void AddOptionFlags(CLI::App* app, pcnv::cli::OptionFlags& o) {
                   "Date (YYYY-MM-DD) against which waivers expire; default today (UTC)");
 }
 
+// How to reach a pcnv server and what token to send (clients/remote/security.h, where each flag's
+// environment fallback is resolved). Each flag needs --server.
+void AddSecurityFlags(CLI::App* app, CLI::Option* server, pcnv::remote::SecurityFlags& s) {
+  app->add_option("--token-file", s.token_file,
+                  "File holding the bearer token for --server (else PCNV_TOKEN_FILE, else "
+                  "PCNV_TOKEN)")
+      ->type_name("FILE")
+      ->needs(server);
+  app->add_flag("--tls", s.tls,
+                "Connect to --server with TLS; without --tls-ca, trust the system's CAs (else "
+                "PCNV_TLS)")
+      ->needs(server);
+  app->add_option("--tls-ca", s.tls_ca,
+                  "PEM file of the CAs to trust for --server; turns TLS on (else "
+                  "PCNV_TLS_ROOT_CERTS)")
+      ->type_name("FILE")
+      ->needs(server);
+  app->add_option("--tls-cert", s.tls_cert,
+                  "Client certificate chain (PEM) for mutual TLS; needs --tls-key (else "
+                  "PCNV_TLS_CLIENT_CERT)")
+      ->type_name("FILE")
+      ->needs(server);
+  app->add_option("--tls-key", s.tls_key,
+                  "Private key (PEM) of --tls-cert; needs --tls-cert (else PCNV_TLS_CLIENT_KEY)")
+      ->type_name("FILE")
+      ->needs(server);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -60,7 +89,9 @@ int main(int argc, char** argv) {
                 "Declared PCN boundaries as FILE[:PCN_CODE_FIELD]");
   AddOptionFlags(v, validate.options);
   v->add_option("--out", validate.out, "JSON report to write")->required();
-  v->add_option("--server", validate.server, "Validate through a pcnv server at HOST:PORT");
+  CLI::Option* server =
+      v->add_option("--server", validate.server, "Validate through a pcnv server at HOST:PORT");
+  AddSecurityFlags(v, server, validate.security);
   v->add_option("--timeout", validate.timeout_s, "Seconds to wait for the server")
       ->capture_default_str();
   AddOutputFlags(v, validate.outputs);

@@ -121,6 +121,14 @@ int RunValidate(const ValidateCommand& cmd) {
   if (!option_sources.ok()) return BadInput(option_sources.status());
   auto fail_at = FailAt(cmd.fail_on);
   if (!fail_at.ok()) return BadInput(fail_at.status());
+  // Resolved (and its files read) before any input, so a bad flag fails fast. Without --server
+  // the variables are not read at all: they may be set for other runs.
+  remote::Security security;
+  if (!cmd.server.empty()) {
+    auto resolved = remote::ResolveSecurity(cmd.security);
+    if (!resolved.ok()) return BadInput(resolved.status());
+    security = *std::move(resolved);
+  }
 
   Progress progress = Progress::ForStderr(cmd.quiet, 3 + cmd.outputs.count());
   progress.Stage("reading inputs");
@@ -145,7 +153,8 @@ int RunValidate(const ValidateCommand& cmd) {
     progress.Stage("loading reference data (on the server)");
     progress.Done(0, "");
     progress.Stage("validating on " + cmd.server);
-    report = remote::ValidateRemote(cmd.server, *input, *options, absl::Seconds(cmd.timeout_s));
+    report = remote::ValidateRemote(cmd.server, security, *input, *options,
+                                    absl::Seconds(cmd.timeout_s));
   }
   if (!report.ok()) return BadInput(report.status());
   progress.Done(static_cast<int64_t>(report->pcns.size()), "PCNs");

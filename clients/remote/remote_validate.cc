@@ -2,12 +2,8 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include <cstdlib>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
-#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -19,52 +15,46 @@
 namespace pcnv::remote {
 namespace {
 
-std::string Env(const char* name) {
-  const char* value = std::getenv(name);
-  return value == nullptr ? "" : value;
-}
-
-absl::StatusOr<std::string> ReadPem(const char* variable) {
-  const std::string path = Env(variable);
-  if (path.empty()) return "";
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat(variable, ": cannot read ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// TLS when PCNV_TLS_ROOT_CERTS is set, else plaintext.
-absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> Credentials() {
-  if (Env("PCNV_TLS_ROOT_CERTS").empty()) return grpc::InsecureChannelCredentials();
+// Plaintext, TLS, or TLS with a client certificate (mutual TLS).
+std::shared_ptr<grpc::ChannelCredentials> Credentials(const Security& security) {
+  if (!security.tls) return grpc::InsecureChannelCredentials();
   grpc::SslCredentialsOptions options;
-  for (auto [variable, field] : {std::pair{"PCNV_TLS_ROOT_CERTS", &options.pem_root_certs},
-                                 std::pair{"PCNV_TLS_CLIENT_CERT", &options.pem_cert_chain},
-                                 std::pair{"PCNV_TLS_CLIENT_KEY", &options.pem_private_key}}) {
-    absl::StatusOr<std::string> pem = ReadPem(variable);
-    if (!pem.ok()) return pem.status();
-    *field = *std::move(pem);
-  }
+  options.pem_root_certs = security.root_certs_pem;  // empty: gRPC's default roots
+  options.pem_cert_chain = security.client_cert_pem;
+  options.pem_private_key = security.client_key_pem;
   return grpc::SslCredentials(options);
+}
+
+// What to try when a call fails for its transport or credentials; empty when nothing helps.
+std::string Hint(absl::StatusCode code, const Security& security) {
+  switch (code) {
+    case absl::StatusCode::kUnavailable:
+      return security.tls ? " (is it running? check --tls-ca, and --tls-cert/--tls-key if it "
+                            "requires client certificates)"
+                          : " (is it running? if it uses TLS, give --tls-ca or --tls)";
+    case absl::StatusCode::kUnauthenticated:
+      return security.token.empty() ? " (give --token-file, or set PCNV_TOKEN_FILE or PCNV_TOKEN)"
+                                    : " (check --token-file / PCNV_TOKEN_FILE / PCNV_TOKEN)";
+    default:
+      return "";
+  }
 }
 
 }  // namespace
 
-absl::StatusOr<Report> ValidateRemote(const std::string& target, const ValidationInput& input,
+absl::StatusOr<Report> ValidateRemote(const std::string& target, const Security& security,
+                                      const ValidationInput& input,
                                       const ValidationOptions& options, absl::Duration timeout) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(wire::kMaxMessageBytes);
   args.SetMaxSendMessageSize(wire::kMaxMessageBytes);
-  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials = Credentials();
-  if (!credentials.ok()) return credentials.status();
-  std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(target, *credentials, args);
+  std::shared_ptr<grpc::Channel> channel =
+      grpc::CreateCustomChannel(target, Credentials(security), args);
   std::unique_ptr<v1::BoundaryValidator::Stub> stub = v1::BoundaryValidator::NewStub(channel);
 
   const v1::ValidateRequest request = wire::MakeRequest(input, options);
   grpc::ClientContext context;
-  if (const std::string token = Env("PCNV_TOKEN"); !token.empty()) {
-    context.AddMetadata("authorization", "Bearer " + token);
-  }
+  if (!security.token.empty()) context.AddMetadata("authorization", "Bearer " + security.token);
   if (timeout != absl::InfiniteDuration()) {
     context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   }
@@ -72,11 +62,18 @@ absl::StatusOr<Report> ValidateRemote(const std::string& target, const Validatio
   const grpc::Status status = stub->Validate(&context, request, &response);
   if (!status.ok()) {
     absl::Status s = wire::FromGrpcStatus(status);
-    // Transport failures say nothing about which server; the server's own errors are kept
-    // verbatim so the CLI prints exactly what an in-process run would.
-    if (s.code() == absl::StatusCode::kUnavailable ||
-        s.code() == absl::StatusCode::kDeadlineExceeded) {
-      return absl::Status(s.code(), absl::StrCat("pcnv server ", target, ": ", s.message()));
+    // Transport and credential failures say nothing about which server; the server's own errors
+    // about the input are kept verbatim so the CLI prints exactly what an in-process run would.
+    switch (s.code()) {
+      case absl::StatusCode::kUnavailable:
+      case absl::StatusCode::kDeadlineExceeded:
+      case absl::StatusCode::kUnauthenticated:
+      case absl::StatusCode::kPermissionDenied:
+        return absl::Status(
+            s.code(), absl::StrCat("pcnv server ", target, ": ", absl::StatusCodeToString(s.code()),
+                                   ": ", s.message(), Hint(s.code(), security)));
+      default:
+        break;
     }
     return s;
   }

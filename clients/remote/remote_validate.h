@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "clients/remote/security.h"
 #include "geo/model.h"
 #include "geo/options.h"
 #include "geo/report.h"
@@ -17,12 +18,15 @@ namespace pcnv::remote {
 // (INVALID_ARGUMENT for bad input, FAILED_PRECONDITION when no reference is loaded, ...) and its
 // google.rpc details as payloads (server/status.h).
 //
-// Security comes from the environment, so every front door that calls this gets it without new
-// flags (docs/SECURITY.md):
-//   PCNV_TOKEN            bearer token sent as `authorization: Bearer ...`
-//   PCNV_TLS_ROOT_CERTS   PEM file of CAs to trust; set: connect with TLS
-//   PCNV_TLS_CLIENT_CERT, PCNV_TLS_CLIENT_KEY   PEM files of a client certificate (mutual TLS)
-absl::StatusOr<Report> ValidateRemote(const std::string& target, const ValidationInput& input,
+// `security` (clients/remote/security.h: token, plaintext / TLS / mutual TLS) is resolved once by
+// the caller from its flags and the environment; nothing here reads the environment.
+//
+// A call the server refuses for its credentials (UNAUTHENTICATED, PERMISSION_DENIED) and a
+// server that cannot be reached (UNAVAILABLE, DEADLINE_EXCEEDED) come back with the server's
+// address and the status code's name in the message, e.g.
+// `pcnv server 127.0.0.1:50051: UNAUTHENTICATED: unknown bearer token`.
+absl::StatusOr<Report> ValidateRemote(const std::string& target, const Security& security,
+                                      const ValidationInput& input,
                                       const ValidationOptions& options, absl::Duration timeout);
 
 }  // namespace pcnv::remote

@@ -83,6 +83,19 @@ struct ValidationOptions {
   // a cancellation: the longest single step. Not part of the report or its provenance; empty:
   // never interrupted.
   std::function<bool()> cancelled;
+
+  // Optional: called once per PCN as soon as its entry and every finding about it (`pcn` is its
+  // code) are final, with those findings in report order and waivers applied: the gRPC stream
+  // sends each PCN's result from here while the rest are still being checked. Called from the
+  // engine's worker threads, several at once and in no particular order: it must be
+  // thread-safe. The report still holds everything.
+  std::function<void(const PcnEntry& pcn, const std::vector<Finding>& findings)> on_pcn_ready;
+
+  // Whether each PcnEntry gets the geometry of the catchment the checks do not use (the share
+  // catchment under the majority method, the majority territory under the share method). Only
+  // outputs that draw both need it (--geo-out, --html, the gRPC Pcn message); it is one more
+  // union per PCN, so a batch run that draws nothing skips it.
+  bool other_catchment_geometry = true;
 };
 
 }  // namespace pcnv

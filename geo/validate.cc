@@ -121,16 +121,6 @@ void BuildCatchments(ValidationContext& ctx) {
       ctx.options.method == CatchmentMethod::kShare ? ctx.share_areas : ctx.majority_areas;
   ctx.patient_areas = table.AreasByGroup();
   ctx.pcn_table = std::move(table);
-  // Each PCN's union and contiguity is independent of the others: spread them over the cores.
-  ctx.contiguity.resize(ctx.pcns.size());
-  ParallelFor(ctx.pcns.size(), 8, [&](int, size_t begin, size_t end) {
-    for (size_t k = begin; k < end; ++k) {
-      const int group = static_cast<int>(k);
-      ctx.contiguity[k] = AnalyseContiguity(
-          ctx.ref, ctx.catchment_areas[k], [&](int a) { return ctx.pcn_table->Patients(group, a); },
-          ctx.options.ruleset.contiguity);
-    }
-  });
 
   // Practice-level table: every practice in the memberships is a group (CON003).
   absl::flat_hash_map<std::string, int> group_of_practice;
@@ -145,7 +135,17 @@ void BuildCatchments(ValidationContext& ctx) {
     practices.Add(g == group_of_practice.end() ? -1 : g->second, ctx.resolved[i].area,
                   d.rows[i].patients);
   }
+  ctx.practice_catchments = practices.ShareCatchments(ctx.options.share_threshold);
   ctx.practice_table = std::move(practices);
+}
+
+// The geometry work of one PCN (its union and contiguity), done as part of its own checks.
+void AnalysePcn(ValidationContext& ctx, size_t k) {
+  if (!ctx.pcn_table) return;
+  const int group = static_cast<int>(k);
+  ctx.contiguity[k] = AnalyseContiguity(
+      ctx.ref, ctx.catchment_areas[k], [&](int a) { return ctx.pcn_table->Patients(group, a); },
+      ctx.options.ruleset.contiguity);
 }
 
 Geometry UnionOf(const ValidationContext& ctx, const std::vector<int>& areas) {
@@ -175,12 +175,13 @@ PcnEntry MakePcnEntry(const ValidationContext& ctx, size_t k) {
   e.territory.area_km2 = std::round(area_m2 / 1e6 * 1e4) / 1e4;
   // The checked catchment's union is already in the contiguity result; union the other one.
   const Geometry& checked = ctx.contiguity[k].union_geometry;
+  const bool other = ctx.options.other_catchment_geometry;
   if (ctx.options.method == CatchmentMethod::kShare) {
-    e.territory_geometry = UnionOf(ctx, ctx.majority_areas[k]);
+    if (other) e.territory_geometry = UnionOf(ctx, ctx.majority_areas[k]);
     e.share_catchment_geometry = checked;
   } else {
     e.territory_geometry = checked;
-    e.share_catchment_geometry = UnionOf(ctx, ctx.share_areas[k]);
+    if (other) e.share_catchment_geometry = UnionOf(ctx, ctx.share_areas[k]);
   }
   e.territory.parts = checked.NumParts();
   e.territory.components = static_cast<int>(ctx.contiguity[k].components.size());
@@ -235,36 +236,63 @@ std::map<std::string, Value> ToleranceValues(const ValidationOptions& o) {
 
 // A waiver matches a finding by rule and PCN. Expired waivers (as_of after expires) are ignored
 // and listed. A waived POP001 becomes a WARNING (DOMAIN.md 5: a commissioner's exception).
-void ApplyWaivers(const ValidationOptions& o, Report& report) {
-  std::vector<const Waiver*> live;
-  for (const Waiver& w : o.waivers) {
-    if (!o.as_of.empty() && w.expires < o.as_of) {
-      report.summary.expired_waivers.push_back(
-          absl::StrCat(w.rule, " ", w.pcn, " expired ", w.expires));
-      continue;
+class Waivers {
+ public:
+  explicit Waivers(const ValidationOptions& o) {
+    for (const Waiver& w : o.waivers) {
+      if (!o.as_of.empty() && w.expires < o.as_of) {
+        expired_.push_back(absl::StrCat(w.rule, " ", w.pcn, " expired ", w.expires));
+      } else {
+        live_.push_back(&w);
+      }
     }
-    live.push_back(&w);
   }
-  for (Finding& f : report.findings) {
-    for (const Waiver* w : live) {
+  const std::vector<std::string>& expired() const { return expired_; }
+
+  // Applies the first live waiver that matches; returns whether one did.
+  bool Apply(Finding& f) const {
+    for (const Waiver* w : live_) {
       if (w->rule != f.rule || w->pcn != f.pcn || f.pcn.empty()) continue;
       f.waiver = AppliedWaiver{w->reason, w->approved_by, w->expires};
       if (f.rule == "POP001") f.severity = Severity::kWarning;
-      report.summary.waived++;
-      break;
+      return true;
     }
+    return false;
   }
+
+ private:
+  std::vector<const Waiver*> live_;
+  std::vector<std::string> expired_;
+};
+
+// The report's order of findings.
+bool FindingBefore(const Finding& a, const Finding& b) {
+  return std::tie(a.rule, a.pcn, a.practice, a.message) <
+         std::tie(b.rule, b.pcn, b.practice, b.message);
 }
 
-constexpr std::pair<std::string_view, RuleFn> kImplemented[] = {
-    {"POP001", CheckPop001},   {"POP002", CheckPop002},   {"POP003", CheckPop003},
-    {"MEM001", CheckMem001},   {"MEM002", CheckMem002},   {"MEM003", CheckMem003},
-    {"MEM004", CheckMem004},   {"DAT001", CheckDat001},   {"CON001", CheckCon001},
-    {"CON002", CheckCon002},   {"CON003", CheckCon003},   {"CON004", CheckCon004},
-    {"NEST001", CheckNest001}, {"NEST002", CheckNest002}, {"NEST003", CheckNest003},
-    {"COM001", CheckCom001},   {"OVL001", CheckOvl001},   {"OVL002", CheckOvl002},
-    {"OVL003", CheckOvl003},   {"GEO001", CheckGeo001},   {"CMP001", CheckCmp001},
-    {"CMP002", CheckCmp002},
+// Each implemented rule: over the whole configuration, or one PCN at a time.
+struct RuleImpl {
+  std::string_view code;
+  RuleFn whole = nullptr;
+  const PcnRule* per_pcn = nullptr;
+};
+const RuleImpl kImplemented[] = {
+    {"POP001", nullptr, &kPop001},   {"POP002", nullptr, &kPop002}, {"POP003", CheckPop003},
+    {"MEM001", CheckMem001},         {"MEM002", CheckMem002},       {"MEM003", CheckMem003},
+    {"MEM004", CheckMem004},         {"DAT001", CheckDat001},       {"CON001", nullptr, &kCon001},
+    {"CON002", nullptr, &kCon002},   {"CON003", nullptr, &kCon003}, {"CON004", nullptr, &kCon004},
+    {"NEST001", nullptr, &kNest001}, {"NEST002", CheckNest002},     {"NEST003", nullptr, &kNest003},
+    {"COM001", nullptr, &kCom001},   {"OVL001", CheckOvl001},       {"OVL002", CheckOvl002},
+    {"OVL003", nullptr, &kOvl003},   {"GEO001", CheckGeo001},       {"CMP001", nullptr, &kCmp001},
+    {"CMP002", nullptr, &kCmp002},
+};
+
+// One catalogue rule in this run: its outcome, and its findings (for a per-PCN rule, per PCN).
+struct RuleSlot {
+  RuleRun run;
+  const PcnRule* per_pcn = nullptr;  // set when it applies and runs per PCN
+  std::vector<std::vector<Finding>> pcn_findings;
 };
 
 }  // namespace
@@ -324,16 +352,71 @@ absl::StatusOr<Report> Validate(const ReferenceData& reference, const Validation
   if (absl::Status s = interrupted("after reading the inputs"); !s.ok()) return s;
   BuildCatchments(ctx);
   if (absl::Status s = interrupted("after building catchments"); !s.ok()) return s;
+  const Waivers waivers(options);
 
+  // Whole-configuration rules first: their findings about a PCN are final before its own checks
+  // start, so each PCN's result can go out (on_pcn_ready) as soon as those are done.
+  std::vector<RuleSlot> slots;
+  for (const RuleInfo& rule : RuleCatalogue()) {
+    if (absl::Status s = interrupted("before rule " + std::string(rule.code)); !s.ok()) return s;
+    RuleSlot& slot = slots.emplace_back(RuleSlot{RuleRun{std::string(rule.code)}});
+    RuleRun& run = slot.run;
+    auto impl = std::find_if(std::begin(kImplemented), std::end(kImplemented),
+                             [&](const RuleImpl& e) { return e.code == rule.code; });
+    if (impl == std::end(kImplemented)) {
+      run.NotEvaluated("not implemented in this version of pcnv");
+    } else if (!options.ruleset.Enabled(rule.code)) {
+      run.NotEvaluated("disabled by the ruleset");
+    } else if (impl->whole != nullptr) {
+      impl->whole(ctx, run);
+    } else if (impl->per_pcn->applies(ctx, run)) {
+      slot.per_pcn = impl->per_pcn;
+      slot.pcn_findings.resize(ctx.pcns.size());
+    }
+    if (!run.decided()) run.NotEvaluated("internal: the rule reported no outcome");
+  }
+  // Whole-configuration findings about each PCN, for its result.
+  absl::flat_hash_map<std::string, std::vector<const Finding*>> about_pcn;
+  for (const RuleSlot& slot : slots) {
+    for (const Finding& f : slot.run.findings()) {
+      if (!f.pcn.empty()) about_pcn[f.pcn].push_back(&f);
+    }
+  }
+
+  // Then each PCN on its own, spread over the cores: its union and contiguity, its entry, its
+  // per-PCN rules, and its result.
   Report report;
   report.pcns.resize(ctx.pcns.size());
-  const bool built = ParallelFor(
-      ctx.pcns.size(), 8,
+  ctx.contiguity.resize(ctx.pcns.size());
+  const bool done = ParallelFor(
+      ctx.pcns.size(), 4,
       [&](int, size_t begin, size_t end) {
-        for (size_t k = begin; k < end; ++k) report.pcns[k] = MakePcnEntry(ctx, k);
+        for (size_t k = begin; k < end; ++k) {
+          AnalysePcn(ctx, k);
+          report.pcns[k] = MakePcnEntry(ctx, k);
+          for (RuleSlot& slot : slots) {
+            if (slot.per_pcn == nullptr) continue;
+            RuleRun one{slot.run.outcome().rule};
+            slot.per_pcn->check(ctx, k, one);
+            slot.pcn_findings[k] = std::move(one.findings());
+          }
+          if (!options.on_pcn_ready) continue;
+          std::vector<Finding> mine;
+          auto it = about_pcn.find(ctx.pcns[k].code);
+          if (it != about_pcn.end()) {
+            for (const Finding* f : it->second) mine.push_back(*f);
+          }
+          for (const RuleSlot& slot : slots) {
+            if (slot.per_pcn == nullptr) continue;
+            mine.insert(mine.end(), slot.pcn_findings[k].begin(), slot.pcn_findings[k].end());
+          }
+          for (Finding& f : mine) waivers.Apply(f);
+          std::stable_sort(mine.begin(), mine.end(), FindingBefore);
+          options.on_pcn_ready(report.pcns[k], mine);
+        }
       },
       options.cancelled);
-  if (!built) return absl::CancelledError("validation interrupted while building PCN geometries");
+  if (!done) return absl::CancelledError("validation interrupted while checking PCNs");
   for (const auto& [code, p] : ctx.practices) {
     report.practices.push_back({code, p.name, p.pcn,
                                 p.pcns.empty()      ? "unallocated"
@@ -342,30 +425,20 @@ absl::StatusOr<Report> Validate(const ReferenceData& reference, const Validation
                                 p.location, p.list_size});
   }
 
-  for (const RuleInfo& rule : RuleCatalogue()) {
-    if (absl::Status s = interrupted("before rule " + std::string(rule.code)); !s.ok()) return s;
-    RuleRun run{std::string(rule.code)};
-    auto impl = std::find_if(std::begin(kImplemented), std::end(kImplemented),
-                             [&](const auto& e) { return e.first == rule.code; });
-    if (impl == std::end(kImplemented)) {
-      run.NotEvaluated("not implemented in this version of pcnv");
-    } else if (!options.ruleset.Enabled(rule.code)) {
-      run.NotEvaluated("disabled by the ruleset");
-    } else {
-      impl->second(ctx, run);
-      if (!run.decided()) run.NotEvaluated("internal: the rule reported no outcome");
+  // The report: every rule's outcome in catalogue order, every finding in report order.
+  for (RuleSlot& slot : slots) {
+    for (std::vector<Finding>& per_pcn : slot.pcn_findings) {
+      for (Finding& f : per_pcn) slot.run.findings().push_back(std::move(f));
     }
-    run.outcome().findings = static_cast<int>(run.findings().size());
-    report.summary.rules.push_back(run.outcome());
-    for (Finding& f : run.findings()) report.findings.push_back(std::move(f));
+    slot.run.outcome().findings = static_cast<int>(slot.run.findings().size());
+    report.summary.rules.push_back(slot.run.outcome());
+    for (Finding& f : slot.run.findings()) report.findings.push_back(std::move(f));
   }
-  std::stable_sort(report.findings.begin(), report.findings.end(),
-                   [](const Finding& a, const Finding& b) {
-                     return std::tie(a.rule, a.pcn, a.practice, a.message) <
-                            std::tie(b.rule, b.pcn, b.practice, b.message);
-                   });
-
-  ApplyWaivers(options, report);
+  std::stable_sort(report.findings.begin(), report.findings.end(), FindingBefore);
+  report.summary.expired_waivers = waivers.expired();
+  for (Finding& f : report.findings) {
+    if (waivers.Apply(f)) report.summary.waived++;
+  }
 
   Summary& s = report.summary;
   s.pcns = static_cast<int>(ctx.pcns.size());

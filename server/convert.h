@@ -40,6 +40,9 @@ absl::StatusOr<ValidationOptions> OptionsFromProto(const v1::ValidationOptions& 
 
 // Response side.
 void ToProto(const Report& report, v1::Report* out);
+// Parts of a report on their own (ValidateStream's per-PCN results).
+void ToProto(const PcnEntry& pcn, v1::Pcn* out);
+void ToProto(const Finding& finding, v1::Finding* out);
 absl::StatusOr<Report> ReportFromProto(const v1::Report& report);
 
 // Geometry: null <-> absent message is handled by the callers; these convert a present one.

@@ -86,26 +86,6 @@ absl::StatusOr<RuleOutcome> RuleOutcomeFromProto(const v1::RuleOutcome& p, const
   return r;
 }
 
-void ToProto(const PcnEntry& e, v1::Pcn* out) {
-  out->set_code(e.code);
-  out->set_name(e.name);
-  out->set_population(e.population);
-  out->set_population_basis(e.population_basis);
-  for (const std::string& p : e.practices) out->add_practices(p);
-  v1::TerritoryMetrics* t = out->mutable_territory();
-  t->set_areas(e.territory.areas);
-  t->set_parts(e.territory.parts);
-  t->set_components(e.territory.components);
-  t->set_area_km2(e.territory.area_km2);
-  t->set_patients_in_territory(e.territory.patients_in_territory);
-  if (!e.territory_geometry.is_null()) {
-    ToProto(e.territory_geometry, out->mutable_territory_geometry());
-  }
-  if (!e.share_catchment_geometry.is_null()) {
-    ToProto(e.share_catchment_geometry, out->mutable_share_catchment_geometry());
-  }
-}
-
 absl::StatusOr<PcnEntry> PcnFromProto(const v1::Pcn& p, const std::string& f) {
   PcnEntry e;
   e.code = p.code();
@@ -150,22 +130,6 @@ PracticeEntry PracticeFromProto(const v1::Practice& p) {
   if (p.has_location()) e.location = Point{p.location().x(), p.location().y()};
   if (p.has_list_size()) e.list_size = p.list_size();
   return e;
-}
-
-void ToProto(const Finding& finding, v1::Finding* out) {
-  out->set_rule(finding.rule);
-  out->set_severity(SeverityToProto(finding.severity));
-  out->set_pcn(finding.pcn);
-  out->set_practice(finding.practice);
-  out->set_message(finding.message);
-  ToProto(finding.values, out->mutable_values());
-  if (!finding.geometry.is_null()) ToProto(finding.geometry, out->mutable_geometry());
-  if (finding.waiver) {
-    v1::AppliedWaiver* w = out->mutable_waiver();
-    w->set_reason(finding.waiver->reason);
-    w->set_approved_by(finding.waiver->approved_by);
-    w->set_expires(finding.waiver->expires);
-  }
 }
 
 absl::StatusOr<Finding> FindingFromProto(const v1::Finding& p, const std::string& f) {
@@ -229,6 +193,42 @@ absl::StatusOr<Provenance> ProvenanceFromProto(const v1::Provenance& p) {
 }
 
 }  // namespace
+
+void ToProto(const PcnEntry& e, v1::Pcn* out) {
+  out->set_code(e.code);
+  out->set_name(e.name);
+  out->set_population(e.population);
+  out->set_population_basis(e.population_basis);
+  for (const std::string& p : e.practices) out->add_practices(p);
+  v1::TerritoryMetrics* t = out->mutable_territory();
+  t->set_areas(e.territory.areas);
+  t->set_parts(e.territory.parts);
+  t->set_components(e.territory.components);
+  t->set_area_km2(e.territory.area_km2);
+  t->set_patients_in_territory(e.territory.patients_in_territory);
+  if (!e.territory_geometry.is_null()) {
+    ToProto(e.territory_geometry, out->mutable_territory_geometry());
+  }
+  if (!e.share_catchment_geometry.is_null()) {
+    ToProto(e.share_catchment_geometry, out->mutable_share_catchment_geometry());
+  }
+}
+
+void ToProto(const Finding& finding, v1::Finding* out) {
+  out->set_rule(finding.rule);
+  out->set_severity(SeverityToProto(finding.severity));
+  out->set_pcn(finding.pcn);
+  out->set_practice(finding.practice);
+  out->set_message(finding.message);
+  ToProto(finding.values, out->mutable_values());
+  if (!finding.geometry.is_null()) ToProto(finding.geometry, out->mutable_geometry());
+  if (finding.waiver) {
+    v1::AppliedWaiver* w = out->mutable_waiver();
+    w->set_reason(finding.waiver->reason);
+    w->set_approved_by(finding.waiver->approved_by);
+    w->set_expires(finding.waiver->expires);
+  }
+}
 
 void ToProto(const Report& report, v1::Report* out) {
   v1::Summary* summary = out->mutable_summary();

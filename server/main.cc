@@ -57,6 +57,9 @@ struct Flags {
   int metrics_port = -1;  // -1: no metrics listener
   std::string metrics_host = "127.0.0.1";
   pcnv::server::ServerLimits limits;
+  int report_cache_entries = pcnv::server::ReportCacheLimits{}.max_entries;
+  int report_cache_mb = static_cast<int>(pcnv::server::ReportCacheLimits{}.max_bytes >> 20);
+  int report_cache_ttl_seconds = 3600;
   bool log_calls = true;
 };
 
@@ -177,6 +180,9 @@ int Serve(const Flags& flags) {
   options.tool = "pcnv " PCNV_VERSION;
   options.reference_path = flags.reference;
   options.limits = flags.limits;
+  options.report_cache = {.max_entries = flags.report_cache_entries,
+                          .max_bytes = int64_t{flags.report_cache_mb} << 20,
+                          .ttl = absl::Seconds(flags.report_cache_ttl_seconds)};
   options.tokens = tokens.get();
   options.metrics = &metrics;
   options.log_calls = flags.log_calls;
@@ -346,6 +352,22 @@ int main(int argc, char** argv) {
       ->envname("PCNV_MAX_CONCURRENT_HEAVY_CALLS")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--report-cache-entries", flags.report_cache_entries,
+                 "Reports kept for ValidateChange's base_report_id (the oldest go first); 0: keep "
+                 "none")
+      ->envname("PCNV_REPORT_CACHE_ENTRIES")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--report-cache-mb", flags.report_cache_mb,
+                 "Most MiB of kept reports (serialised size); a larger report is not kept")
+      ->envname("PCNV_REPORT_CACHE_MB")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20));
+  app.add_option("--report-cache-ttl", flags.report_cache_ttl_seconds,
+                 "Seconds a kept report stays usable as a base")
+      ->envname("PCNV_REPORT_CACHE_TTL")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app.add_flag("!--no-call-log", flags.log_calls, "Do not write the JSON line per call");
   try {
     app.parse(argc, argv);

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <map>
 #include <random>
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -188,7 +189,8 @@ BoundaryValidatorService::BoundaryValidatorService(ServiceOptions options)
     : options_(std::move(options)),
       libraries_(io::LibraryVersions()),
       snapshots_([](const std::string& path) { return io::LoadReferenceStore(path); }),
-      heavy_(options_.limits.max_concurrent_heavy_calls) {}
+      heavy_(options_.limits.max_concurrent_heavy_calls),
+      reports_(options_.report_cache) {}
 
 BoundaryValidatorService::BoundaryValidatorService(std::string tool)
     : BoundaryValidatorService(ServiceOptions{.tool = std::move(tool), .log_calls = false}) {}
@@ -238,9 +240,9 @@ grpc::Status BoundaryValidatorService::HandleCall(const MethodSpec& method,
   absl::Status status = principal.status();
   if (status.ok() && method.heavy) {
     HeavyCallSlots::Slot slot = heavy_.TryAcquire();
-    status = slot.ok() ? body() : ServerBusyError(heavy_.capacity());
+    status = slot.ok() ? body(*principal) : ServerBusyError(heavy_.capacity());
   } else if (status.ok()) {
-    status = body();
+    status = body(*principal);
   }
   const grpc::Status result = wire::ToGrpcStatus(status);
 
@@ -273,22 +275,68 @@ grpc::Status BoundaryValidatorService::HandleCall(const MethodSpec& method,
 grpc::Status BoundaryValidatorService::Validate(grpc::ServerContext* context,
                                                 const v1::ValidateRequest* request,
                                                 v1::ValidateResponse* response) {
-  return Handle(kValidate, context, *request, *response, [&]() -> absl::Status {
-    // Hold our own snapshot for the whole call: a concurrent reload cannot free it under us.
-    absl::StatusOr<std::shared_ptr<const ReferenceData>> reference = RequireReference();
-    if (!reference.ok()) return reference.status();
-    absl::StatusOr<Report> report = RunEngine(*context, **reference, *request, request->options());
-    if (!report.ok()) return report.status();
-    wire::ToProto(*report, response->mutable_report());
-    return absl::OkStatus();
-  });
+  return Handle(
+      kValidate, context, *request, *response, [&](const Principal& caller) -> absl::Status {
+        // Hold our own snapshot for the whole call: a concurrent reload cannot free it under us.
+        absl::StatusOr<std::shared_ptr<const ReferenceData>> reference = RequireReference();
+        if (!reference.ok()) return reference.status();
+        absl::StatusOr<Report> report =
+            RunEngine(*context, **reference, *request, request->options());
+        if (!report.ok()) return report.status();
+        wire::ToProto(*report, response->mutable_report());
+        response->set_report_id(KeepReport(caller, *std::move(report), response->report()));
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status BoundaryValidatorService::ValidateChange(grpc::ServerContext* context,
                                                       const v1::ValidateChangeRequest* request,
                                                       v1::ValidateChangeResponse* response) {
-  return Handle(kValidateChange, context, *request, *response,
-                [&] { return DoValidateChange(*context, *request, response); });
+  return Handle(kValidateChange, context, *request, *response, [&](const Principal& caller) {
+    return DoValidateChange(*context, caller, *request, response);
+  });
+}
+
+std::string BoundaryValidatorService::KeepReport(const Principal& caller, Report report,
+                                                 const v1::Report& wire_form) {
+  return reports_.Put(caller.name, std::make_shared<const Report>(std::move(report)),
+                      static_cast<int64_t>(wire_form.ByteSizeLong()));
+}
+
+absl::Status BoundaryValidatorService::CheckComparable(const Report& base,
+                                                       const Report& candidate) const {
+  const Provenance& b = base.provenance;
+  const Provenance& c = candidate.provenance;
+  if (b.reference_sha256 != c.reference_sha256) {
+    return wire::WithErrorInfo(
+        absl::FailedPreconditionError(
+            absl::StrCat("base_report_id: the base report was made on reference snapshot ",
+                         b.reference_sha256, " but the server now serves ", c.reference_sha256,
+                         " (reloaded since); send the base configuration as `base` instead")),
+        "BASE_REPORT_STALE");
+  }
+  // Same method, ruleset and tolerances, or a finding could be "new" only because a threshold
+  // moved: the comparison is meant to show what the edit changed.
+  auto first_difference = [](const std::map<std::string, Value>& x,
+                             const std::map<std::string, Value>& y) -> std::string {
+    for (const auto& [key, value] : x) {
+      auto it = y.find(key);
+      if (it == y.end() || !(it->second == value)) return key;
+    }
+    for (const auto& [key, value] : y) {
+      if (!x.contains(key)) return key;
+    }
+    return "";
+  };
+  std::string differs = b.method != c.method ? "method" : first_difference(b.ruleset, c.ruleset);
+  if (differs.empty()) differs = first_difference(b.tolerances, c.tolerances);
+  if (differs.empty()) return absl::OkStatus();
+  return wire::WithErrorInfo(
+      absl::FailedPreconditionError(absl::StrCat(
+          "base_report_id: the base report was made with different options (", differs,
+          " differs from the candidate's); send the candidate with the base's options, or the "
+          "base configuration as `base`")),
+      "BASE_REPORT_OPTIONS_DIFFER");
 }
 
 absl::StatusOr<std::shared_ptr<const ReferenceData>> BoundaryValidatorService::RequireReference()
@@ -301,10 +349,10 @@ absl::StatusOr<std::shared_ptr<const ReferenceData>> BoundaryValidatorService::R
   return reference;
 }
 
-absl::StatusOr<Report> BoundaryValidatorService::RunEngine(grpc::ServerContext& context,
-                                                           const ReferenceData& reference,
-                                                           const v1::ValidateRequest& request,
-                                                           const v1::ValidationOptions& options) {
+absl::StatusOr<Report> BoundaryValidatorService::RunEngine(
+    grpc::ServerContext& context, const ReferenceData& reference,
+    const v1::ValidateRequest& request, const v1::ValidationOptions& options,
+    std::function<void(const PcnEntry&, const std::vector<Finding>&)> on_pcn_ready) {
   if (absl::Status s = CheckRequestLimits(options_.limits, request); !s.ok()) return s;
   absl::StatusOr<ValidationInput> input = wire::InputFromProto(request);
   if (!input.ok()) return input.status();
@@ -313,6 +361,7 @@ absl::StatusOr<Report> BoundaryValidatorService::RunEngine(grpc::ServerContext& 
   engine_options->cancelled = [&context] {
     return context.IsCancelled() || std::chrono::system_clock::now() >= context.deadline();
   };
+  engine_options->on_pcn_ready = std::move(on_pcn_ready);
   absl::StatusOr<Report> report = pcnv::Validate(reference, *input, *engine_options);
   if (report.status().code() == absl::StatusCode::kCancelled) {
     return Interrupted(context, report.status());
@@ -326,6 +375,7 @@ absl::StatusOr<Report> BoundaryValidatorService::RunEngine(grpc::ServerContext& 
 }
 
 absl::Status BoundaryValidatorService::DoValidateChange(grpc::ServerContext& context,
+                                                        const Principal& caller,
                                                         const v1::ValidateChangeRequest& request,
                                                         v1::ValidateChangeResponse* response) {
   absl::StatusOr<std::shared_ptr<const ReferenceData>> reference = RequireReference();
@@ -334,10 +384,29 @@ absl::Status BoundaryValidatorService::DoValidateChange(grpc::ServerContext& con
   if (!fail_on.ok()) return fail_on.status();
   // Both sides with the candidate's options, so that only the data differs.
   const v1::ValidationOptions& options = request.candidate().options();
-  absl::StatusOr<Report> base = RunEngine(context, **reference, request.base(), options);
-  if (!base.ok()) return wire::WithFieldPrefix(base.status(), "base.");
+  std::shared_ptr<const Report> base;
+  switch (request.base_side_case()) {
+    case v1::ValidateChangeRequest::kBase: {
+      absl::StatusOr<Report> made = RunEngine(context, **reference, request.base(), options);
+      if (!made.ok()) return wire::WithFieldPrefix(made.status(), "base.");
+      base = std::make_shared<const Report>(*std::move(made));
+      break;
+    }
+    case v1::ValidateChangeRequest::kBaseReportId: {
+      absl::StatusOr<std::shared_ptr<const Report>> kept =
+          reports_.Get(request.base_report_id(), caller.name);
+      if (!kept.ok()) return kept.status();
+      base = *std::move(kept);
+      break;
+    }
+    case v1::ValidateChangeRequest::BASE_SIDE_NOT_SET:
+      return BadField("base", "required: the base configuration or a base_report_id");
+  }
   absl::StatusOr<Report> candidate = RunEngine(context, **reference, request.candidate(), options);
   if (!candidate.ok()) return wire::WithFieldPrefix(candidate.status(), "candidate.");
+  if (request.has_base_report_id()) {
+    if (absl::Status s = CheckComparable(*base, *candidate); !s.ok()) return s;
+  }
 
   wire::ToProto(*candidate, response->mutable_candidate());
   *response->mutable_base_summary() = [&] {
@@ -346,6 +415,7 @@ absl::Status BoundaryValidatorService::DoValidateChange(grpc::ServerContext& con
     return summary_only.summary();
   }();
   // Waivers were applied by the engine on both sides already.
+  response->set_candidate_report_id(KeepReport(caller, *candidate, response->candidate()));
   const writers::ReportDiff diff = writers::DiffReports(*base, *std::move(candidate), *fail_on,
                                                         /*waivers=*/{}, /*today=*/"");
   v1::Report marked;  // the candidate's findings then the fixed ones, parallel to diff marks
@@ -371,11 +441,13 @@ grpc::Status BoundaryValidatorService::ValidateStream(
   int64_t out_bytes = 0;
   return HandleCall(
       kValidateStream, context, [&] { return in_bytes; }, [&] { return out_bytes; },
-      [&] { return DoValidateStream(*context, *stream, &in_bytes, &out_bytes); });
+      [&](const Principal& caller) {
+        return DoValidateStream(*context, caller, *stream, &in_bytes, &out_bytes);
+      });
 }
 
 absl::Status BoundaryValidatorService::DoValidateStream(
-    grpc::ServerContext& context,
+    grpc::ServerContext& context, const Principal& caller,
     grpc::ServerReaderWriter<v1::ValidateStreamResponse, v1::ValidateStreamRequest>& stream,
     int64_t* in_bytes, int64_t* out_bytes) {
   absl::StatusOr<std::shared_ptr<const ReferenceData>> reference = RequireReference();
@@ -407,31 +479,37 @@ absl::Status BoundaryValidatorService::DoValidateStream(
   }
   if (Stopped(context)) return Interrupted(context, absl::CancelledError("while receiving"));
 
-  // Validate exactly as the unary call does.
+  // Validate exactly as the unary call does, sending each PCN's result as soon as the engine has
+  // it (from its worker threads: one writer at a time).
   if (absl::Status s = send(ProgressEvent("validate", 0, 1)); !s.ok()) return s;
-  absl::StatusOr<Report> report = RunEngine(context, **reference, assembled, assembled.options());
+  absl::Mutex write_mu;
+  absl::Status write_failed;
+  int64_t results_sent = 0;
+  std::set<std::string> pcn_codes;
+  for (const v1::Membership& m : assembled.memberships()) {
+    if (!m.pcn_code().empty() && m.pcn_code() != kUnallocatedPcn) pcn_codes.insert(m.pcn_code());
+  }
+  const int64_t total = static_cast<int64_t>(pcn_codes.size());
+  auto on_pcn_ready = [&](const PcnEntry& pcn, const std::vector<Finding>& findings) {
+    v1::ValidateStreamResponse event;
+    v1::PcnResult* result = event.mutable_pcn_result();
+    wire::ToProto(pcn, result->mutable_pcn());
+    for (const Finding& f : findings) wire::ToProto(f, result->add_findings());
+    absl::MutexLock lock(&write_mu);
+    if (!write_failed.ok()) return;
+    write_failed = send(event);
+    if (write_failed.ok()) write_failed = send(ProgressEvent("results", ++results_sent, total));
+  };
+  absl::StatusOr<Report> report =
+      RunEngine(context, **reference, assembled, assembled.options(), on_pcn_ready);
+  if (!write_failed.ok()) return write_failed;
   if (!report.ok()) return report.status();
   if (absl::Status s = send(ProgressEvent("validate", 1, 1)); !s.ok()) return s;
 
-  // Results: one event per PCN with its findings, then the summary.
   v1::ValidateStreamResponse summary;
   v1::Report* full = summary.mutable_summary()->mutable_report();
   wire::ToProto(*report, full);
-  std::map<std::string, std::vector<int>> findings_of_pcn;
-  for (int i = 0; i < full->findings_size(); ++i) {
-    if (!full->findings(i).pcn().empty()) findings_of_pcn[full->findings(i).pcn()].push_back(i);
-  }
-  const int64_t total = full->pcns_size();
-  for (int k = 0; k < full->pcns_size(); ++k) {
-    v1::ValidateStreamResponse event;
-    v1::PcnResult* result = event.mutable_pcn_result();
-    *result->mutable_pcn() = full->pcns(k);
-    for (int i : findings_of_pcn[full->pcns(k).code()]) {
-      *result->add_findings() = full->findings(i);
-    }
-    if (absl::Status s = send(event); !s.ok()) return s;
-    if (absl::Status s = send(ProgressEvent("results", k + 1, total)); !s.ok()) return s;
-  }
+  summary.mutable_summary()->set_report_id(KeepReport(caller, *std::move(report), *full));
   return send(summary);
 }
 
@@ -442,7 +520,9 @@ grpc::Status BoundaryValidatorService::ComputeCatchments(
   return HandleCall(
       kComputeCatchments, context, [&] { return static_cast<int64_t>(request->ByteSizeLong()); },
       [&] { return out_bytes; },
-      [&] { return DoComputeCatchments(*context, *request, *writer, &out_bytes); });
+      [&](const Principal&) {
+        return DoComputeCatchments(*context, *request, *writer, &out_bytes);
+      });
 }
 
 absl::Status BoundaryValidatorService::DoComputeCatchments(
@@ -507,26 +587,28 @@ absl::Status BoundaryValidatorService::DoComputeCatchments(
 grpc::Status BoundaryValidatorService::GetReferenceInfo(grpc::ServerContext* context,
                                                         const v1::GetReferenceInfoRequest* request,
                                                         v1::ReferenceInfo* response) {
-  return Handle(kGetReferenceInfo, context, *request, *response, [&]() -> absl::Status {
-    std::shared_ptr<const Snapshot> snapshot = snapshots_.Current();
-    if (snapshot == nullptr) {
-      return absl::FailedPreconditionError("reference data is not loaded yet");
-    }
-    SnapshotToProto(*snapshot, response);
-    return absl::OkStatus();
-  });
+  return Handle(kGetReferenceInfo, context, *request, *response,
+                [&](const Principal&) -> absl::Status {
+                  std::shared_ptr<const Snapshot> snapshot = snapshots_.Current();
+                  if (snapshot == nullptr) {
+                    return absl::FailedPreconditionError("reference data is not loaded yet");
+                  }
+                  SnapshotToProto(*snapshot, response);
+                  return absl::OkStatus();
+                });
 }
 
 grpc::Status BoundaryValidatorService::ReloadReference(grpc::ServerContext* context,
                                                        const v1::ReloadReferenceRequest* request,
                                                        v1::ReloadReferenceResponse* response) {
-  return Handle(kReloadReference, context, *request, *response, [&]() -> absl::Status {
-    std::shared_ptr<const Snapshot> previous = snapshots_.Current();
-    if (absl::Status s = Reload(); !s.ok()) return s;
-    if (previous != nullptr) SnapshotToProto(*previous, response->mutable_previous());
-    SnapshotToProto(*snapshots_.Current(), response->mutable_current());
-    return absl::OkStatus();
-  });
+  return Handle(kReloadReference, context, *request, *response,
+                [&](const Principal&) -> absl::Status {
+                  std::shared_ptr<const Snapshot> previous = snapshots_.Current();
+                  if (absl::Status s = Reload(); !s.ok()) return s;
+                  if (previous != nullptr) SnapshotToProto(*previous, response->mutable_previous());
+                  SnapshotToProto(*snapshots_.Current(), response->mutable_current());
+                  return absl::OkStatus();
+                });
 }
 
 void BoundaryValidatorService::SnapshotToProto(const Snapshot& snapshot,

@@ -3,6 +3,7 @@
 // Every method runs through one wrapper (Handle) that does, in order: the request id, the
 // method's role check (server/auth.h), the heavy-call slot (server/limits.h), the handler body
 // (an absl::Status), the one status funnel (server/status.h), one JSON log line and the metrics.
+// The body gets the caller (Principal), to whom reports kept for ValidateChange are bound.
 // A handler body parses the request (server/convert.h), calls the engine on the current
 // reference snapshot (server/snapshots.h) and converts the result back.
 //
@@ -15,9 +16,11 @@
 #define PCNV_SERVER_SERVICE_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "geo/reference.h"
@@ -25,6 +28,7 @@
 #include "server/auth.h"
 #include "server/limits.h"
 #include "server/metrics.h"
+#include "server/report_cache.h"
 #include "server/snapshots.h"
 
 namespace pcnv::server {
@@ -33,6 +37,8 @@ struct ServiceOptions {
   std::string tool = "pcnv";   // provenance.tool, e.g. "pcnv 0.1.0"
   std::string reference_path;  // what ReloadReference re-reads
   ServerLimits limits;
+  // Reports kept for ValidateChange's base_report_id.
+  ReportCacheLimits report_cache;
   // Null: authentication off (every caller is an admin). Not owned.
   const TokenTable* tokens = nullptr;
   // Null: no metrics. Not owned.
@@ -100,16 +106,23 @@ class BoundaryValidatorService final : public v1::BoundaryValidator::Service {
   absl::StatusOr<std::shared_ptr<const ReferenceData>> RequireReference() const;
   // Checks limits, converts `request` (with `options` in place of its own), and runs the engine
   // with the call's deadline and cancellation as its interruption hook.
-  absl::StatusOr<Report> RunEngine(grpc::ServerContext& context, const ReferenceData& reference,
-                                   const v1::ValidateRequest& request,
-                                   const v1::ValidationOptions& options);
-  absl::Status DoValidateChange(grpc::ServerContext& context,
+  // `on_pcn_ready` as ValidationOptions::on_pcn_ready (ValidateStream).
+  absl::StatusOr<Report> RunEngine(
+      grpc::ServerContext& context, const ReferenceData& reference,
+      const v1::ValidateRequest& request, const v1::ValidationOptions& options,
+      std::function<void(const PcnEntry&, const std::vector<Finding>&)> on_pcn_ready = nullptr);
+  // Keeps `report` for `caller` (server/report_cache.h); returns its id or "".
+  std::string KeepReport(const Principal& caller, Report report, const v1::Report& wire_form);
+  // OK when a stored base report can be compared with the candidate: same reference snapshot,
+  // method, ruleset and tolerances; else FAILED_PRECONDITION saying what differs.
+  absl::Status CheckComparable(const Report& base, const Report& candidate) const;
+  absl::Status DoValidateChange(grpc::ServerContext& context, const Principal& caller,
                                 const v1::ValidateChangeRequest& request,
                                 v1::ValidateChangeResponse* response);
   // Reads the chunks into one request (checking limits as they arrive), validates it and
   // streams the events. Byte counts go to *in_bytes / *out_bytes.
   absl::Status DoValidateStream(
-      grpc::ServerContext& context,
+      grpc::ServerContext& context, const Principal& caller,
       grpc::ServerReaderWriter<v1::ValidateStreamResponse, v1::ValidateStreamRequest>& stream,
       int64_t* in_bytes, int64_t* out_bytes);
   absl::Status DoComputeCatchments(grpc::ServerContext& context,
@@ -123,6 +136,7 @@ class BoundaryValidatorService final : public v1::BoundaryValidator::Service {
   const std::map<std::string, std::string> libraries_;
   ReferenceSnapshots snapshots_;
   HeavyCallSlots heavy_;
+  ReportCache reports_;
 };
 
 }  // namespace pcnv::server

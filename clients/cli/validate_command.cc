@@ -130,6 +130,8 @@ int RunValidate(const ValidateCommand& cmd) {
     security = *std::move(resolved);
   }
 
+  // The catchment the checks do not use is only drawn in the GeoPackage/GeoJSON layers.
+  options->other_catchment_geometry = !cmd.outputs.geo_out.empty();
   Progress progress = Progress::ForStderr(cmd.quiet, 3 + cmd.outputs.count());
   progress.Stage("reading inputs");
   auto input = LoadInputs(cmd.inputs);

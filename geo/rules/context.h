@@ -67,6 +67,8 @@ struct ValidationContext {
   // Practice-level share table (groups = practice codes in `practice_codes`, sorted).
   std::optional<ShareTable> practice_table;
   std::vector<std::string> practice_codes;
+  // Per practice (as practice_codes): its share catchment at options.share_threshold (CON003).
+  std::vector<std::vector<int>> practice_catchments;
 
   bool has_distribution() const { return input.distribution.has_value(); }
   bool has_list_sizes() const;  // a list-size file, or list sizes in the practice file
@@ -109,6 +111,7 @@ class RuleRun {
   bool decided() const { return decided_; }
   RuleOutcome& outcome() { return outcome_; }
   std::vector<Finding>& findings() { return findings_; }
+  const std::vector<Finding>& findings() const { return findings_; }
 
  private:
   bool decided_ = false;
@@ -116,31 +119,35 @@ class RuleRun {
   std::vector<Finding> findings_;
 };
 
+// A rule over the whole configuration (memberships, distribution rows, declared boundaries,
+// the snapshot): it runs once, before any PCN's own checks.
 using RuleFn = void (*)(const ValidationContext&, RuleRun&);
 
+// A rule that looks at one PCN at a time. `applies` runs once and decides (Evaluated or
+// NotEvaluated, from what was given); when it returns true, `check` runs for each PCN as soon as
+// that PCN's catchment and contiguity are ready, on several threads at once, each with a RuleRun
+// of its own. It may read ctx.contiguity[k] and ctx.pcns[k] only for its own k.
+struct PcnRule {
+  bool (*applies)(const ValidationContext& ctx, RuleRun& run);
+  void (*check)(const ValidationContext& ctx, size_t k, RuleRun& run);
+};
+
 // The rules implemented in this version, each in the file of its family.
-void CheckPop001(const ValidationContext& ctx, RuleRun& run);  // population_rules.cc
-void CheckPop002(const ValidationContext& ctx, RuleRun& run);
+extern const PcnRule kPop001, kPop002;  // population_rules.cc
 void CheckPop003(const ValidationContext& ctx, RuleRun& run);
 void CheckMem001(const ValidationContext& ctx, RuleRun& run);  // membership_rules.cc
 void CheckMem002(const ValidationContext& ctx, RuleRun& run);
 void CheckMem003(const ValidationContext& ctx, RuleRun& run);
 void CheckMem004(const ValidationContext& ctx, RuleRun& run);
 void CheckDat001(const ValidationContext& ctx, RuleRun& run);  // data_rules.cc
-void CheckCon001(const ValidationContext& ctx, RuleRun& run);  // contiguity_rules.cc
-void CheckCon002(const ValidationContext& ctx, RuleRun& run);
-void CheckCon003(const ValidationContext& ctx, RuleRun& run);
-void CheckCon004(const ValidationContext& ctx, RuleRun& run);
-void CheckNest001(const ValidationContext& ctx, RuleRun& run);  // nesting_rules.cc
+extern const PcnRule kCon001, kCon002, kCon003, kCon004;       // contiguity_rules.cc
+extern const PcnRule kNest001, kNest003, kCom001;              // nesting_rules.cc
 void CheckNest002(const ValidationContext& ctx, RuleRun& run);
-void CheckNest003(const ValidationContext& ctx, RuleRun& run);
-void CheckCom001(const ValidationContext& ctx, RuleRun& run);
 void CheckOvl001(const ValidationContext& ctx, RuleRun& run);  // overlap_rules.cc
 void CheckOvl002(const ValidationContext& ctx, RuleRun& run);
-void CheckOvl003(const ValidationContext& ctx, RuleRun& run);
+extern const PcnRule kOvl003;
 void CheckGeo001(const ValidationContext& ctx, RuleRun& run);  // geometry_rules.cc
-void CheckCmp001(const ValidationContext& ctx, RuleRun& run);  // shape_rules.cc
-void CheckCmp002(const ValidationContext& ctx, RuleRun& run);
+extern const PcnRule kCmp001, kCmp002;                         // shape_rules.cc
 
 // Thousands separators for messages: 31234 -> "31,234".
 std::string Grouped(int64_t n);

@@ -9,7 +9,6 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "geo/geos_handle.h"
-#include "geo/parallel.h"
 #include "geo/rules/context.h"
 
 namespace pcnv {
@@ -43,62 +42,62 @@ std::string Tolerances(const ContiguityOptions& o) {
 }
 
 // CON001 and CON002 differ only in which side of the share threshold a detached part falls.
-void CheckDetachedParts(const ValidationContext& ctx, RuleRun& run, bool large) {
-  if (!NeedCatchments(ctx, run)) return;
+void CheckDetachedParts(const ValidationContext& ctx, size_t k, RuleRun& run, bool large) {
   const double min_share = ctx.options.ruleset.con_detached_min_share;
-  for (size_t k = 0; k < ctx.pcns.size(); ++k) {
-    const ContiguityResult& c = ctx.contiguity[k];
-    int64_t total = 0;
-    for (const Component& comp : c.components) total += comp.patients;
-    for (size_t i = 1; i < c.components.size(); ++i) {
-      const Component& part = c.components[i];
-      const double share = total > 0 ? static_cast<double>(part.patients) / total : 0;
-      if ((share >= min_share) != large) continue;
-      const PcnInfo& pcn = ctx.pcns[k];
-      Finding& f = run.Add(
-          ctx, pcn.code, "",
-          absl::StrCat(
-              pcn.code, " ", pcn.name,
-              large ? "'s territory is not contiguous: a " : " has a small detached fragment: a ",
-              "part of ", part.areas.size(), " area(s) holding ", Grouped(part.patients),
-              " patients (", Percent(share), " of its territory's patients) lies ",
-              Km(part.gap_to_main_m), " from the main part (",
-              Tolerances(ctx.options.ruleset.contiguity), ")."));
-      f.values["part"] = static_cast<int64_t>(i);
-      f.values["parts"] = static_cast<int64_t>(c.components.size());
-      f.values["areas"] = AreaCodes(ctx, part.areas);
-      f.values["patients"] = part.patients;
-      f.values["share_of_patients"] = share;
-      f.values["threshold"] = min_share;
-      f.values["gap_to_main_m"] = std::round(part.gap_to_main_m * 10) / 10;
-      f.values["area_km2"] = std::round(part.area_m2 / 1e6 * 1e4) / 1e4;
-      f.geometry = part.geometry;
-    }
-    if (!large) {
-      // Enclaves: holes in the main part, filled by another PCN's or nobody's areas.
-      for (size_t h = 0; h < c.holes.size(); ++h) {
-        const PcnInfo& pcn = ctx.pcns[k];
-        const double area = c.holes[h].Area();
-        Finding& f = run.Add(ctx, pcn.code, "",
-                             absl::StrCat(pcn.code, " ", pcn.name,
-                                          "'s territory surrounds an "
-                                          "enclave of ",
-                                          absl::StrFormat("%.2f", area / 1e6),
-                                          " km2 that belongs to another PCN or to none."));
-        f.values["enclave"] = static_cast<int64_t>(h + 1);
-        f.values["area_km2"] = std::round(area / 1e6 * 1e4) / 1e4;
-        f.geometry = c.holes[h];
-      }
-    }
+  const ContiguityResult& c = ctx.contiguity[k];
+  const PcnInfo& pcn = ctx.pcns[k];
+  int64_t total = 0;
+  for (const Component& comp : c.components) total += comp.patients;
+  for (size_t i = 1; i < c.components.size(); ++i) {
+    const Component& part = c.components[i];
+    const double share = total > 0 ? static_cast<double>(part.patients) / total : 0;
+    if ((share >= min_share) != large) continue;
+    Finding& f = run.Add(
+        ctx, pcn.code, "",
+        absl::StrCat(
+            pcn.code, " ", pcn.name,
+            large ? "'s territory is not contiguous: a " : " has a small detached fragment: a ",
+            "part of ", part.areas.size(), " area(s) holding ", Grouped(part.patients),
+            " patients (", Percent(share), " of its territory's patients) lies ",
+            Km(part.gap_to_main_m), " from the main part (",
+            Tolerances(ctx.options.ruleset.contiguity), ")."));
+    f.values["part"] = static_cast<int64_t>(i);
+    f.values["parts"] = static_cast<int64_t>(c.components.size());
+    f.values["areas"] = AreaCodes(ctx, part.areas);
+    f.values["patients"] = part.patients;
+    f.values["share_of_patients"] = share;
+    f.values["threshold"] = min_share;
+    f.values["gap_to_main_m"] = std::round(part.gap_to_main_m * 10) / 10;
+    f.values["area_km2"] = std::round(part.area_m2 / 1e6 * 1e4) / 1e4;
+    f.geometry = part.geometry;
   }
+  if (large) return;
+  // Enclaves: holes in the main part, filled by another PCN's or nobody's areas.
+  for (size_t h = 0; h < c.holes.size(); ++h) {
+    const double area = c.holes[h].Area();
+    Finding& f = run.Add(ctx, pcn.code, "",
+                         absl::StrCat(pcn.code, " ", pcn.name,
+                                      "'s territory surrounds an "
+                                      "enclave of ",
+                                      absl::StrFormat("%.2f", area / 1e6),
+                                      " km2 that belongs to another PCN or to none."));
+    f.values["enclave"] = static_cast<int64_t>(h + 1);
+    f.values["area_km2"] = std::round(area / 1e6 * 1e4) / 1e4;
+    f.geometry = c.holes[h];
+  }
+}
+
+void CheckCon001One(const ValidationContext& ctx, size_t k, RuleRun& run) {
+  CheckDetachedParts(ctx, k, run, true);
+}
+void CheckCon002One(const ValidationContext& ctx, size_t k, RuleRun& run) {
+  CheckDetachedParts(ctx, k, run, false);
 }
 
 }  // namespace
 
-void CheckCon001(const ValidationContext& ctx, RuleRun& run) { CheckDetachedParts(ctx, run, true); }
-void CheckCon002(const ValidationContext& ctx, RuleRun& run) {
-  CheckDetachedParts(ctx, run, false);
-}
+const PcnRule kCon001{NeedCatchments, CheckCon001One};
+const PcnRule kCon002{NeedCatchments, CheckCon002One};
 
 namespace {
 
@@ -162,59 +161,51 @@ std::optional<PracticeGroups> FindPracticeGroups(const ValidationContext& ctx, c
 
 }  // namespace
 
-void CheckCon003(const ValidationContext& ctx, RuleRun& run) {
-  if (!NeedCatchments(ctx, run)) return;
-  const double threshold = ctx.options.share_threshold;
-  const auto catchments = ctx.practice_table->ShareCatchments(threshold);
-  // Each PCN's union is independent: compute them on every core, then report in PCN order.
-  std::vector<std::optional<PracticeGroups>> results(ctx.pcns.size());
-  ParallelFor(ctx.pcns.size(), 8, [&](int, size_t begin, size_t end) {
-    for (size_t k = begin; k < end; ++k) {
-      results[k] = FindPracticeGroups(ctx, ctx.pcns[k], catchments);
-    }
-  });
-  for (size_t k = 0; k < ctx.pcns.size(); ++k) {
-    if (!results[k]) continue;
-    const PcnInfo& pcn = ctx.pcns[k];
-    const PracticeGroups& g = *results[k];
-    Finding& f = run.Add(
-        ctx, pcn.code, "",
-        absl::StrCat(pcn.code, " ", pcn.name, "'s member practices form ", g.listed.size(),
-                     " separate groups whose catchments (areas with at least ",
-                     Percent(threshold, 0),
-                     " of their patients) do not touch: ", absl::StrJoin(g.listed, " / "), "."));
-    f.values["groups"] = static_cast<int64_t>(g.listed.size());
-    f.values["practice_groups"] = absl::StrJoin(g.listed, " ");
-    if (!g.without.empty()) f.values["practices_without_catchment"] = absl::StrJoin(g.without, ",");
-    f.geometry = g.geometry;
+namespace {
+
+void CheckCon003One(const ValidationContext& ctx, size_t k, RuleRun& run) {
+  const PcnInfo& pcn = ctx.pcns[k];
+  std::optional<PracticeGroups> g = FindPracticeGroups(ctx, pcn, ctx.practice_catchments);
+  if (!g) return;
+  Finding& f = run.Add(
+      ctx, pcn.code, "",
+      absl::StrCat(pcn.code, " ", pcn.name, "'s member practices form ", g->listed.size(),
+                   " separate groups whose catchments (areas with at least ",
+                   Percent(ctx.options.share_threshold, 0),
+                   " of their patients) do not touch: ", absl::StrJoin(g->listed, " / "), "."));
+  f.values["groups"] = static_cast<int64_t>(g->listed.size());
+  f.values["practice_groups"] = absl::StrJoin(g->listed, " ");
+  if (!g->without.empty()) f.values["practices_without_catchment"] = absl::StrJoin(g->without, ",");
+  f.geometry = std::move(g->geometry);
+}
+
+void CheckCon004One(const ValidationContext& ctx, size_t k, RuleRun& run) {
+  const Geometry& territory = ctx.contiguity[k].union_geometry;
+  if (territory.IsEmpty()) return;
+  auto gctx = geos::Context();
+  const double buffer = ctx.options.ruleset.con004_buffer_m;
+  const PcnInfo& pcn = ctx.pcns[k];
+  for (const std::string& code : pcn.practices) {
+    const PracticeInfo& p = ctx.practices.at(code);
+    if (!p.location) continue;  // counted in the PCN entry; nothing to place
+    Geometry pt = Geometry::MakePoint(*p.location);
+    double d = 0;
+    if (GEOSDistance_r(gctx, pt.raw(), territory.raw(), &d) != 1 || d <= buffer) continue;
+    Finding& f = run.Add(ctx, pcn.code, code,
+                         absl::StrCat("Practice ", code, " ", p.name, " is ", Km(d),
+                                      " outside the territory of its PCN ", pcn.code,
+                                      " (allowed: ", buffer, " m)."));
+    f.values["distance_m"] = std::round(d * 10) / 10;
+    f.values["buffer_m"] = buffer;
+    f.values["easting"] = std::round(p.location->x);
+    f.values["northing"] = std::round(p.location->y);
+    f.geometry = pt;
   }
 }
 
-void CheckCon004(const ValidationContext& ctx, RuleRun& run) {
-  if (!NeedCatchments(ctx, run)) return;
-  auto gctx = geos::Context();
-  const double buffer = ctx.options.ruleset.con004_buffer_m;
-  for (size_t k = 0; k < ctx.pcns.size(); ++k) {
-    const Geometry& territory = ctx.contiguity[k].union_geometry;
-    if (territory.IsEmpty()) continue;
-    const PcnInfo& pcn = ctx.pcns[k];
-    for (const std::string& code : pcn.practices) {
-      const PracticeInfo& p = ctx.practices.at(code);
-      if (!p.location) continue;  // counted in the PCN entry; nothing to place
-      Geometry pt = Geometry::MakePoint(*p.location);
-      double d = 0;
-      if (GEOSDistance_r(gctx, pt.raw(), territory.raw(), &d) != 1 || d <= buffer) continue;
-      Finding& f = run.Add(ctx, pcn.code, code,
-                           absl::StrCat("Practice ", code, " ", p.name, " is ", Km(d),
-                                        " outside the territory of its PCN ", pcn.code,
-                                        " (allowed: ", buffer, " m)."));
-      f.values["distance_m"] = std::round(d * 10) / 10;
-      f.values["buffer_m"] = buffer;
-      f.values["easting"] = std::round(p.location->x);
-      f.values["northing"] = std::round(p.location->y);
-      f.geometry = pt;
-    }
-  }
-}
+}  // namespace
+
+const PcnRule kCon003{NeedCatchments, CheckCon003One};
+const PcnRule kCon004{NeedCatchments, CheckCon004One};
 
 }  // namespace pcnv

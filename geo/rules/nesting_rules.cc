@@ -76,35 +76,33 @@ std::string BasisText(const FootprintSplit& s) {
 }
 
 // One footprint kind against a maximum outside share; used by NEST001, NEST003 and COM001.
-void CheckSpread(const ValidationContext& ctx, RuleRun& run, FootprintKind kind, double max_outside,
-                 const std::string& what) {
+void CheckSpread(const ValidationContext& ctx, size_t k, RuleRun& run, FootprintKind kind,
+                 double max_outside, const std::string& what) {
   const int layer = ctx.ref.footprint_layer_index(kind);
   const FootprintLayer& fl = ctx.ref.footprint_layers()[layer];
-  for (size_t k = 0; k < ctx.pcns.size(); ++k) {
-    FootprintSplit s = SplitAcrossFootprints(ctx, k, layer);
-    // The epsilon keeps an exact threshold (19 of 20 areas inside = 5%) on the allowed side
-    // despite floating-point sums.
-    if (s.dominant < 0 || s.outside_share <= max_outside + 1e-12) continue;
-    const PcnInfo& pcn = ctx.pcns[k];
-    const Footprint& dom = fl.footprints[s.dominant];
-    Finding& f = run.Add(
-        ctx, pcn.code, "",
-        absl::StrCat(pcn.code, " ", pcn.name, " crosses ", what,
-                     " boundaries: ", Percent(s.outside_share), " ", BasisText(s),
-                     " lie outside its dominant ", what, " ", dom.code, " ", dom.name,
-                     " (allowed: ", Percent(max_outside, 0), "). Shares: ", ShareList(fl, s), "."));
-    f.values["layer"] = std::string(FootprintKindName(kind));
-    f.values["dominant"] = dom.code;
-    f.values["outside_share"] = s.outside_share;
-    f.values["basis"] = s.basis;
-    f.values["threshold"] = max_outside;
-    f.values["shares"] = ShareList(fl, s);
-    if (s.total_area_m2 > 0) f.values["outside_area_share"] = s.outside_area_share;
-    if (!s.unplaced_practices.empty()) {
-      f.values["unplaced_practices"] = absl::StrJoin(s.unplaced_practices, ",");
-    }
-    f.geometry = ctx.contiguity.empty() ? Geometry() : ctx.contiguity[k].union_geometry;
+  FootprintSplit s = SplitAcrossFootprints(ctx, k, layer);
+  // The epsilon keeps an exact threshold (19 of 20 areas inside = 5%) on the allowed side
+  // despite floating-point sums.
+  if (s.dominant < 0 || s.outside_share <= max_outside + 1e-12) return;
+  const PcnInfo& pcn = ctx.pcns[k];
+  const Footprint& dom = fl.footprints[s.dominant];
+  Finding& f = run.Add(
+      ctx, pcn.code, "",
+      absl::StrCat(pcn.code, " ", pcn.name, " crosses ", what,
+                   " boundaries: ", Percent(s.outside_share), " ", BasisText(s),
+                   " lie outside its dominant ", what, " ", dom.code, " ", dom.name,
+                   " (allowed: ", Percent(max_outside, 0), "). Shares: ", ShareList(fl, s), "."));
+  f.values["layer"] = std::string(FootprintKindName(kind));
+  f.values["dominant"] = dom.code;
+  f.values["outside_share"] = s.outside_share;
+  f.values["basis"] = s.basis;
+  f.values["threshold"] = max_outside;
+  f.values["shares"] = ShareList(fl, s);
+  if (s.total_area_m2 > 0) f.values["outside_area_share"] = s.outside_area_share;
+  if (!s.unplaced_practices.empty()) {
+    f.values["unplaced_practices"] = absl::StrJoin(s.unplaced_practices, ",");
   }
+  f.geometry = ctx.contiguity.empty() ? Geometry() : ctx.contiguity[k].union_geometry;
 }
 
 bool NeedLayers(const ValidationContext& ctx, RuleRun& run,
@@ -124,29 +122,40 @@ bool NeedLayers(const ValidationContext& ctx, RuleRun& run,
   return true;
 }
 
-}  // namespace
-
-void CheckNest001(const ValidationContext& ctx, RuleRun& run) {
-  if (!NeedLayers(ctx, run, {FootprintKind::kIcb})) return;
-  CheckSpread(ctx, run, FootprintKind::kIcb, ctx.options.ruleset.nest001_max_outside, "ICB");
+bool NeedIcb(const ValidationContext& ctx, RuleRun& run) {
+  return NeedLayers(ctx, run, {FootprintKind::kIcb});
+}
+bool NeedSubIcbOrStp(const ValidationContext& ctx, RuleRun& run) {
+  return NeedLayers(ctx, run, {FootprintKind::kSubIcb, FootprintKind::kStp});
+}
+bool NeedCommunity(const ValidationContext& ctx, RuleRun& run) {
+  return NeedLayers(ctx, run, {FootprintKind::kCommunity});
 }
 
-void CheckNest003(const ValidationContext& ctx, RuleRun& run) {
-  if (!NeedLayers(ctx, run, {FootprintKind::kSubIcb, FootprintKind::kStp})) return;
+void CheckNest001One(const ValidationContext& ctx, size_t k, RuleRun& run) {
+  CheckSpread(ctx, k, run, FootprintKind::kIcb, ctx.options.ruleset.nest001_max_outside, "ICB");
+}
+
+void CheckNest003One(const ValidationContext& ctx, size_t k, RuleRun& run) {
   if (ctx.ref.footprint_layer(FootprintKind::kSubIcb)) {
-    CheckSpread(ctx, run, FootprintKind::kSubIcb, ctx.options.ruleset.nest003_max_outside,
+    CheckSpread(ctx, k, run, FootprintKind::kSubIcb, ctx.options.ruleset.nest003_max_outside,
                 "sub-ICB");
   }
   if (ctx.ref.footprint_layer(FootprintKind::kStp)) {
-    CheckSpread(ctx, run, FootprintKind::kStp, ctx.options.ruleset.nest003_max_outside, "STP");
+    CheckSpread(ctx, k, run, FootprintKind::kStp, ctx.options.ruleset.nest003_max_outside, "STP");
   }
 }
 
-void CheckCom001(const ValidationContext& ctx, RuleRun& run) {
-  if (!NeedLayers(ctx, run, {FootprintKind::kCommunity})) return;
-  CheckSpread(ctx, run, FootprintKind::kCommunity, ctx.options.ruleset.com001_max_outside,
+void CheckCom001One(const ValidationContext& ctx, size_t k, RuleRun& run) {
+  CheckSpread(ctx, k, run, FootprintKind::kCommunity, ctx.options.ruleset.com001_max_outside,
               "community-service footprint");
 }
+
+}  // namespace
+
+const PcnRule kNest001{NeedIcb, CheckNest001One};
+const PcnRule kNest003{NeedSubIcbOrStp, CheckNest003One};
+const PcnRule kCom001{NeedCommunity, CheckCom001One};
 
 namespace {
 

@@ -23,12 +23,15 @@ bool NeedDeclared(const ValidationContext& ctx, RuleRun& run) {
 }
 
 // Declared boundaries the checks may use: repaired ones only when repair is on.
+bool IsUsable(const ValidationContext& ctx, const DeclaredBoundary& d) {
+  if (d.geometry.IsEmpty()) return false;
+  return d.invalid_reason.empty() || ctx.options.ruleset.repair_geometry;
+}
+
 std::vector<const DeclaredBoundary*> Usable(const ValidationContext& ctx) {
   std::vector<const DeclaredBoundary*> out;
   for (const DeclaredBoundary& d : *ctx.input.declared) {
-    if (d.geometry.IsEmpty()) continue;
-    if (!d.invalid_reason.empty() && !ctx.options.ruleset.repair_geometry) continue;
-    out.push_back(&d);
+    if (IsUsable(ctx, d)) out.push_back(&d);
   }
   return out;
 }
@@ -150,43 +153,53 @@ void CheckOvl002(const ValidationContext& ctx, RuleRun& run) {
   }
 }
 
-void CheckOvl003(const ValidationContext& ctx, RuleRun& run) {
+namespace {
+
+bool Ovl003Applies(const ValidationContext& ctx, RuleRun& run) {
   if (!ctx.input.declared) {
     run.NotEvaluated("needs declared PCN boundaries (--declared FILE[:FIELD])");
-    return;
+    return false;
   }
   if (!ctx.has_distribution()) {
     run.NotEvaluated("needs a distribution (--distribution) to compare with computed territories");
-    return;
+    return false;
   }
   run.Evaluated();
+  return true;
+}
+
+// Every usable declared boundary of PCN k against its computed territory.
+void CheckOvl003One(const ValidationContext& ctx, size_t k, RuleRun& run) {
+  const PcnInfo& pcn = ctx.pcns[k];
+  const Geometry& territory = ctx.contiguity[k].union_geometry;
   auto gctx = geos::Context();
   const double min_iou = ctx.options.ruleset.ovl003_min_iou;
-  for (const DeclaredBoundary* d : Usable(ctx)) {
-    auto it = std::lower_bound(ctx.pcns.begin(), ctx.pcns.end(), d->pcn_code,
-                               [](const PcnInfo& p, const std::string& c) { return p.code < c; });
-    if (it == ctx.pcns.end() || it->code != d->pcn_code) continue;  // not a PCN in the mapping
-    const Geometry& territory = ctx.contiguity[it - ctx.pcns.begin()].union_geometry;
+  for (const DeclaredBoundary& d : *ctx.input.declared) {
+    if (d.pcn_code != pcn.code || !IsUsable(ctx, d)) continue;
     double inter = 0, uni = 0;
     geos::GeomPtr i(territory.IsEmpty()
                         ? nullptr
-                        : GEOSIntersection_r(gctx, d->geometry.raw(), territory.raw()));
+                        : GEOSIntersection_r(gctx, d.geometry.raw(), territory.raw()));
     if (i) GEOSArea_r(gctx, i.get(), &inter);
-    uni = d->geometry.Area() + territory.Area() - inter;
+    uni = d.geometry.Area() + territory.Area() - inter;
     const double iou = uni > 0 ? inter / uni : 0;
     if (iou >= min_iou) continue;
-    Finding& f = run.Add(ctx, d->pcn_code, "",
-                         absl::StrCat("The declared boundary of ", d->pcn_code, " ", it->name,
-                                      " (feature ", d->feature,
+    Finding& f = run.Add(ctx, d.pcn_code, "",
+                         absl::StrCat("The declared boundary of ", d.pcn_code, " ", pcn.name,
+                                      " (feature ", d.feature,
                                       ") matches its computed territory "
                                       "poorly: intersection over union ",
                                       absl::StrFormat("%.2f", iou), ", below ", min_iou, "."));
     f.values["iou"] = std::round(iou * 1e4) / 1e4;
     f.values["threshold"] = min_iou;
-    f.values["declared_km2"] = std::round(d->geometry.Area() / 1e6 * 1e4) / 1e4;
+    f.values["declared_km2"] = std::round(d.geometry.Area() / 1e6 * 1e4) / 1e4;
     f.values["territory_km2"] = std::round(territory.Area() / 1e6 * 1e4) / 1e4;
-    f.geometry = d->geometry;
+    f.geometry = d.geometry;
   }
 }
+
+}  // namespace
+
+const PcnRule kOvl003{Ovl003Applies, CheckOvl003One};
 
 }  // namespace pcnv

@@ -42,37 +42,39 @@ void AddPopulationValues(const PcnInfo& p, Finding& f) {
 
 }  // namespace
 
-void CheckPop001(const ValidationContext& ctx, RuleRun& run) {
-  if (!NeedPopulation(ctx, run)) return;
+namespace {
+
+void CheckPop001One(const ValidationContext& ctx, size_t k, RuleRun& run) {
   const Ruleset& rs = ctx.options.ruleset;
-  for (const PcnInfo& p : ctx.pcns) {
-    if (p.population >= rs.pop_min) continue;
-    Finding& f = run.Add(
-        rs.pop001, p.code, "",
-        absl::StrCat(p.code, " ", p.name, " serves ", Grouped(p.population),
-                     " registered patients (", BasisText(p), "), below the minimum of ",
-                     Grouped(rs.pop_min), "; a PCN this small needs a commissioner's exception."));
-    AddPopulationValues(p, f);
-    f.values["minimum"] = rs.pop_min;
-    f.values["shortfall"] = rs.pop_min - p.population;
-  }
+  const PcnInfo& p = ctx.pcns[k];
+  if (p.population >= rs.pop_min) return;
+  Finding& f = run.Add(
+      rs.pop001, p.code, "",
+      absl::StrCat(p.code, " ", p.name, " serves ", Grouped(p.population), " registered patients (",
+                   BasisText(p), "), below the minimum of ", Grouped(rs.pop_min),
+                   "; a PCN this small needs a commissioner's exception."));
+  AddPopulationValues(p, f);
+  f.values["minimum"] = rs.pop_min;
+  f.values["shortfall"] = rs.pop_min - p.population;
 }
 
-void CheckPop002(const ValidationContext& ctx, RuleRun& run) {
-  if (!NeedPopulation(ctx, run)) return;
+void CheckPop002One(const ValidationContext& ctx, size_t k, RuleRun& run) {
   const Ruleset& rs = ctx.options.ruleset;
-  for (const PcnInfo& p : ctx.pcns) {
-    if (p.population <= rs.pop_usual_max) continue;
-    Finding& f =
-        run.Add(rs.pop002, p.code, "",
-                absl::StrCat(p.code, " ", p.name, " serves ", Grouped(p.population),
-                             " registered patients (", BasisText(p),
-                             "), above the usual maximum of ", Grouped(rs.pop_usual_max), "."));
-    AddPopulationValues(p, f);
-    f.values["usual_maximum"] = rs.pop_usual_max;
-    f.values["excess"] = p.population - rs.pop_usual_max;
-  }
+  const PcnInfo& p = ctx.pcns[k];
+  if (p.population <= rs.pop_usual_max) return;
+  Finding& f = run.Add(
+      rs.pop002, p.code, "",
+      absl::StrCat(p.code, " ", p.name, " serves ", Grouped(p.population), " registered patients (",
+                   BasisText(p), "), above the usual maximum of ", Grouped(rs.pop_usual_max), "."));
+  AddPopulationValues(p, f);
+  f.values["usual_maximum"] = rs.pop_usual_max;
+  f.values["excess"] = p.population - rs.pop_usual_max;
 }
+
+}  // namespace
+
+const PcnRule kPop001{NeedPopulation, CheckPop001One};
+const PcnRule kPop002{NeedPopulation, CheckPop002One};
 
 void CheckPop003(const ValidationContext& ctx, RuleRun& run) {
   if (!ctx.has_list_sizes() || !ctx.has_distribution()) {

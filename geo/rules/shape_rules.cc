@@ -9,71 +9,83 @@
 
 namespace pcnv {
 
-void CheckCmp001(const ValidationContext& ctx, RuleRun& run) {
+namespace {
+
+bool NeedDistribution(const ValidationContext& ctx, RuleRun& run) {
   if (!ctx.has_distribution()) {
     run.NotEvaluated("needs a distribution (--distribution) to derive catchments");
-    return;
+    return false;
   }
   run.Evaluated();
-  auto gctx = geos::Context();
-  const double min_pp = ctx.options.ruleset.cmp001_min_polsby_popper;
-  for (size_t k = 0; k < ctx.pcns.size(); ++k) {
-    const Geometry& g = ctx.contiguity[k].union_geometry;
-    if (g.IsEmpty()) continue;
-    double perimeter = 0;
-    if (GEOSLength_r(gctx, g.raw(), &perimeter) != 1 || perimeter <= 0) continue;
-    // Polsby-Popper: 4 pi A / P^2, 1 for a circle, near 0 for a thin or ragged shape.
-    const double pp = 4 * std::numbers::pi * g.Area() / (perimeter * perimeter);
-    if (pp >= min_pp) continue;
-    const PcnInfo& pcn = ctx.pcns[k];
-    Finding& f = run.Add(ctx, pcn.code, "",
-                         absl::StrCat(pcn.code, " ", pcn.name,
-                                      "'s catchment is not compact: "
-                                      "Polsby-Popper score ",
-                                      absl::StrFormat("%.3f", pp), " (below ", min_pp, ")."));
-    f.values["polsby_popper"] = std::round(pp * 1e4) / 1e4;
-    f.values["threshold"] = min_pp;
-    f.geometry = g;
-  }
+  return true;
 }
 
-void CheckCmp002(const ValidationContext& ctx, RuleRun& run) {
+void CheckCmp001One(const ValidationContext& ctx, size_t k, RuleRun& run) {
+  const Geometry& g = ctx.contiguity[k].union_geometry;
+  if (g.IsEmpty()) return;
+  auto gctx = geos::Context();
+  const double min_pp = ctx.options.ruleset.cmp001_min_polsby_popper;
+  double perimeter = 0;
+  if (GEOSLength_r(gctx, g.raw(), &perimeter) != 1 || perimeter <= 0) return;
+  // Polsby-Popper: 4 pi A / P^2, 1 for a circle, near 0 for a thin or ragged shape.
+  const double pp = 4 * std::numbers::pi * g.Area() / (perimeter * perimeter);
+  if (pp >= min_pp) return;
+  const PcnInfo& pcn = ctx.pcns[k];
+  Finding& f = run.Add(ctx, pcn.code, "",
+                       absl::StrCat(pcn.code, " ", pcn.name,
+                                    "'s catchment is not compact: "
+                                    "Polsby-Popper score ",
+                                    absl::StrFormat("%.3f", pp), " (below ", min_pp, ")."));
+  f.values["polsby_popper"] = std::round(pp * 1e4) / 1e4;
+  f.values["threshold"] = min_pp;
+  f.geometry = g;
+}
+
+bool NeedLocations(const ValidationContext& ctx, RuleRun& run) {
   bool any_location = false;
   for (const auto& [code, p] : ctx.practices) any_location |= p.location.has_value();
   if (!any_location) {
     run.NotEvaluated(
         "needs practice locations (easting/northing or lat/lon in the practice file, or practice "
         "postcodes with a postcode directory)");
-    return;
+    return false;
   }
   run.Evaluated();
-  const double max_m = ctx.options.ruleset.cmp002_max_distance_m;
-  for (const PcnInfo& pcn : ctx.pcns) {
-    double worst = 0;
-    const PracticeInfo *a = nullptr, *b = nullptr;
-    for (size_t i = 0; i < pcn.practices.size(); ++i) {
-      const PracticeInfo& p = ctx.practices.at(pcn.practices[i]);
-      if (!p.location) continue;
-      for (size_t j = i + 1; j < pcn.practices.size(); ++j) {
-        const PracticeInfo& q = ctx.practices.at(pcn.practices[j]);
-        if (!q.location) continue;
-        double d = std::hypot(p.location->x - q.location->x, p.location->y - q.location->y);
-        if (d > worst) worst = d, a = &p, b = &q;
-      }
-    }
-    if (worst <= max_m || a == nullptr) continue;
-    Finding& f =
-        run.Add(ctx, pcn.code, "",
-                absl::StrCat(pcn.code, " ", pcn.name, "'s member practices ", a->code, " and ",
-                             b->code, " are ", absl::StrFormat("%.1f km", worst / 1000),
-                             " apart (allowed: ", absl::StrFormat("%.0f km", max_m / 1000), ")."));
-    f.values["distance_m"] = std::round(worst);
-    f.values["threshold_m"] = max_m;
-    f.values["practices"] = absl::StrCat(a->code, ",", b->code);
-    auto line = Geometry::FromWkt(absl::StrFormat("LINESTRING(%.1f %.1f,%.1f %.1f)", a->location->x,
-                                                  a->location->y, b->location->x, b->location->y));
-    if (line.ok()) f.geometry = *std::move(line);
-  }
+  return true;
 }
+
+void CheckCmp002One(const ValidationContext& ctx, size_t k, RuleRun& run) {
+  const double max_m = ctx.options.ruleset.cmp002_max_distance_m;
+  const PcnInfo& pcn = ctx.pcns[k];
+  double worst = 0;
+  const PracticeInfo *a = nullptr, *b = nullptr;
+  for (size_t i = 0; i < pcn.practices.size(); ++i) {
+    const PracticeInfo& p = ctx.practices.at(pcn.practices[i]);
+    if (!p.location) continue;
+    for (size_t j = i + 1; j < pcn.practices.size(); ++j) {
+      const PracticeInfo& q = ctx.practices.at(pcn.practices[j]);
+      if (!q.location) continue;
+      double d = std::hypot(p.location->x - q.location->x, p.location->y - q.location->y);
+      if (d > worst) worst = d, a = &p, b = &q;
+    }
+  }
+  if (worst <= max_m || a == nullptr) return;
+  Finding& f =
+      run.Add(ctx, pcn.code, "",
+              absl::StrCat(pcn.code, " ", pcn.name, "'s member practices ", a->code, " and ",
+                           b->code, " are ", absl::StrFormat("%.1f km", worst / 1000),
+                           " apart (allowed: ", absl::StrFormat("%.0f km", max_m / 1000), ")."));
+  f.values["distance_m"] = std::round(worst);
+  f.values["threshold_m"] = max_m;
+  f.values["practices"] = absl::StrCat(a->code, ",", b->code);
+  auto line = Geometry::FromWkt(absl::StrFormat("LINESTRING(%.1f %.1f,%.1f %.1f)", a->location->x,
+                                                a->location->y, b->location->x, b->location->y));
+  if (line.ok()) f.geometry = *std::move(line);
+}
+
+}  // namespace
+
+const PcnRule kCmp001{NeedDistribution, CheckCmp001One};
+const PcnRule kCmp002{NeedLocations, CheckCmp002One};
 
 }  // namespace pcnv

@@ -3,7 +3,10 @@
 #include "geo/validate.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 
+#include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/geo/geo_fixtures.h"
@@ -307,6 +310,80 @@ TEST(ValidateTest, PracticesAreGeocodedAndBothCatchmentsDrawn) {
   const PcnEntry& a = Pcn(r, "U00001");
   EXPECT_DOUBLE_EQ(a.territory_geometry.Area(), 1e6);        // majority: one area
   EXPECT_DOUBLE_EQ(a.share_catchment_geometry.Area(), 2e6);  // 10% share >= 5%
+}
+
+TEST(ValidateTest, OtherCatchmentGeometryOnlyWhenAsked) {
+  auto ref = testing::MakeReference({{"E01000001", 0, 0}, {"E01000002", 1, 0}});
+  ValidationInput in;
+  in.memberships = {M("A00001", "U00001", 1), M("A00003", "U00002", 2)};
+  in.distribution = Distribution{DistributionLevel::kArea,
+                                 {{"A00001", "E01000001", 90, 1},
+                                  {"A00001", "E01000002", 10, 2},
+                                  {"A00003", "E01000002", 90, 3}}};
+  ValidationOptions o;
+  o.other_catchment_geometry = false;
+  Report r = ValidateOk(*ref, in, o);
+  const PcnEntry& a = Pcn(r, "U00001");
+  EXPECT_DOUBLE_EQ(a.territory_geometry.Area(), 1e6);  // the checked one is always there
+  EXPECT_TRUE(a.share_catchment_geometry.is_null());
+  EXPECT_EQ(a.territory.areas, 1);
+  o.method = CatchmentMethod::kShare;
+  Report s = ValidateOk(*ref, in, o);
+  EXPECT_DOUBLE_EQ(Pcn(s, "U00001").share_catchment_geometry.Area(), 2e6);
+  EXPECT_TRUE(Pcn(s, "U00001").territory_geometry.is_null());
+}
+
+// on_pcn_ready: once per PCN, with the PCN entry and exactly the report's findings about it
+// (whole-configuration rules and per-PCN rules alike), waivers applied, in report order.
+TEST(ValidateTest, EachPcnIsHandedOverOnceWithItsFindings) {
+  auto ref = MakeReference({{"E01000001", 0, 0}, {"E01000002", 1, 0}, {"E01000003", 5, 5}});
+  ValidationInput in;
+  in.memberships = {M("A00001", "U00001", 1), M("A00002", "U00002", 2), M("A00003", "U00002", 3),
+                    M("A00003", "U00003", 4), M("A00004", "U00003", 5)};
+  in.distribution = Distribution{DistributionLevel::kArea,
+                                 {{"A00001", "E01000001", 900, 1},
+                                  {"A00001", "E01000003", 100, 2},
+                                  {"A00002", "E01000002", 500, 3},
+                                  {"A00003", "E01000002", 400, 4},
+                                  {"A00004", "E01000003", 30, 5}}};
+  ValidationOptions o;
+  o.waivers = {{"POP001", "U00002", "merging in April", "ICB board", "2099-01-01"}};
+  absl::Mutex mu;
+  std::map<std::string, std::pair<int, std::vector<Finding>>> seen;
+  o.on_pcn_ready = [&](const PcnEntry& pcn, const std::vector<Finding>& findings) {
+    absl::MutexLock lock(&mu);
+    auto& [calls, copy] = seen[pcn.code];
+    ++calls;
+    copy = findings;
+  };
+  Report r = ValidateOk(*ref, in, o);
+  ASSERT_EQ(seen.size(), r.pcns.size());
+  std::map<std::string, std::vector<const Finding*>> want;
+  for (const Finding& f : r.findings) {
+    if (!f.pcn.empty()) want[f.pcn].push_back(&f);
+  }
+  std::set<std::string> rules;
+  for (const PcnEntry& pcn : r.pcns) {
+    const auto& [calls, got] = seen[pcn.code];
+    EXPECT_EQ(calls, 1) << pcn.code;
+    ASSERT_EQ(got.size(), want[pcn.code].size()) << pcn.code;
+    for (size_t i = 0; i < got.size(); ++i) {
+      EXPECT_EQ(got[i].rule, want[pcn.code][i]->rule);
+      EXPECT_EQ(got[i].message, want[pcn.code][i]->message);
+      EXPECT_EQ(got[i].severity, want[pcn.code][i]->severity);
+      EXPECT_EQ(got[i].waiver.has_value(), want[pcn.code][i]->waiver.has_value());
+      rules.insert(got[i].rule);
+    }
+  }
+  // Both kinds of rule reached the callback: MEM003 (U00001 and U00003 have one practice each)
+  // is a whole-configuration rule, POP001 and CON001 are checked per PCN; the POP001 waiver
+  // shows in the callback too.
+  EXPECT_TRUE(rules.contains("MEM003"));
+  EXPECT_TRUE(rules.contains("POP001"));
+  EXPECT_TRUE(rules.contains("CON001"));
+  bool waived = false;
+  for (const Finding& f : seen["U00002"].second) waived |= f.waiver.has_value();
+  EXPECT_TRUE(waived);
 }
 
 }  // namespace

@@ -529,8 +529,9 @@ TEST(ConvertCoverage, DomainStructsAreTheOnesTheProtoMirrors) {
   EXPECT_EQ(sizeof(Ruleset), 312u);
   EXPECT_EQ(sizeof(ContiguityOptions), 40u);
   EXPECT_EQ(sizeof(Waiver), 160u);
-  // + `cancelled`, the front door's interruption hook: deliberately not on the wire.
-  EXPECT_EQ(sizeof(ValidationOptions), 416u);
+  // + `cancelled` and `on_pcn_ready`, the front door's hooks, and `other_catchment_geometry`,
+  // the front door's drawing choice (the server always draws both): deliberately not on the wire.
+  EXPECT_EQ(sizeof(ValidationOptions), 456u);
   EXPECT_EQ(sizeof(AppliedWaiver), 96u);
   EXPECT_EQ(sizeof(Finding), 296u);
   EXPECT_EQ(sizeof(RuleOutcome), 80u);

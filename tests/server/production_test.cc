@@ -19,6 +19,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
@@ -295,6 +296,102 @@ TEST_F(ProductionTest, ValidateChangeMarksNewFixedAndUnchangedFindings) {
   EXPECT_EQ(bad->field_violations(0).field(), "base.distribution.rows[0].patients");
   EXPECT_EQ(status.error_message(),
             "base.distribution.rows[0].patients: -1 is negative (source row 1)");
+}
+
+// A portal's loop: Validate once, then send only the edited configuration with the id of the
+// previous report; each answer names the next base. Ids are bound to the caller, and a base made
+// with other options or on another snapshot is refused rather than compared.
+TEST_F(ProductionTest, ValidateChangeAgainstAStoredBaseReport) {
+  const std::string tokens = dir_.File("tokens");
+  WriteFile(tokens,
+            "read portal-a token-a-0123456789abcdef\nread portal-b token-b-0123456789abcdef\n"
+            "admin ops token-admin-0123456789abcdef\n");
+  Running r({"--reference", reference_, "--tokens-file", tokens});
+  r.Connect();
+  const std::string a = "token-a-0123456789abcdef", b = "token-b-0123456789abcdef";
+  const ValidationInput input = TinyInput();
+  const v1::ValidateRequest base = wire::MakeRequest(input, ValidationOptions());
+  v1::ValidateResponse first;
+  ASSERT_TRUE(r.stub->Validate(Context(a).get(), base, &first).ok());
+  ASSERT_EQ(first.report_id().size(), 34u) << first.report_id();  // "r-" + 32 hex digits
+
+  // The same edit as above, once against the configuration and once against the stored report:
+  // the same answer, and the stored base was not validated again.
+  v1::ValidateChangeRequest by_config;
+  *by_config.mutable_base() = base;
+  *by_config.mutable_candidate() = base;
+  by_config.mutable_candidate()->mutable_memberships(2)->set_pcn_code("U00001");
+  v1::ValidateChangeRequest by_id = by_config;
+  by_id.set_base_report_id(first.report_id());
+  ASSERT_FALSE(by_id.has_base());
+  v1::ValidateChangeResponse want, got;
+  grpc::Status status = r.stub->ValidateChange(Context(a).get(), by_config, &want);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  status = r.stub->ValidateChange(Context(a).get(), by_id, &got);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_GT(got.fixed(), 0);
+  EXPECT_EQ(got.fixed(), want.fixed());
+  EXPECT_EQ(got.new_findings(), want.new_findings());
+  EXPECT_EQ(got.unchanged(), want.unchanged());
+  ASSERT_EQ(got.findings_size(), want.findings_size());
+  for (int i = 0; i < got.findings_size(); ++i) {
+    EXPECT_TRUE(
+        google::protobuf::util::MessageDifferencer::Equals(got.findings(i), want.findings(i)))
+        << i;
+  }
+  EXPECT_TRUE(
+      google::protobuf::util::MessageDifferencer::Equals(got.base_summary(), want.base_summary()));
+  ASSERT_FALSE(got.candidate_report_id().empty());
+  EXPECT_NE(got.candidate_report_id(), first.report_id());
+
+  // Chained: the candidate's report is the next base; no edit, nothing new or fixed.
+  v1::ValidateChangeRequest next;
+  next.set_base_report_id(got.candidate_report_id());
+  *next.mutable_candidate() = by_id.candidate();
+  v1::ValidateChangeResponse again;
+  status = r.stub->ValidateChange(Context(a).get(), next, &again);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(again.new_findings(), 0);
+  EXPECT_EQ(again.fixed(), 0);
+  EXPECT_EQ(again.unchanged(), again.candidate().findings_size());
+
+  auto reason = [](const grpc::Status& s) {
+    std::optional<google::rpc::ErrorInfo> info = Detail<google::rpc::ErrorInfo>(s);
+    return info ? info->reason() : std::string("(no ErrorInfo)");
+  };
+  // Another caller cannot use it, nor can anyone use an id the server never made.
+  status = r.stub->ValidateChange(Context(b).get(), by_id, &got);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << status.error_message();
+  EXPECT_EQ(reason(status), "BASE_REPORT_NOT_FOUND");
+  by_id.set_base_report_id("r-00000000000000000000000000000000");
+  status = r.stub->ValidateChange(Context(a).get(), by_id, &got);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_NE(status.error_message().find("send the base configuration"), std::string::npos)
+      << status.error_message();
+
+  // Other options than the base's: refused, naming the option.
+  by_id.set_base_report_id(first.report_id());
+  by_id.mutable_candidate()->mutable_options()->set_share_threshold(0.2);
+  status = r.stub->ValidateChange(Context(a).get(), by_id, &got);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << status.error_message();
+  EXPECT_EQ(reason(status), "BASE_REPORT_OPTIONS_DIFFER");
+  EXPECT_NE(status.error_message().find("share_threshold"), std::string::npos)
+      << status.error_message();
+
+  // After a reload onto different reference data the stored base is stale.
+  by_id.mutable_candidate()->clear_options();
+  ReplaceReference(reference_, "v2");
+  v1::ReloadReferenceResponse reloaded;
+  ASSERT_TRUE(Reload(*r.stub, &reloaded, "token-admin-0123456789abcdef").ok());
+  status = r.stub->ValidateChange(Context(a).get(), by_id, &got);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << status.error_message();
+  EXPECT_EQ(reason(status), "BASE_REPORT_STALE");
+
+  // Neither side given.
+  v1::ValidateChangeRequest neither;
+  *neither.mutable_candidate() = base;
+  status = r.stub->ValidateChange(Context(a).get(), neither, &got);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
 }
 
 // ---------------------------------------------------------------------------------------------

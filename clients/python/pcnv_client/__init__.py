@@ -80,6 +80,14 @@ class Client:
                 ("ReloadReference", pb.ReloadReferenceRequest, pb.ReloadReferenceResponse),
             ]
         }
+        self._validate_stream = self._channel.stream_stream(
+            SERVICE + "ValidateStream",
+            request_serializer=pb.ValidateStreamRequest.SerializeToString,
+            response_deserializer=pb.ValidateStreamResponse.FromString)
+        self._compute_catchments = self._channel.unary_stream(
+            SERVICE + "ComputeCatchments",
+            request_serializer=pb.ComputeCatchmentsRequest.SerializeToString,
+            response_deserializer=pb.PcnCatchments.FromString)
 
     def _call(self, name, request, timeout=None):
         try:
@@ -92,11 +100,55 @@ class Client:
         """A pb.ValidateRequest in, the pb.Report out."""
         return self._call("Validate", request, timeout).report
 
-    def validate_change(self, base, candidate, fail_on=pb.FAIL_ON_NEW_ERRORS, timeout=None):
-        """Two pb.ValidateRequests in; the pb.ValidateChangeResponse (findings marked NEW,
-        UNCHANGED, UPDATED or FIXED, and whether the change regressed)."""
-        request = pb.ValidateChangeRequest(base=base, candidate=candidate, fail_on=fail_on)
+    def validate_with_id(self, request, timeout=None):
+        """As validate, plus the report's id for a later validate_change(base_report_id=...)
+        ("" when the server did not keep it)."""
+        response = self._call("Validate", request, timeout)
+        return response.report, response.report_id
+
+    def validate_change(self, base=None, candidate=None, fail_on=pb.FAIL_ON_NEW_ERRORS,
+                        timeout=None, base_report_id=None):
+        """The configuration before the change (a pb.ValidateRequest), or the id of a report the
+        server made for this caller (base_report_id), and the candidate pb.ValidateRequest; the
+        pb.ValidateChangeResponse (findings marked NEW, UNCHANGED, UPDATED or FIXED, whether the
+        change regressed, and candidate_report_id for the next change)."""
+        if (base is None) == (base_report_id is None):
+            raise ValueError("give exactly one of base and base_report_id")
+        request = pb.ValidateChangeRequest(candidate=candidate, fail_on=fail_on)
+        if base is not None:
+            request.base.CopyFrom(base)
+        else:
+            request.base_report_id = base_report_id
         return self._call("ValidateChange", request, timeout)
+
+    def validate_stream(self, request, chunk_rows=10000, on_event=None, timeout=None):
+        """Validates a pb.ValidateRequest too big for one message by streaming it in chunks of
+        at most chunk_rows rows. on_event, when given, gets every progress and pcn_result event
+        as it arrives (PCN results come in completion order). Returns (report, report_id)."""
+        try:
+            events = self._validate_stream(_chunks(request, chunk_rows),
+                                           timeout=timeout or self._timeout,
+                                           metadata=self._metadata)
+            for event in events:
+                if event.HasField("summary"):
+                    return event.summary.report, event.summary.report_id
+                if on_event is not None:
+                    on_event(event)
+        except grpc.RpcError as e:
+            raise CallError(e) from None
+        raise RuntimeError("ValidateStream ended without a summary")
+
+    def compute_catchments(self, request, share_threshold=None, timeout=None):
+        """Every PCN's catchments (pb.PcnCatchments, in PCN code order) for a pb.ValidateRequest
+        with a distribution; a list."""
+        call = pb.ComputeCatchmentsRequest(input=request)
+        if share_threshold is not None:
+            call.share_threshold = share_threshold
+        try:
+            return list(self._compute_catchments(call, timeout=timeout or self._timeout,
+                                                 metadata=self._metadata))
+        except grpc.RpcError as e:
+            raise CallError(e) from None
 
     def reference_info(self):
         return self._call("GetReferenceInfo", pb.GetReferenceInfoRequest())
@@ -112,6 +164,33 @@ class Client:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _chunks(request, rows):
+    """The ValidateStreamRequest chunks of one ValidateRequest (ValidateStream's contract)."""
+    yield pb.ValidateStreamRequest(options=request.options)
+    if request.sources:
+        yield pb.ValidateStreamRequest(sources=pb.SourceFileChunk(files=request.sources))
+    for start in range(0, len(request.memberships), rows):
+        yield pb.ValidateStreamRequest(memberships=pb.MembershipChunk(
+            rows=request.memberships[start:start + rows]))
+    if request.HasField("list_sizes"):
+        yield pb.ValidateStreamRequest(list_sizes=pb.ListSizes())  # given, even if empty
+        for start in range(0, len(request.list_sizes.rows), rows):
+            yield pb.ValidateStreamRequest(list_sizes=pb.ListSizes(
+                rows=request.list_sizes.rows[start:start + rows]))
+    if request.HasField("distribution"):
+        level = request.distribution.level
+        yield pb.ValidateStreamRequest(distribution=pb.Distribution(level=level))
+        for start in range(0, len(request.distribution.rows), rows):
+            yield pb.ValidateStreamRequest(distribution=pb.Distribution(
+                level=level, rows=request.distribution.rows[start:start + rows]))
+    if request.HasField("declared"):
+        yield pb.ValidateStreamRequest(declared=pb.DeclaredBoundaries())
+        for start in range(0, len(request.declared.boundaries), rows):
+            yield pb.ValidateStreamRequest(declared=pb.DeclaredBoundaries(
+                boundaries=request.declared.boundaries[start:start + rows]))
+    yield pb.ValidateStreamRequest(end=pb.StreamEnd())
 
 
 def _rows(path):

@@ -19,7 +19,7 @@ import grpc
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
-from pcnv_client import CallError, Client, read_nhs_inputs  # noqa: E402
+from pcnv_client import CallError, Client, pb, read_nhs_inputs  # noqa: E402
 
 SAMPLE = os.environ.get("PCNV_SAMPLE_DIR", "")
 READ_TOKEN = "python-read-token-0123456789"
@@ -135,6 +135,61 @@ class ClientTest(unittest.TestCase):
         self.assertEqual(change.new_findings, 0)
         self.assertEqual(change.fixed, 0)
         self.assertEqual(len(change.findings), len(change.candidate.findings))
+
+    def sample_request(self):
+        return read_nhs_inputs(sample("gp-reg-pat-prac-map.csv"),
+                               sample("gp-reg-pat-prac-all.csv"),
+                               sample("gp-reg-pat-prac-lsoa-all.csv"))
+
+    def test_validate_change_against_a_stored_report(self):
+        base = self.sample_request()
+        candidate = self.sample_request()
+        candidate.memberships[0].pcn_code = "U"  # unallocated: a new MEM001 finding
+        with Client(self.target, token=READ_TOKEN) as client:
+            report, report_id = client.validate_with_id(base)
+            self.assertTrue(report_id.startswith("r-"), report_id)
+            by_id = client.validate_change(base_report_id=report_id, candidate=candidate)
+            by_config = client.validate_change(base, candidate)
+            self.assertEqual(by_id.base_summary, report.summary)
+            self.assertEqual(list(by_id.findings), list(by_config.findings))
+            self.assertTrue(any(f.status != pb.CHANGE_STATUS_UNCHANGED for f in by_id.findings))
+            self.assertTrue(by_id.candidate_report_id.startswith("r-"))
+            with self.assertRaises(ValueError):
+                client.validate_change(base, candidate, base_report_id=report_id)
+        with Client(self.target, token=ADMIN_TOKEN) as other:  # someone else's report
+            with self.assertRaises(CallError) as missing:
+                other.validate_change(base_report_id=report_id, candidate=candidate)
+        self.assertEqual(missing.exception.code, grpc.StatusCode.NOT_FOUND)
+        self.assertEqual(missing.exception.reason, "BASE_REPORT_NOT_FOUND")
+
+    def test_validate_stream_equals_validate(self):
+        request = self.sample_request()
+        events = []
+        with Client(self.target, token=READ_TOKEN) as client:
+            streamed, report_id = client.validate_stream(request, chunk_rows=500,
+                                                         on_event=events.append)
+            unary = client.validate(request)
+        self.assertTrue(report_id.startswith("r-"))
+        self.assertEqual(streamed.summary, unary.summary)
+        self.assertEqual(list(streamed.findings), list(unary.findings))
+        results = [e.pcn_result for e in events if e.HasField("pcn_result")]
+        self.assertEqual(sorted(r.pcn.code for r in results), [p.code for p in unary.pcns])
+        receive = [e.progress for e in events
+                   if e.HasField("progress") and e.progress.stage == "receive"]
+        self.assertGreater(len(receive), 3)  # the distribution alone is several chunks
+
+    def test_compute_catchments(self):
+        with Client(self.target, token=READ_TOKEN) as client:
+            catchments = client.compute_catchments(self.sample_request(), share_threshold=0.1)
+        self.assertEqual([c.pcn_code for c in catchments],
+                         sorted(c.pcn_code for c in catchments))
+        self.assertTrue(all(c.share_threshold == 0.1 for c in catchments))
+        self.assertTrue(any(c.HasField("territory_geometry") for c in catchments))
+        for c in catchments:
+            for a in c.areas:
+                if a.patients_suppressed:
+                    self.assertEqual(a.patients, "<5")
+                    self.assertFalse(a.HasField("share"))
 
     def test_bad_input_carries_field_violations(self):
         request = read_nhs_inputs(sample("gp-reg-pat-prac-map.csv"))

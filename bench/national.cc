@@ -1,16 +1,22 @@
 // pcnv-bench-national: the benchmark validation (bench/README.md) with pcnv's engine in-process.
 //
-//   pcnv-bench-national --workload DIR --out result.csv [--read-only]
+//   pcnv-bench-national --workload DIR --out result.csv [--read-only] [--reference STORE]
+//   pcnv-bench-national --workload DIR --build-reference STORE
 //
-// Reads the workload with geo/io, builds the reference snapshot (area x footprint overlay once),
-// runs Validate (every rule), then writes one CSV row per PCN from the report: population,
-// majority territory (areas, polygon parts, km2) and its area shares in each ICB and community
-// footprint, summed per area from ReferenceData::FootprintSharesOf as the nesting rules do.
+// Reads the workload with geo/io, builds the reference snapshot (area x footprint overlay and
+// area adjacency graph, once) or, with --reference, loads it from a reference store that holds
+// them precomputed, runs Validate (every rule), then writes one CSV row per PCN from the report:
+// population, majority territory (areas, polygon parts, km2) and its area shares in each ICB and
+// community footprint, summed per area from ReferenceData::FootprintSharesOf as the nesting rules
+// do.
 // --read-only stops after reading every input: the input-read lower bound of the runner.
+// --build-reference builds the snapshot from the workload's layers, writes it as a reference
+// store (what `pcnv reference build` does, once per vintage of the layers) and exits.
 // Step timings go to stderr.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -87,7 +93,7 @@ Shares SharesOf(const pcnv::ReferenceData& ref, int layer, const std::vector<int
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string dir, out;
+  std::string dir, out, store, build_store;
   bool read_only = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -97,10 +103,17 @@ int main(int argc, char** argv) {
       out = argv[++i];
     else if (a == "--read-only")
       read_only = true;
+    else if (a == "--reference" && i + 1 < argc)
+      store = argv[++i];
+    else if (a == "--build-reference" && i + 1 < argc)
+      build_store = argv[++i];
     else
-      Die("usage: pcnv-bench-national --workload DIR --out FILE [--read-only]");
+      Die("usage: pcnv-bench-national --workload DIR --out FILE [--read-only] "
+          "[--reference STORE] | --workload DIR --build-reference STORE");
   }
-  if (dir.empty() || (out.empty() && !read_only)) Die("--workload and --out are required");
+  if (dir.empty() || (out.empty() && !read_only && build_store.empty())) {
+    Die("--workload and --out are required");
+  }
   const pcnv::io::LayerSpec areas{dir + "/lsoa11.gpkg", "lsoa11_code", "lsoa11_name", ""};
   const pcnv::io::LayerSpec icb{dir + "/icb22.gpkg", "ICB22CD", "ICB22NM", ""};
   const pcnv::io::LayerSpec community{dir + "/ltla24.gpkg", "ltla24_code", "ltla24_name", ""};
@@ -126,8 +139,31 @@ int main(int argc, char** argv) {
   sources.areas = areas;
   sources.footprints = {{pcnv::FootprintKind::kIcb, icb},
                         {pcnv::FootprintKind::kCommunity, community}};
-  std::shared_ptr<const pcnv::ReferenceData> ref = Check(pcnv::io::BuildReference(sources));
-  clock.Lap("read layers + snapshot");
+  std::shared_ptr<const pcnv::ReferenceData> ref;
+  if (!build_store.empty()) {
+    ref = Check(pcnv::io::BuildReference(sources));
+    clock.Lap("read layers + snapshot");
+    if (absl::Status s = pcnv::io::WriteReferenceStore(*ref, build_store); !s.ok()) {
+      Die(std::string(s.message()));
+    }
+    clock.Lap("write reference store");
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(build_store, ec);
+    const pcnv::AreaAdjacency& g = ref->adjacency();
+    std::cerr << absl::StrFormat(
+        "pcnv-bench-national: %d areas, %d adjacent pairs (%d touch at points only, %d decided "
+        "by GEOS); store %s: %.1f MB\n",
+        ref->areas().size(), g.edges(), g.point_contacts(), g.geos_fallbacks(), build_store,
+        ec ? -1.0 : bytes / 1e6);
+    return 0;
+  }
+  if (!store.empty()) {
+    ref = Check(pcnv::io::LoadReferenceStore(store));
+    clock.Lap("load reference store");
+  } else {
+    ref = Check(pcnv::io::BuildReference(sources));
+    clock.Lap("read layers + snapshot");
+  }
 
   pcnv::ValidationInput input;
   input.memberships = Check(pcnv::io::ReadPracticeMap(dir + "/gp-reg-pat-prac-map.csv"));

@@ -7,6 +7,10 @@
 
 namespace pcnv {
 
+bool InShareOrder(const AreaShare& x, const AreaShare& y) {
+  return x.fraction != y.fraction ? x.fraction > y.fraction : x.footprint < y.footprint;
+}
+
 std::vector<std::vector<AreaShare>> OverlayAreas(const std::vector<const Geometry*>& areas,
                                                  const std::vector<const Geometry*>& footprints) {
   SpatialIndex index(footprints);
@@ -48,9 +52,7 @@ std::vector<std::vector<AreaShare>> OverlayAreas(const std::vector<const Geometr
           out[a].push_back({f, std::min(1.0, part / total)});
         }
       }
-      std::sort(out[a].begin(), out[a].end(), [](const AreaShare& x, const AreaShare& y) {
-        return x.fraction != y.fraction ? x.fraction > y.fraction : x.footprint < y.footprint;
-      });
+      std::sort(out[a].begin(), out[a].end(), InShareOrder);
     }
   });
   return out;

@@ -15,9 +15,12 @@ struct AreaShare {
   double fraction = 0;  // of the area's surface, in (0, 1]
 };
 
-// result[a] lists the footprints area a overlaps, by descending fraction. Areas wholly inside
-// one footprint (the common case) cost one prepared-geometry test; only areas crossing a
-// boundary pay for an intersection. Slivers below 1e-6 of an area are dropped.
+// The order an area's shares are listed in: descending fraction, then ascending footprint.
+bool InShareOrder(const AreaShare& x, const AreaShare& y);
+
+// result[a] lists the footprints area a overlaps, by descending fraction (InShareOrder). Areas
+// wholly inside one footprint (the common case) cost one prepared-geometry test; only areas
+// crossing a boundary pay for an intersection. Slivers below 1e-6 of an area are dropped.
 std::vector<std::vector<AreaShare>> OverlayAreas(const std::vector<const Geometry*>& areas,
                                                  const std::vector<const Geometry*>& footprints);
 

@@ -32,7 +32,8 @@ std::optional<FootprintKind> ParseFootprintKind(std::string_view name) {
 ReferenceData::ReferenceData(std::vector<Area> areas, std::vector<FootprintLayer> footprints,
                              absl::flat_hash_map<std::string, PostcodeEntry> postcodes,
                              std::vector<LayerInfo> layers, std::string store_path,
-                             std::string store_sha256, std::vector<GeometryRepair> repairs)
+                             std::string store_sha256, std::vector<GeometryRepair> repairs,
+                             PrecomputedGeometry precomputed)
     : areas_(std::move(areas)),
       footprints_(std::move(footprints)),
       postcodes_(std::move(postcodes)),
@@ -46,15 +47,30 @@ ReferenceData::ReferenceData(std::vector<Area> areas, std::vector<FootprintLayer
   for (size_t i = 0; i < areas_.size(); ++i) {
     Area& a = areas_[i];
     if (a.area_m2 == 0) a.area_m2 = a.geometry.Area();
+    if (a.perimeter_m == 0) a.perimeter_m = BoundaryLength(a.geometry);
     area_by_code_.emplace(a.code, static_cast<int>(i));
     polygons.push_back(&a.geometry);
   }
   area_index_ = std::make_unique<SpatialIndex>(polygons);
-  for (const FootprintLayer& layer : footprints_) {
+
+  // What was precomputed is used when it fits these areas and footprints (the store loader
+  // checks that, with errors naming the table); anything else is computed here.
+  bool shares_fit = precomputed.footprint_shares.has_value() &&
+                    precomputed.footprint_shares->size() == footprints_.size();
+  for (size_t l = 0; shares_fit && l < footprints_.size(); ++l) {
+    shares_fit = (*precomputed.footprint_shares)[l].size() == areas_.size();
+  }
+  if (shares_fit) area_shares_ = *std::move(precomputed.footprint_shares);
+  for (size_t l = 0; l < footprints_.size(); ++l) {
     std::vector<const Geometry*> fps;
-    for (const Footprint& f : layer.footprints) fps.push_back(&f.geometry);
+    for (const Footprint& f : footprints_[l].footprints) fps.push_back(&f.geometry);
     footprint_index_.push_back(std::make_unique<SpatialIndex>(fps));
-    area_shares_.push_back(OverlayAreas(polygons, fps));
+    if (!shares_fit) area_shares_.push_back(OverlayAreas(polygons, fps));
+  }
+  if (precomputed.adjacency && precomputed.adjacency->areas() == areas_.size()) {
+    adjacency_ = *std::move(precomputed.adjacency);
+  } else {
+    adjacency_ = AreaAdjacency::Build(polygons);
   }
 }
 

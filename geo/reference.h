@@ -1,6 +1,7 @@
 // Reference data: area polygons (LSOA-like), footprint layers and a postcode directory, held as
 // one immutable snapshot shared by every validation (std::shared_ptr<const ReferenceData>).
-// Built once per load; geometry work that does not depend on a request is done here.
+// Built once per load; geometry work that does not depend on a request is done here, or read
+// from the reference store that saved it (PrecomputedGeometry).
 #ifndef PCNV_GEO_REFERENCE_H_
 #define PCNV_GEO_REFERENCE_H_
 
@@ -12,6 +13,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "geo/adjacency.h"
 #include "geo/geometry.h"
 #include "geo/overlay.h"
 
@@ -22,6 +24,7 @@ struct Area {
   std::string name;
   Geometry geometry;  // EPSG:27700
   double area_m2 = 0;
+  double perimeter_m = 0;  // every ring (BoundaryLength, geo/adjacency.h)
 };
 
 // The kinds of footprint layer a reference store can hold.
@@ -64,6 +67,17 @@ struct GeometryRepair {
   std::string reason;  // GEOS's reason, with its location
 };
 
+// For each footprint layer (in footprint_layers() order), for each area, the footprints the area
+// overlaps with fractions: what OverlayAreas (geo/overlay.h) gives.
+using FootprintShares = std::vector<std::vector<std::vector<AreaShare>>>;  // [layer][area]
+
+// Geometry a snapshot derives from its areas and footprints alone (DESIGN.md 4). A reference
+// store saves it, so that loading one does no overlay; what is absent is computed.
+struct PrecomputedGeometry {
+  std::optional<AreaAdjacency> adjacency;           // must have areas.size() areas
+  std::optional<FootprintShares> footprint_shares;  // must be [footprints.size()][areas.size()]
+};
+
 class SpatialIndex;  // STRtree + prepared geometries over the areas (geo/spatial_index.h)
 
 class ReferenceData {
@@ -71,12 +85,14 @@ class ReferenceData {
   ReferenceData(std::vector<Area> areas, std::vector<FootprintLayer> footprints,
                 absl::flat_hash_map<std::string, PostcodeEntry> postcodes,
                 std::vector<LayerInfo> layers, std::string store_path, std::string store_sha256,
-                std::vector<GeometryRepair> repairs = {});
+                std::vector<GeometryRepair> repairs = {}, PrecomputedGeometry precomputed = {});
   ~ReferenceData();
   ReferenceData(const ReferenceData&) = delete;
   ReferenceData& operator=(const ReferenceData&) = delete;
 
   const std::vector<Area>& areas() const { return areas_; }
+  // Which areas touch, and how (geo/adjacency.h).
+  const AreaAdjacency& adjacency() const { return adjacency_; }
   // Index into areas(), or -1.
   int FindArea(std::string_view code) const;
   // Index of the area containing the point, or -1. Uses the STRtree + prepared geometries.
@@ -113,8 +129,9 @@ class ReferenceData {
   std::string store_sha256_;
   std::vector<GeometryRepair> repairs_;
   std::unique_ptr<SpatialIndex> area_index_;
-  std::vector<std::unique_ptr<SpatialIndex>> footprint_index_;    // per layer
-  std::vector<std::vector<std::vector<AreaShare>>> area_shares_;  // [layer][area]
+  std::vector<std::unique_ptr<SpatialIndex>> footprint_index_;  // per layer
+  FootprintShares area_shares_;                                 // [layer][area]
+  AreaAdjacency adjacency_;
 };
 
 }  // namespace pcnv

@@ -1,13 +1,32 @@
 // The reference store: area polygons, footprint layers and a postcode directory packed into one
 // GeoPackage (EPSG:27700), loaded as an immutable ReferenceData snapshot.
 //
-// GeoPackage layout:
+// GeoPackage layout (format 2):
 //   areas          polygons: code, name
 //   footprints     polygons: kind (icb|sub-icb|stp|community), code, name
 //   postcodes      attribute table: postcode, x, y, area_code
 //   pcnv_layers    attribute table: name, source, sha256, features, vintage (provenance)
 //   pcnv_repairs   attribute table: layer, source, code, feature, reason (polygons repaired
 //                  with make-valid when the store was built; optional on load)
+//   pcnv_meta      attribute table: key, value. format_version (2), and the numbers of areas
+//                  and footprints the two tables below were computed for.
+//   area_adjacency attribute table: area_a, area_b (INTEGER: fids of rows of `areas`),
+//                  shared_length_m (REAL), kind ('edge'|'point'). One row per pair of areas
+//                  whose geometries intersect (AreaAdjacency, geo/adjacency.h), area_a before
+//                  area_b in the areas layer, rows ordered by area_a then area_b.
+//   area_footprint_shares
+//                  attribute table: kind (footprint layer), area (fid in `areas`), footprint
+//                  (fid in `footprints`, of that kind), fraction (REAL, in (0, 1]): the share of
+//                  the area's surface inside the footprint (OverlayAreas, geo/overlay.h). Areas
+//                  outside every footprint of a layer have no row for it.
+//
+// The store writes areas and footprints in snapshot order, so fid n is the n-th row (the area
+// with index n - 1). REAL columns are 64-bit doubles: a loaded snapshot's lengths and fractions
+// are bit for bit those computed when the store was built, and loading does no overlay.
+//
+// Format 1 (pcnv before the per-area tables): no pcnv_meta, area_adjacency or
+// area_footprint_shares. Such a store still loads; the snapshot computes what they would hold.
+// A store whose format_version is newer than this pcnv reads is refused.
 #ifndef PCNV_GEO_IO_REFERENCE_STORE_H_
 #define PCNV_GEO_IO_REFERENCE_STORE_H_
 
@@ -33,10 +52,14 @@ struct ReferenceSources {
 // polygons that were repaired are recorded in ReferenceData::repairs().
 absl::StatusOr<std::shared_ptr<const ReferenceData>> BuildReference(const ReferenceSources& src);
 
-// Writes a snapshot to a new GeoPackage (overwrites `path`).
+// Writes a snapshot to a new GeoPackage (overwrites `path`), with its adjacency graph and
+// footprint shares; each table in one transaction.
 absl::Status WriteReferenceStore(const ReferenceData& ref, const std::string& path);
 
-// Loads a GeoPackage written by WriteReferenceStore. Errors name the file and the layer/feature.
+// Loads a GeoPackage written by WriteReferenceStore. Errors name the file and the layer/feature
+// or table/row ("STORE table area_adjacency row 7: area_b 40000 is not a feature of layer
+// areas"). The per-area tables are read when present (every row checked) and computed when
+// absent (format 1).
 absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadReferenceStore(const std::string& path);
 
 }  // namespace pcnv::io

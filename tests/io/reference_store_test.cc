@@ -247,5 +247,145 @@ TEST_F(ReferenceStoreTest, LoadErrorsNameLayerAndFeature) {
   ExpectInvalid(LoadReferenceStore(store), {store + ": no layer 'postcodes'"});
 }
 
+// Runs SQL on a GeoPackage (to play an older pcnv, or a damaged store).
+void ExecSql(const std::string& path, const std::string& sql) {
+  EnsureGdalRegistered();
+  GDALDatasetH ds =
+      GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr);
+  ASSERT_NE(ds, nullptr) << path;
+  OGRLayerH res = GDALDatasetExecuteSQL(ds, sql.c_str(), nullptr, nullptr);
+  if (res != nullptr) GDALDatasetReleaseResultSet(ds, res);
+  GDALClose(ds);
+}
+
+// The snapshots agree bit for bit on the adjacency graph and the footprint shares.
+void ExpectSameDerived(const ReferenceData& a, const ReferenceData& b) {
+  ASSERT_EQ(b.adjacency().areas(), a.adjacency().areas());
+  std::vector<AreaPair> pa = a.adjacency().Pairs(), pb = b.adjacency().Pairs();
+  ASSERT_EQ(pb.size(), pa.size());
+  for (size_t i = 0; i < pa.size(); ++i) {
+    EXPECT_EQ(pb[i].a, pa[i].a);
+    EXPECT_EQ(pb[i].b, pa[i].b);
+    EXPECT_EQ(pb[i].shared_length_m, pa[i].shared_length_m);  // exactly
+    EXPECT_EQ(pb[i].edge, pa[i].edge);
+  }
+  ASSERT_EQ(b.footprint_layers().size(), a.footprint_layers().size());
+  for (size_t l = 0; l < a.footprint_layers().size(); ++l) {
+    for (size_t area = 0; area < a.areas().size(); ++area) {
+      const auto& sa = a.FootprintSharesOf(static_cast<int>(l), static_cast<int>(area));
+      const auto& sb = b.FootprintSharesOf(static_cast<int>(l), static_cast<int>(area));
+      ASSERT_EQ(sb.size(), sa.size()) << l << " " << area;
+      for (size_t k = 0; k < sa.size(); ++k) {
+        EXPECT_EQ(sb[k].footprint, sa[k].footprint);
+        EXPECT_EQ(sb[k].fraction, sa[k].fraction);  // exactly
+      }
+    }
+  }
+  for (size_t i = 0; i < a.areas().size(); ++i) {
+    EXPECT_EQ(b.areas()[i].perimeter_m, a.areas()[i].perimeter_m);
+  }
+}
+
+TEST_F(ReferenceStoreTest, StoreSavesAdjacencyAndFootprintShares) {
+  auto built = BuildReference(Sources());
+  PCNV_ASSERT_OK(built);
+  const ReferenceData& a = **built;
+  ASSERT_EQ(a.adjacency().edges(), 1u);  // West and East; the repaired bow-tie is apart
+  EXPECT_EQ(a.adjacency().Of(0)[0].shared_length_m, 1000);
+  EXPECT_TRUE(a.adjacency().Of(0)[0].edge);
+  // The community footprints overlap; West lies wholly inside C2 (the first that contains it).
+  ASSERT_EQ(a.FootprintSharesOf(1, 0).size(), 1u);
+  EXPECT_EQ(a.FootprintSharesOf(1, 0)[0].footprint, 1);
+
+  std::string store = dir_.File("ref.gpkg");
+  PCNV_ASSERT_OK(WriteReferenceStore(a, store));
+  auto loaded = LoadReferenceStore(store);
+  PCNV_ASSERT_OK(loaded);
+  ExpectSameDerived(a, **loaded);
+
+  // What the store says is what the snapshot holds: nothing is recomputed on load.
+  ExecSql(store, "UPDATE area_adjacency SET shared_length_m = 123.25, kind = 'point'");
+  ExecSql(store, "UPDATE area_footprint_shares SET fraction = 0.5 WHERE area = 2 AND kind = 'icb'");
+  auto edited = LoadReferenceStore(store);
+  PCNV_ASSERT_OK(edited);
+  EXPECT_EQ((*edited)->adjacency().Of(1)[0].shared_length_m, 123.25);
+  EXPECT_FALSE((*edited)->adjacency().Of(1)[0].edge);
+  EXPECT_EQ((*edited)->FootprintSharesOf(0, 1)[0].fraction, 0.5);
+}
+
+TEST_F(ReferenceStoreTest, StoreWithoutPerAreaTablesIsComputedOnLoad) {
+  auto built = BuildReference(Sources());
+  PCNV_ASSERT_OK(built);
+  std::string store = dir_.File("old.gpkg");
+  PCNV_ASSERT_OK(WriteReferenceStore(**built, store));
+  // A store written by a pcnv before format 2 has none of these tables.
+  ExecSql(store, "DROP TABLE area_adjacency");
+  ExecSql(store, "DROP TABLE area_footprint_shares");
+  ExecSql(store, "DROP TABLE pcnv_meta");
+  auto loaded = LoadReferenceStore(store);
+  PCNV_ASSERT_OK(loaded);
+  ExpectSameDerived(**built, **loaded);
+  EXPECT_EQ((*loaded)->store_sha256(), *Sha256OfPath(store));
+
+  // Rewriting it upgrades it.
+  std::string upgraded = dir_.File("new.gpkg");
+  PCNV_ASSERT_OK(WriteReferenceStore(**loaded, upgraded));
+  auto again = LoadReferenceStore(upgraded);
+  PCNV_ASSERT_OK(again);
+  ExpectSameDerived(**built, **again);
+
+  // Either table alone is used; the other is computed.
+  PCNV_ASSERT_OK(WriteReferenceStore(**built, store));
+  ExecSql(store, "DROP TABLE area_footprint_shares");
+  auto partial = LoadReferenceStore(store);
+  PCNV_ASSERT_OK(partial);
+  ExpectSameDerived(**built, **partial);
+}
+
+TEST_F(ReferenceStoreTest, PerAreaTableErrorsNameTableAndRow) {
+  auto built = BuildReference(Sources());
+  PCNV_ASSERT_OK(built);
+  std::string store = dir_.File("ref.gpkg");
+  auto expect_error = [&](const std::string& sql, const std::string& message) {
+    PCNV_ASSERT_OK(WriteReferenceStore(**built, store));
+    ExecSql(store, sql);
+    ExpectInvalid(LoadReferenceStore(store), {store + " table " + message});
+  };
+  expect_error("UPDATE area_adjacency SET area_b = 40000",
+               "area_adjacency row 1: area_b 40000 is not a feature of layer areas");
+  expect_error("UPDATE area_adjacency SET area_a = 2, area_b = 1",
+               "area_adjacency row 1: area_a 2 does not come before area_b 1");
+  expect_error(
+      "INSERT INTO area_adjacency (area_a, area_b, shared_length_m, kind) "
+      "VALUES (1, 2, 1000, 'edge')",
+      "area_adjacency row 2: not after the previous row");
+  expect_error("UPDATE area_adjacency SET kind = 'side'",
+               "area_adjacency row 1: kind 'side' (expected edge or point)");
+  expect_error("UPDATE area_adjacency SET shared_length_m = -3",
+               "area_adjacency row 1: shared_length_m '-3' is not a length >= 0");
+  expect_error("UPDATE area_adjacency SET area_a = NULL", "area_adjacency row 1: no area_a");
+  expect_error("UPDATE area_footprint_shares SET fraction = 1.5 WHERE fid = 1",
+               "area_footprint_shares row 1: fraction '1.5' is not in (0, 1]");
+  expect_error("UPDATE area_footprint_shares SET footprint = 99 WHERE fid = 1",
+               "area_footprint_shares row 1: footprint 99 is not a feature of layer footprints");
+  expect_error("UPDATE area_footprint_shares SET kind = 'community' WHERE fid = 1",
+               "area_footprint_shares row 1: footprint 1 is of kind icb, not community");
+  expect_error("UPDATE area_footprint_shares SET kind = 'ward' WHERE fid = 1",
+               "area_footprint_shares row 1: unknown kind 'ward'");
+  expect_error("UPDATE area_footprint_shares SET area = 7 WHERE fid = 1",
+               "area_footprint_shares row 1: area 7 is not a feature of layer areas");
+  expect_error(
+      "INSERT INTO area_footprint_shares (kind, area, footprint, fraction) "
+      "SELECT kind, area, footprint, fraction FROM area_footprint_shares WHERE fid = 1",
+      "area_footprint_shares row 5: footprint 1 listed twice for area 1");
+  expect_error("UPDATE pcnv_meta SET value = '3' WHERE key = 'format_version'",
+               "pcnv_meta: format_version 3 is newer than this pcnv reads (2)");
+  expect_error("DELETE FROM areas WHERE fid = 3",
+               "pcnv_meta: area_adjacency and area_footprint_shares were computed for 3 areas, "
+               "but layer areas has 2");
+  expect_error("ALTER TABLE area_adjacency RENAME COLUMN kind TO sort",
+               "area_adjacency: missing field 'kind'");
+}
+
 }  // namespace
 }  // namespace pcnv::io

@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   libgeos-dev libgdal-dev gdal-bin libproj-dev
-  libabsl-dev nlohmann-json3-dev libssl-dev libcli11-dev
+  libabsl-dev nlohmann-json3-dev libssl-dev libcli11-dev libcsv-dev
   libgtest-dev libgmock-dev
   libxml2-utils python3-jsonschema chromium
   # tests/server: TLS and mTLS tests make their certificates with the openssl command

@@ -1,7 +1,15 @@
 #include "geo/io/csv_table.h"
 
+#include <csv.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <limits>
+#include <memory>
 #include <system_error>
 #include <utility>
 
@@ -10,25 +18,127 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "geo/io/versions.h"
 
 namespace pcnv::io {
+namespace {
 namespace fs = std::filesystem;
 
-absl::string_view CsvRow::Get(int column) const {
-  if (column < 0) return {};
-  return absl::StripAsciiWhitespace(OGR_F_GetFieldAsString(feature_, column));
+constexpr size_t kBlockBytes = size_t{1} << 20;         // ForEachRow's reads
+constexpr size_t kHeaderBlockBytes = size_t{64} << 10;  // Open's reads: the header only
+// A field this long is an unclosed quote swallowing the file: stop before it is all in memory.
+constexpr size_t kMaxFieldBytes = size_t{16} << 20;
+constexpr absl::string_view kBom = "\xEF\xBB\xBF";
+
+struct FileCloser {
+  void operator()(std::FILE* f) const { std::fclose(f); }
+};
+using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
+
+// Owns a libcsv parser: strict, so that stray or unclosed quotes are errors rather than
+// silently merged rows.
+class Parser {
+ public:
+  Parser() { ok_ = csv_init(&p_, CSV_STRICT | CSV_STRICT_FINI) == 0; }
+  ~Parser() { csv_free(&p_); }
+  Parser(const Parser&) = delete;
+  Parser& operator=(const Parser&) = delete;
+  bool ok() const { return ok_; }
+  csv_parser* get() { return &p_; }
+
+ private:
+  csv_parser p_;
+  bool ok_;
+};
+
+// GDAL's CSV driver's rule (CSVDetectSeperator, GDAL 3.6) on the header line: the first of
+// , ; or tab outside quotes; ',' when they are mixed; ' ' when there is none of them but a space.
+char DetectDelimiter(absl::string_view line) {
+  char found = '\0';
+  bool quoted = false, space = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '"') {
+      if (quoted && i + 1 < line.size() && line[i + 1] == '"') {
+        ++i;  // "" inside quotes
+      } else {
+        quoted = !quoted;
+      }
+    } else if (!quoted && (c == ',' || c == ';' || c == '\t')) {
+      if (found == '\0') {
+        found = c;
+      } else if (found != c) {
+        return ',';
+      }
+    } else if (!quoted && c == ' ') {
+      space = true;
+    }
+  }
+  if (found != '\0') return found;
+  return space ? ' ' : ',';
 }
 
-CsvTable::CsvTable(std::string path, gdal::DatasetPtr ds)
-    : path_(std::move(path)), dataset_(std::move(ds)) {
-  layer_ = GDALDatasetGetLayer(dataset_.get(), 0);
-  OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer_);
-  for (int i = 0; i < OGR_FD_GetFieldCount(defn); ++i) {
-    columns_.emplace_back(
-        absl::StripAsciiWhitespace(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i))));
+// Where libcsv's callbacks put the current record, and what to do with each complete one.
+struct Sink {
+  Sink(size_t keep, int64_t max_records,
+       absl::FunctionRef<absl::Status(absl::Span<const absl::string_view>, size_t, int64_t)> fn)
+      : keep(keep), max_records(max_records), on_record(fn) {}
+
+  const size_t keep;
+  const int64_t max_records;
+  absl::FunctionRef<absl::Status(absl::Span<const absl::string_view>, size_t, int64_t)> on_record;
+  std::string text;  // the stripped fields of the current record, back to back
+  std::vector<std::pair<size_t, size_t>> spans;  // offset and length in `text` of each field kept
+  std::vector<absl::string_view> views;          // `spans` as views, built once per record
+  size_t fields = 0;    // fields of the current record so far, including those not kept
+  int64_t records = 0;  // complete records, the header included
+  bool stopped = false;
+  absl::Status status;  // the first error of on_record
+};
+
+// A line end inside a quoted field reads as "\n", whatever the file's line ends.
+void AppendWithLf(absl::string_view field, std::string& out) {
+  for (size_t i = 0; i < field.size(); ++i) {
+    if (field[i] != '\r') {
+      out.push_back(field[i]);
+    } else {
+      out.push_back('\n');
+      if (i + 1 < field.size() && field[i + 1] == '\n') ++i;
+    }
   }
 }
+
+void OnField(void* data, size_t size, void* sink_ptr) {
+  Sink& s = *static_cast<Sink*>(sink_ptr);
+  if (s.fields++ >= s.keep || s.stopped) return;
+  // libcsv trims spaces and tabs around unquoted fields; this strips the rest.
+  absl::string_view field =
+      absl::StripAsciiWhitespace(absl::string_view(static_cast<const char*>(data), size));
+  const size_t start = s.text.size();
+  // Only a quoted field can hold a CR (elsewhere it ends the record). A plain loop: memchr's
+  // call costs more than it saves on fields this short.
+  if (std::find(field.begin(), field.end(), '\r') == field.end()) {
+    s.text.append(field.data(), field.size());
+  } else {
+    AppendWithLf(field, s.text);
+  }
+  s.spans.emplace_back(start, s.text.size() - start);
+}
+
+void OnRecord(int /*terminator*/, void* sink_ptr) {
+  Sink& s = *static_cast<Sink*>(sink_ptr);
+  if (!s.stopped) {
+    s.views.clear();
+    for (const auto& [start, size] : s.spans) s.views.emplace_back(s.text.data() + start, size);
+    s.status = s.on_record(s.views, s.fields, s.records);
+    if (!s.status.ok() || s.records + 1 == s.max_records) s.stopped = true;
+  }
+  ++s.records;
+  s.text.clear();
+  s.spans.clear();
+  s.fields = 0;
+}
+
+}  // namespace
 
 absl::StatusOr<CsvTable> CsvTable::Open(const std::string& path) {
   std::error_code ec;
@@ -40,23 +150,97 @@ absl::StatusOr<CsvTable> CsvTable::Open(const std::string& path) {
   if (fs::file_size(path, ec) == 0) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": file is empty (expected a header)"));
   }
-  EnsureGdalRegistered();
-  gdal::QuietErrors quiet;
-  // Every field as a string: type guessing would turn "00123" into 123 and hide bad values.
-  const char* const drivers[] = {"CSV", nullptr};
-  const char* const options[] = {"AUTODETECT_TYPE=NO", "HEADERS=YES", "KEEP_GEOM_COLUMNS=YES",
-                                 nullptr};
-  gdal::DatasetPtr ds(GDALOpenEx(("CSV:" + path).c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                                 drivers, options, nullptr));
-  if (!ds || GDALDatasetGetLayerCount(ds.get()) < 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": cannot read as CSV: ", gdal::LastError("no layer")));
+
+  // The delimiter comes from the header line, which is almost always in the first block.
+  std::string head(kHeaderBlockBytes, '\0');
+  {
+    FilePtr file(std::fopen(path.c_str(), "rb"));
+    if (!file) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": cannot open: ", std::strerror(errno)));
+    }
+    head.resize(std::fread(head.data(), 1, head.size(), file.get()));
+    if (std::ferror(file.get())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": cannot read: ", std::strerror(errno)));
+    }
   }
-  CsvTable table(path, std::move(ds));
-  if (table.columns_.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": no header line"));
-  }
+  absl::string_view line = head;
+  if (absl::StartsWith(line, kBom)) line.remove_prefix(kBom.size());
+  line = line.substr(0, line.find_first_of("\r\n"));
+
+  CsvTable table(path, DetectDelimiter(line));
+  absl::Status s = table.Stream(
+      std::numeric_limits<size_t>::max(), kHeaderBlockBytes, 1,
+      [&](absl::Span<const absl::string_view> fields, size_t, int64_t) -> absl::Status {
+        for (size_t i = 0; i < fields.size(); ++i) {
+          table.columns_.emplace_back(fields[i].empty() ? absl::StrCat("field_", i + 1)
+                                                        : std::string(fields[i]));
+        }
+        return absl::OkStatus();
+      });
+  if (!s.ok()) return s;
+  if (table.columns_.empty()) return table.FileError("no header line");
   return table;
+}
+
+absl::Status CsvTable::Stream(size_t keep, size_t block_bytes, int64_t max_records,
+                              RecordFn fn) const {
+  FilePtr file(std::fopen(path_.c_str(), "rb"));
+  if (!file) return FileError(absl::StrCat("cannot open: ", std::strerror(errno)));
+  Parser parser;
+  if (!parser.ok()) return FileError("out of memory starting the CSV parser");
+  csv_set_delim(parser.get(), static_cast<unsigned char>(delimiter_));
+  Sink sink(keep, max_records, fn);
+
+  // A quoting error is in the record being read: the header, or data row `sink.records`.
+  auto record_error = [&](absl::string_view why) {
+    if (sink.records == 0) return FileError(absl::StrCat("header: ", why));
+    return RowError(static_cast<int>(sink.records), FieldName(sink.fields), why);
+  };
+  auto parse_error = [&](bool at_end) {
+    const int code = csv_error(parser.get());
+    if (code != CSV_EPARSE) {
+      return FileError(absl::StrCat("read error after row ", std::max<int64_t>(sink.records - 1, 0),
+                                    ": ", csv_strerror(code)));
+    }
+    return record_error(
+        at_end ? "malformed quoting: a quoted field is not closed by the end of the file"
+               : "malformed quoting: a quote inside an unquoted field, or text after a closing "
+                 "quote (quote the whole field and double the quotes inside it)");
+  };
+
+  std::unique_ptr<char[]> block(new char[block_bytes]);
+  bool first = true;
+  while (true) {
+    const size_t n = std::fread(block.get(), 1, block_bytes, file.get());
+    if (n == 0) {
+      if (std::ferror(file.get())) {
+        return FileError(absl::StrCat("read error after row ",
+                                      std::max<int64_t>(sink.records - 1, 0), ": ",
+                                      std::strerror(errno)));
+      }
+      break;
+    }
+    absl::string_view data(block.get(), n);
+    if (first && absl::StartsWith(data, kBom)) data.remove_prefix(kBom.size());
+    first = false;
+    const size_t parsed =
+        csv_parse(parser.get(), data.data(), data.size(), OnField, OnRecord, &sink);
+    if (sink.stopped) return sink.status;
+    if (parsed != data.size()) return parse_error(false);
+    if (csv_get_buffer_size(parser.get()) > kMaxFieldBytes) {
+      return record_error(absl::StrCat("longer than ", kMaxFieldBytes >> 20,
+                                       " MiB: is a quoted field not closed?"));
+    }
+  }
+  if (csv_fini(parser.get(), OnField, OnRecord, &sink) != 0) return parse_error(true);
+  return sink.status;
+}
+
+std::string CsvTable::FieldName(size_t index) const {
+  if (index < columns_.size()) return columns_[index];
+  return absl::StrCat(index + 1, " (past the header's ", columns_.size(), ")");
 }
 
 int CsvTable::Find(std::initializer_list<absl::string_view> names) const {
@@ -78,35 +262,24 @@ absl::StatusOr<int> CsvTable::Require(std::initializer_list<absl::string_view> n
 std::string CsvTable::ColumnList() const { return absl::StrJoin(columns_, ", "); }
 
 absl::Status CsvTable::ForEachRow(absl::FunctionRef<absl::Status(const CsvRow&)> fn) const {
-  gdal::QuietErrors quiet;
-  OGR_L_ResetReading(layer_);
-  const int ncols = static_cast<int>(columns_.size());
-  int64_t counter = 0;
-  while (true) {
-    gdal::FeaturePtr feature(OGR_L_GetNextFeature(layer_));
-    if (!feature) break;
-    ++counter;
-    GIntBig fid = OGR_F_GetFID(feature.get());
-    CsvRow row(feature.get(), static_cast<int>(fid == OGRNullFID ? counter : fid));
-    for (int c = 0; c < ncols; ++c) {
-      if (!OGR_F_IsFieldSet(feature.get(), c)) {
-        int present = 0;
-        while (present < ncols && OGR_F_IsFieldSet(feature.get(), present)) ++present;
-        return RowError(row, c,
-                        absl::StrCat("missing: the row has ", present, " of the header's ", ncols,
-                                     " fields (truncated row?)"));
-      }
-    }
-    if (absl::Status s = fn(row); !s.ok()) return s;
-  }
-  rows_read_ = counter;
-  // GDAL reports read errors (I/O, bad encoding) by ending the iteration early.
-  if (CPLGetLastErrorType() >= CE_Failure) {
-    return FileError(absl::StrCat("read error after row ", counter, ": ", gdal::LastError()));
-  }
-  return absl::OkStatus();
+  const size_t ncols = columns_.size();
+  int64_t rows = 0;
+  absl::Status s =
+      Stream(ncols, kBlockBytes, -1,
+             [&](absl::Span<const absl::string_view> fields, size_t count, int64_t record) {
+               if (record == 0) return absl::OkStatus();  // the header, read by Open
+               rows = record;
+               CsvRow row(fields.data(), static_cast<int>(record));
+               if (count < ncols) {
+                 return RowError(row, static_cast<int>(count),
+                                 absl::StrCat("missing: the row has ", count, " of the header's ",
+                                              ncols, " fields (truncated row?)"));
+               }
+               return fn(row);
+             });
+  rows_read_ = rows;
+  return s;
 }
-
 absl::Status CsvTable::RowError(const CsvRow& row, int column, absl::string_view message) const {
   return RowError(row.number(), column >= 0 ? columns_[column] : "?", message);
 }

@@ -1,22 +1,34 @@
-// Internal to geo/io: a CSV file read through GDAL's CSV driver with every field kept as a
-// string, plus the number parsing and error wording every CSV reader shares.
+// Internal to geo/io: a CSV file streamed through libcsv (an RFC 4180 parser) with every field
+// kept as text, plus the number parsing and error wording every CSV reader shares.
 //
-// Row numbers are GDAL's feature ids for the CSV driver: 1-based data records, the header not
-// counted, blank lines skipped and a quoted field spanning lines counted once (checked with
-// ogrinfo on GDAL 3.6). That is what a spreadsheet user sees as "row N below the header".
+// Row numbers are those GDAL's CSV driver gave as feature ids, which pcnv used before: 1-based
+// data records, the header not counted, blank lines skipped and a quoted field spanning lines
+// counted once. That is what a spreadsheet user sees as "row N below the header".
+//
+// Also as GDAL's CSV driver did: a UTF-8 BOM is skipped; CRLF, LF and CR line ends are accepted
+// (a line end inside a quoted field reads as "\n"); the delimiter is the first of , ; or tab
+// found outside quotes on the header line (',' when they are mixed, ' ' when there is none of
+// them but a space); an empty header name becomes field_N (1-based); fields past the header's
+// count are ignored. Unlike GDAL, a line of only spaces counts as blank, and a stray quote (in
+// an unquoted field, or text after a closing quote), an unclosed quoted field or a field over
+// 16 MiB (an unclosed quote swallowing the file) is an error naming the row and field.
 #ifndef PCNV_GEO_IO_CSV_TABLE_H_
 #define PCNV_GEO_IO_CSV_TABLE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+// Not used here: the CSV readers reproject lon/lat with gdal::LonLatToBng and get it from here.
 #include "geo/io/gdal_util.h"
 
 namespace pcnv::io {
@@ -27,13 +39,17 @@ inline std::string_view ToStd(absl::string_view s) { return {s.data(), s.size()}
 // One data row; valid only inside the ForEachRow callback that received it.
 class CsvRow {
  public:
-  CsvRow(OGRFeatureH feature, int number) : feature_(feature), number_(number) {}
   int number() const { return number_; }
   // The field with surrounding whitespace stripped; "" when `column` is -1 (column absent).
-  absl::string_view Get(int column) const;
+  absl::string_view Get(int column) const {
+    return column < 0 ? absl::string_view() : fields_[column];
+  }
 
  private:
-  OGRFeatureH feature_;
+  friend class CsvTable;
+  CsvRow(const absl::string_view* fields, int number) : fields_(fields), number_(number) {}
+
+  const absl::string_view* fields_;  // one per header column, into ForEachRow's record buffer
   int number_;
 };
 
@@ -44,8 +60,8 @@ inline constexpr double kMinNorthing = -100000, kMaxNorthing = 1400000;
 
 class CsvTable {
  public:
-  // NotFound for a missing file; InvalidArgument for a directory, an empty file or something
-  // GDAL cannot read as CSV.
+  // Reads the header only. NotFound for a missing file; InvalidArgument for a directory, an
+  // empty or unreadable file, or a header with malformed quoting.
   static absl::StatusOr<CsvTable> Open(const std::string& path);
 
   const std::string& path() const { return path_; }
@@ -58,10 +74,11 @@ class CsvTable {
   absl::StatusOr<int> Require(std::initializer_list<absl::string_view> names) const;
   std::string ColumnList() const;  // "A, B, C"
 
-  // Calls `fn` on every data row in order and stops at the first error. A row with fewer
-  // fields than the header is an error naming the first missing field.
+  // Streams the file (in 1 MiB blocks, never whole) and calls `fn` on every data row in order,
+  // stopping at the first error. A row with fewer fields than the header is an error naming the
+  // first missing field; malformed quoting is an error naming the row and field.
   absl::Status ForEachRow(absl::FunctionRef<absl::Status(const CsvRow&)> fn) const;
-  int64_t rows_read() const { return rows_read_; }
+  int64_t rows_read() const { return rows_read_; }  // data rows seen by the last ForEachRow
 
   // "<path> row N: field F: <message>", as InvalidArgument.
   absl::Status RowError(const CsvRow& row, int column, absl::string_view message) const;
@@ -80,11 +97,21 @@ class CsvTable {
                                              absl::string_view what) const;
 
  private:
-  CsvTable(std::string path, gdal::DatasetPtr ds);
+  // Called on each record, the header (index 0) included, with its first `keep` fields
+  // (whitespace-stripped, valid during the call) and the number of fields it had.
+  using RecordFn =
+      absl::FunctionRef<absl::Status(absl::Span<const absl::string_view>, size_t, int64_t)>;
+
+  CsvTable(std::string path, char delimiter) : path_(std::move(path)), delimiter_(delimiter) {}
+
+  // Parses the file through libcsv in `block_bytes` reads, calling `fn` on each record until
+  // it fails or `max_records` records have been passed to it (-1: all).
+  absl::Status Stream(size_t keep, size_t block_bytes, int64_t max_records, RecordFn fn) const;
+  // Field `index` (0-based) of a record, for error messages.
+  std::string FieldName(size_t index) const;
 
   std::string path_;
-  gdal::DatasetPtr dataset_;
-  OGRLayerH layer_ = nullptr;
+  char delimiter_;
   std::vector<std::string> columns_;
   mutable int64_t rows_read_ = 0;
 };

@@ -175,13 +175,18 @@ PcnEntry MakePcnEntry(const ValidationContext& ctx, size_t k) {
   e.territory.area_km2 = std::round(area_m2 / 1e6 * 1e4) / 1e4;
   // The checked catchment's union is already in the contiguity result; union the other one.
   const Geometry& checked = ctx.contiguity[k].union_geometry;
-  const bool other = ctx.options.other_catchment_geometry;
+  // The other catchment is often the very same areas (a PCN alone in its region): then its
+  // union is the one already made.
+  auto other = [&](const std::vector<int>& areas) {
+    if (!ctx.options.other_catchment_geometry) return Geometry();
+    return areas == ctx.catchment_areas[k] ? checked : UnionOf(ctx, areas);
+  };
   if (ctx.options.method == CatchmentMethod::kShare) {
-    if (other) e.territory_geometry = UnionOf(ctx, ctx.majority_areas[k]);
+    e.territory_geometry = other(ctx.majority_areas[k]);
     e.share_catchment_geometry = checked;
   } else {
     e.territory_geometry = checked;
-    if (other) e.share_catchment_geometry = UnionOf(ctx, ctx.share_areas[k]);
+    e.share_catchment_geometry = other(ctx.share_areas[k]);
   }
   e.territory.parts = checked.NumParts();
   e.territory.components = static_cast<int>(ctx.contiguity[k].components.size());

@@ -270,6 +270,7 @@ void ToProto(const ValidationOptions& options, v1::ValidationOptions* out) {
   out->set_method(options.method == CatchmentMethod::kShare ? v1::CATCHMENT_METHOD_SHARE
                                                             : v1::CATCHMENT_METHOD_MAJORITY);
   out->set_share_threshold(options.share_threshold);
+  out->set_omit_other_catchment_geometry(!options.other_catchment_geometry);
   const Ruleset& r = options.ruleset;
   v1::Ruleset* p = out->mutable_ruleset();
   p->set_name(r.name);
@@ -337,6 +338,7 @@ absl::StatusOr<ValidationOptions> OptionsFromProto(const v1::ValidationOptions& 
     PCNV_RETURN_IF_ERROR(CheckFinite("options.share_threshold", p.share_threshold()));
     options.share_threshold = p.share_threshold();
   }
+  options.other_catchment_geometry = !p.omit_other_catchment_geometry();
   const v1::Ruleset& pr = p.ruleset();
   Ruleset& r = options.ruleset;
   if (!pr.name().empty()) r.name = pr.name();

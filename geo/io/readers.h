@@ -2,7 +2,7 @@
 // read or an error naming the file, the row (1-based data row; header not counted) or feature,
 // and the field; nothing half-loaded is ever returned. All coordinates come back in EPSG:27700.
 //
-// CSVs are read through GDAL's CSV driver (quoting, BOMs, CRLF handled there); numbers are
+// CSVs are read with libcsv (geo/io/csv_table.h: RFC 4180 quoting, BOMs, CRLF); numbers are
 // parsed here so that errors can say exactly what was wrong.
 #ifndef PCNV_GEO_IO_READERS_H_
 #define PCNV_GEO_IO_READERS_H_

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "geo/adjacency.h"
 #include "geo/geos_handle.h"
 #include "geo/rules/context.h"
 
@@ -101,6 +102,54 @@ const PcnRule kCon002{NeedCatchments, CheckCon002One};
 
 namespace {
 
+// Components of `areas` (ascending) under the ruleset's adjacency. From the snapshot's adjacency
+// graph (DESIGN.md 4: connected components, no union) unless a bridge distance is set, which
+// needs distances between parts and so the geometry (AnalyseContiguity). Named bridges join the
+// components holding their two ends either way.
+std::vector<std::vector<int>> AreaComponents(const ValidationContext& ctx,
+                                             const std::vector<int>& areas) {
+  const ContiguityOptions& o = ctx.options.ruleset.contiguity;
+  const AreaAdjacency& graph = ctx.ref.adjacency();
+  if (o.bridge_distance_m > 0 || graph.areas() != ctx.ref.areas().size()) {
+    ContiguityResult c = AnalyseContiguity(
+        ctx.ref, areas, [](int) { return 1; }, o);
+    std::vector<std::vector<int>> out;
+    for (Component& comp : c.components) out.push_back(std::move(comp.areas));
+    return out;
+  }
+  std::vector<std::vector<int>> comps =
+      ConnectedComponents(graph, areas, o.adjacency == Adjacency::kPoint);
+  if (o.bridges.empty() || comps.size() < 2) return comps;
+  absl::flat_hash_map<int, int> comp_of_area;
+  for (size_t ci = 0; ci < comps.size(); ++ci) {
+    for (int a : comps[ci]) comp_of_area[a] = static_cast<int>(ci);
+  }
+  std::vector<int> parent(comps.size());
+  std::iota(parent.begin(), parent.end(), 0);
+  auto find = [&](int x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  for (const auto& [from, to] : o.bridges) {
+    auto a = comp_of_area.find(ctx.ref.FindArea(from));
+    auto b = comp_of_area.find(ctx.ref.FindArea(to));
+    if (a != comp_of_area.end() && b != comp_of_area.end()) {
+      parent[find(a->second)] = find(b->second);
+    }
+  }
+  std::map<int, std::vector<int>> joined;  // by root
+  for (size_t ci = 0; ci < comps.size(); ++ci) {
+    std::vector<int>& into = joined[find(static_cast<int>(ci))];
+    into.insert(into.end(), comps[ci].begin(), comps[ci].end());
+  }
+  std::vector<std::vector<int>> out;
+  for (auto& [root, list] : joined) {
+    std::sort(list.begin(), list.end());
+    out.push_back(std::move(list));
+  }
+  return out;
+}
+
 // CON003's result for one PCN: its practices split into groups whose catchments do not touch.
 struct PracticeGroups {
   std::vector<std::string> listed;   // "[A, B]" per group
@@ -128,15 +177,14 @@ std::optional<PracticeGroups> FindPracticeGroups(const ValidationContext& ctx, c
   if (members.size() < 2) return std::nullopt;
   std::sort(all_areas.begin(), all_areas.end());
   all_areas.erase(std::unique(all_areas.begin(), all_areas.end()), all_areas.end());
-  ContiguityResult c = AnalyseContiguity(
-      ctx.ref, all_areas, [](int) { return 1; }, ctx.options.ruleset.contiguity);
-  if (c.components.size() < 2) return std::nullopt;
+  const std::vector<std::vector<int>> components = AreaComponents(ctx, all_areas);
+  if (components.size() < 2) return std::nullopt;
   // Practices sharing a component are connected; one practice in two components joins them.
   absl::flat_hash_map<int, int> comp_of_area;
-  for (size_t ci = 0; ci < c.components.size(); ++ci) {
-    for (int a : c.components[ci].areas) comp_of_area[a] = static_cast<int>(ci);
+  for (size_t ci = 0; ci < components.size(); ++ci) {
+    for (int a : components[ci]) comp_of_area[a] = static_cast<int>(ci);
   }
-  std::vector<int> parent(c.components.size());
+  std::vector<int> parent(components.size());
   std::iota(parent.begin(), parent.end(), 0);
   auto find = [&](int x) {
     while (parent[x] != x) x = parent[x] = parent[parent[x]];
@@ -152,10 +200,15 @@ std::optional<PracticeGroups> FindPracticeGroups(const ValidationContext& ctx, c
     groups[find(first_comp[m])].push_back(codes[members[m]]);
   }
   if (groups.size() < 2) return std::nullopt;
+  // Listed by their first practice code (members are in code order), whatever the components'.
   for (const auto& [root, practices] : groups) {
     out.listed.push_back("[" + absl::StrJoin(practices, ", ") + "]");
   }
-  out.geometry = std::move(c.union_geometry);
+  std::sort(out.listed.begin(), out.listed.end());
+  // The union is drawn only for a finding.
+  std::vector<const Geometry*> polygons;
+  for (int a : all_areas) polygons.push_back(&ctx.ref.areas()[a].geometry);
+  out.geometry = UnionAreas(polygons);
   return out;
 }
 

@@ -184,8 +184,8 @@ TEST_F(CsvReadersTest, PracticeMapLoneCoordinateColumn) {
 }
 
 TEST_F(CsvReadersTest, RowNumbersAreDataRecordsNotLines) {
-  // Blank lines are skipped and a quoted name spanning two lines is one record: the row GDAL's
-  // CSV driver reports as the feature id, and the one a spreadsheet shows below the header.
+  // Blank lines are skipped and a quoted name spanning two lines is one record: the row a
+  // spreadsheet shows below the header (and GDAL's CSV driver reports as the feature id).
   std::string path = Write("map.csv",
                            "practice_code,pcn_code,practice_name\n"
                            "P1,U1,one\n"

@@ -25,7 +25,7 @@ namespace pcnv::realdata {
                     "real-data acceptance test skipped";                                \
   }
 
-// A minimal RFC 4180 field splitter (not GDAL's CSV driver, which pcnv's readers use).
+// A minimal RFC 4180 field splitter (independent of libcsv, which pcnv's readers use).
 std::vector<std::string> SplitCsvLine(const std::string& line);
 // Every data row of a CSV file as header -> cell.
 std::vector<std::map<std::string, std::string>> ReadRawCsv(const std::string& path);

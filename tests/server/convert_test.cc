@@ -142,6 +142,7 @@ void ExpectSame(const ValidationOptions& a, const ValidationOptions& b) {
     EXPECT_EQ(a.waivers[i].expires, b.waivers[i].expires);
   }
   EXPECT_EQ(a.as_of, b.as_of);
+  EXPECT_EQ(a.other_catchment_geometry, b.other_catchment_geometry);
 }
 
 void ExpectSame(const Report& a, const Report& b) {
@@ -277,6 +278,7 @@ ValidationOptions FullOptions() {
   ValidationOptions o;
   o.method = CatchmentMethod::kShare;
   o.share_threshold = 0.125;
+  o.other_catchment_geometry = false;  // not the default
   o.ruleset.name = "strict";
   o.ruleset.pop_min = 25000;
   o.ruleset.pop_usual_max = 60000;
@@ -529,8 +531,7 @@ TEST(ConvertCoverage, DomainStructsAreTheOnesTheProtoMirrors) {
   EXPECT_EQ(sizeof(Ruleset), 312u);
   EXPECT_EQ(sizeof(ContiguityOptions), 40u);
   EXPECT_EQ(sizeof(Waiver), 160u);
-  // + `cancelled` and `on_pcn_ready`, the front door's hooks, and `other_catchment_geometry`,
-  // the front door's drawing choice (the server always draws both): deliberately not on the wire.
+  // + `cancelled` and `on_pcn_ready`, the front door's hooks: deliberately not on the wire.
   EXPECT_EQ(sizeof(ValidationOptions), 456u);
   EXPECT_EQ(sizeof(AppliedWaiver), 96u);
   EXPECT_EQ(sizeof(Finding), 296u);

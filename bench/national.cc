@@ -172,6 +172,9 @@ int main(int argc, char** argv) {
   clock.Lap("read tables");
 
   pcnv::ValidationOptions options;  // majority method, default ruleset: every rule
+  // As `pcnv validate` without --geo-out: nothing draws the share catchments, so no unions for
+  // them (the territories, which the rules check, are still unioned).
+  options.other_catchment_geometry = false;
   pcnv::Report report = Check(pcnv::Validate(*ref, input, options));
   clock.Lap("validate (every rule)");
 

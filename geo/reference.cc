@@ -51,7 +51,6 @@ ReferenceData::ReferenceData(std::vector<Area> areas, std::vector<FootprintLayer
     area_by_code_.emplace(a.code, static_cast<int>(i));
     polygons.push_back(&a.geometry);
   }
-  area_index_ = std::make_unique<SpatialIndex>(polygons);
 
   // What was precomputed is used when it fits these areas and footprints (the store loader
   // checks that, with errors naming the table); anything else is computed here.
@@ -61,11 +60,10 @@ ReferenceData::ReferenceData(std::vector<Area> areas, std::vector<FootprintLayer
     shares_fit = (*precomputed.footprint_shares)[l].size() == areas_.size();
   }
   if (shares_fit) area_shares_ = *std::move(precomputed.footprint_shares);
-  for (size_t l = 0; l < footprints_.size(); ++l) {
+  for (size_t l = 0; !shares_fit && l < footprints_.size(); ++l) {
     std::vector<const Geometry*> fps;
     for (const Footprint& f : footprints_[l].footprints) fps.push_back(&f.geometry);
-    footprint_index_.push_back(std::make_unique<SpatialIndex>(fps));
-    if (!shares_fit) area_shares_.push_back(OverlayAreas(polygons, fps));
+    area_shares_.push_back(OverlayAreas(polygons, fps));
   }
   if (precomputed.adjacency && precomputed.adjacency->areas() == areas_.size()) {
     adjacency_ = *std::move(precomputed.adjacency);
@@ -82,7 +80,24 @@ int ReferenceData::FindArea(std::string_view code) const {
   return it == area_by_code_.end() ? -1 : it->second;
 }
 
-int ReferenceData::AreaContaining(Point p) const { return area_index_->Containing(p); }
+void ReferenceData::WarmIndexes() const {
+  absl::call_once(indexes_once_, [this] {
+    std::vector<const Geometry*> polygons;
+    polygons.reserve(areas_.size());
+    for (const Area& a : areas_) polygons.push_back(&a.geometry);
+    area_index_ = std::make_unique<SpatialIndex>(polygons);
+    for (const FootprintLayer& layer : footprints_) {
+      std::vector<const Geometry*> fps;
+      for (const Footprint& f : layer.footprints) fps.push_back(&f.geometry);
+      footprint_index_.push_back(std::make_unique<SpatialIndex>(fps));
+    }
+  });
+}
+
+int ReferenceData::AreaContaining(Point p) const {
+  WarmIndexes();
+  return area_index_->Containing(p);
+}
 
 const FootprintLayer* ReferenceData::footprint_layer(FootprintKind kind) const {
   for (const FootprintLayer& l : footprints_) {
@@ -99,6 +114,7 @@ int ReferenceData::footprint_layer_index(FootprintKind kind) const {
 }
 
 int ReferenceData::FootprintContaining(int layer, Point p) const {
+  WarmIndexes();
   return footprint_index_[layer]->Containing(p);
 }
 

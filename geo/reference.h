@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/call_once.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "geo/adjacency.h"
@@ -97,6 +98,9 @@ class ReferenceData {
   int FindArea(std::string_view code) const;
   // Index of the area containing the point, or -1. Uses the STRtree + prepared geometries.
   int AreaContaining(Point p) const;
+  // Builds the point-in-polygon indexes now rather than on the first AreaContaining or
+  // FootprintContaining (the server does, so that no call pays for them). Thread-safe.
+  void WarmIndexes() const;
 
   const std::vector<FootprintLayer>& footprint_layers() const { return footprints_; }
   const FootprintLayer* footprint_layer(FootprintKind kind) const;
@@ -128,9 +132,12 @@ class ReferenceData {
   std::string store_path_;
   std::string store_sha256_;
   std::vector<GeometryRepair> repairs_;
-  std::unique_ptr<SpatialIndex> area_index_;
-  std::vector<std::unique_ptr<SpatialIndex>> footprint_index_;  // per layer
-  FootprintShares area_shares_;                                 // [layer][area]
+  // Point-in-polygon indexes, built on first use (WarmIndexes): a validation that places no
+  // point (a distribution by area code, practices geocoded by postcode) never needs them.
+  mutable absl::once_flag indexes_once_;
+  mutable std::unique_ptr<SpatialIndex> area_index_;
+  mutable std::vector<std::unique_ptr<SpatialIndex>> footprint_index_;  // per layer
+  FootprintShares area_shares_;                                         // [layer][area]
   AreaAdjacency adjacency_;
 };
 

@@ -49,8 +49,14 @@ void DigestPractices(ValidationContext& ctx) {
     }
   }
   if (ctx.input.distribution) {
+    // Rows come grouped by practice (NHS Digital's files are): look a practice up once per run.
+    auto it = ctx.practices.end();
+    const std::string* last = nullptr;
     for (const DistributionRow& r : ctx.input.distribution->rows) {
-      auto it = ctx.practices.find(r.practice_code);
+      if (last == nullptr || *last != r.practice_code) {
+        it = ctx.practices.find(r.practice_code);
+        last = &r.practice_code;
+      }
       if (it == ctx.practices.end()) {
         auto& u = ctx.unlisted_practices[r.practice_code];
         u.first++;
@@ -107,13 +113,28 @@ void BuildCatchments(ValidationContext& ctx) {
     group_of_pcn[k.code] = static_cast<int>(codes.size());
     codes.push_back(k.code);
   }
+  // Each practice's group in the PCN table (-1: outside every PCN) and in the practice table
+  // (CON003: every practice in the memberships is a group; -1 for practices not listed).
+  absl::flat_hash_map<std::string, std::pair<int, int>> groups_of_practice;
+  for (const auto& [code, p] : ctx.practices) {
+    const int pcn_group = p.pcn.empty() ? -1 : group_of_pcn[p.pcn];
+    groups_of_practice[code] = {pcn_group, static_cast<int>(ctx.practice_codes.size())};
+    ctx.practice_codes.push_back(code);
+  }
   ShareTable table(std::move(codes), static_cast<int>(ctx.ref.areas().size()));
+  ShareTable practices(ctx.practice_codes, static_cast<int>(ctx.ref.areas().size()));
+  std::pair<int, int> groups{-1, -1};
+  const std::string* last = nullptr;  // rows come grouped by practice: one lookup per run
   for (size_t i = 0; i < d.rows.size(); ++i) {
     if (ctx.resolved[i].area < 0) continue;
-    int group = -1;  // practices outside every PCN form the "outside" group
-    auto p = ctx.practices.find(d.rows[i].practice_code);
-    if (p != ctx.practices.end() && !p->second.pcn.empty()) group = group_of_pcn[p->second.pcn];
-    table.Add(group, ctx.resolved[i].area, d.rows[i].patients);
+    const DistributionRow& row = d.rows[i];
+    if (last == nullptr || *last != row.practice_code) {
+      auto g = groups_of_practice.find(row.practice_code);
+      groups = g == groups_of_practice.end() ? std::pair{-1, -1} : g->second;
+      last = &row.practice_code;
+    }
+    table.Add(groups.first, ctx.resolved[i].area, row.patients);
+    practices.Add(groups.second, ctx.resolved[i].area, row.patients);
   }
   ctx.majority_areas = TerritoriesFromOwners(table.MajorityOwners(), table.group_count());
   ctx.share_areas = table.ShareCatchments(ctx.options.share_threshold);
@@ -121,20 +142,6 @@ void BuildCatchments(ValidationContext& ctx) {
       ctx.options.method == CatchmentMethod::kShare ? ctx.share_areas : ctx.majority_areas;
   ctx.patient_areas = table.AreasByGroup();
   ctx.pcn_table = std::move(table);
-
-  // Practice-level table: every practice in the memberships is a group (CON003).
-  absl::flat_hash_map<std::string, int> group_of_practice;
-  for (const auto& [code, p] : ctx.practices) {
-    group_of_practice[code] = static_cast<int>(ctx.practice_codes.size());
-    ctx.practice_codes.push_back(code);
-  }
-  ShareTable practices(ctx.practice_codes, static_cast<int>(ctx.ref.areas().size()));
-  for (size_t i = 0; i < d.rows.size(); ++i) {
-    if (ctx.resolved[i].area < 0) continue;
-    auto g = group_of_practice.find(d.rows[i].practice_code);
-    practices.Add(g == group_of_practice.end() ? -1 : g->second, ctx.resolved[i].area,
-                  d.rows[i].patients);
-  }
   ctx.practice_catchments = practices.ShareCatchments(ctx.options.share_threshold);
   ctx.practice_table = std::move(practices);
 }

@@ -188,7 +188,12 @@ absl::Status AddChunk(v1::ValidateStreamRequest& chunk, v1::ValidateRequest& ass
 BoundaryValidatorService::BoundaryValidatorService(ServiceOptions options)
     : options_(std::move(options)),
       libraries_(io::LibraryVersions()),
-      snapshots_([](const std::string& path) { return io::LoadReferenceStore(path); }),
+      snapshots_([](const std::string& path) {
+        absl::StatusOr<std::shared_ptr<const ReferenceData>> loaded = io::LoadReferenceStore(path);
+        // Before it serves, so that no call pays for building the point-in-polygon indexes.
+        if (loaded.ok()) (*loaded)->WarmIndexes();
+        return loaded;
+      }),
       heavy_(options_.limits.max_concurrent_heavy_calls),
       reports_(options_.report_cache) {}
 

@@ -2,14 +2,21 @@
 # The national benchmark in one command (bench/README.md, docs/PERFORMANCE.md):
 #
 #   bench/run.sh [--region STP_CODE] [--work DIR] [--build DIR | --bin DIR] [--data DIR]
+#                [--no-micro] [--no-load] [--load-seconds S]
 #
-# --build DIR configures (Release) and builds the two bench programs there (default
-# build/bench); --bin DIR uses already built ones (the CTest smoke run). Exit 77 when the shared
-# data folder is absent (CTest reports a skip), 1 when a run fails or the outputs disagree.
+# --build DIR configures (Release) and builds the bench programs there (default build/bench);
+# --bin DIR uses already built ones (the CTest smoke run). Exit 77 when the shared data folder is
+# absent (CTest reports a skip), 1 when a run fails or the outputs disagree.
 #
 # Regenerates the workload, runs the input-read lower bound, pcnv, PostGIS and geopandas under
 # /usr/bin/time -v, checks that the three outputs agree (fails loudly, exit 1, if not) and prints
-# one table. Without --region: all of England.
+# one table. Then, unless --no-micro, runs the Google Benchmark micro-benchmarks
+# (pcnv-bench-micro) on the same workload and prints theirs. Without --region: all of England.
+#
+# Then, unless --no-load, the interactive load benchmark: packs the workload's layers into a
+# reference store (pcnv reference build), starts pcnv-server on a free loopback port (stopped on
+# exit, whatever happens), and runs pcnv-bench-load with 1, 4 and 16 concurrent clients for
+# --load-seconds each (default 10); any failed call fails the run.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +25,9 @@ build="${PCNV_BENCH_BUILD:-$repo/build/bench}"
 region=""
 work=""
 bin=""
+micro=1
+load=1
+load_seconds=10
 while [ $# -gt 0 ]; do
   case "$1" in
     --region) region="$2"; shift 2 ;;
@@ -25,7 +35,11 @@ while [ $# -gt 0 ]; do
     --build) build="$2"; shift 2 ;;
     --bin) bin="$2"; shift 2 ;;
     --data) data="$2"; shift 2 ;;
-    *) echo "usage: bench/run.sh [--region STP_CODE] [--work DIR] [--build DIR] [--data DIR]" >&2
+    --no-micro) micro=""; shift ;;
+    --no-load) load=""; shift ;;
+    --load-seconds) load_seconds="$2"; shift 2 ;;
+    *) echo "usage: bench/run.sh [--region STP_CODE] [--work DIR] [--build DIR] [--data DIR]" \
+         "[--no-micro] [--no-load] [--load-seconds S]" >&2
        exit 2 ;;
   esac
 done
@@ -40,7 +54,8 @@ if [ -z "$bin" ]; then
   if [ ! -f "$build/CMakeCache.txt" ]; then
     cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
   fi
-  cmake --build "$build" -j"$(nproc)" --target pcnv-bench-workload pcnv-bench-national >/dev/null
+  cmake --build "$build" -j"$(nproc)" --target pcnv-bench-workload pcnv-bench-national \
+    pcnv-bench-micro ${load:+pcnv pcnv-server pcnv-bench-load} >/dev/null
   bin="$build/bench"
 fi
 
@@ -79,3 +94,72 @@ grep -E '^(practices|distribution_rows|median_rows_per_practice|lsoas)=' "$work/
   tr '\n' ' '
 echo
 "$py" "$repo/bench/tools/table.py" "$work/timing"
+
+if [ -n "$micro" ]; then
+  # Micro-benchmarks of the hot paths on the same workload (bench/README.md); load times and
+  # errors go to $work/micro.log, the JSON to $work/micro.json.
+  echo "bench: micro-benchmarks" >&2
+  echo
+  echo "Micro-benchmarks (pcnv-bench-micro), ${region:-England} workload:"
+  "$bin/pcnv-bench-micro" --workload "$work/input" --data "$data" --benchmark_min_time=0.2 \
+    --benchmark_out="$work/micro.json" --benchmark_out_format=json 2>"$work/micro.log" ||
+    { echo "bench: micro-benchmarks failed:" >&2; tail -20 "$work/micro.log" >&2; exit 1; }
+fi
+
+if [ -n "$load" ]; then
+  # The interactive load benchmark (bench/README.md): pcnv and pcnv-server from the same build
+  # tree as the bench programs. Logs: $work/reference.log, server.log, load.log.
+  top=$(cd "$bin/.." && pwd)
+  pcnv_cli="$top/clients/cli/pcnv"
+  pcnv_server="$top/server/pcnv-server"
+  for tool in "$pcnv_cli" "$pcnv_server" "$bin/pcnv-bench-load"; do
+    [ -x "$tool" ] || { echo "bench: $tool missing (build it, or pass --no-load)" >&2; exit 1; }
+  done
+  echo "bench: interactive load: reference store" >&2
+  "$pcnv_cli" reference build --areas "$work/input/lsoa11.gpkg:lsoa11_code" \
+    --footprint "icb=$work/input/icb22.gpkg:ICB22CD" \
+    --footprint "community=$work/input/ltla24.gpkg:ltla24_code" \
+    --out "$work/reference.gpkg" >"$work/reference.log" 2>&1 ||
+    { echo "bench: pcnv reference build failed:" >&2; tail -20 "$work/reference.log" >&2; exit 1; }
+  load_server_pid=""
+  stop_load_server() {
+    if [ -n "$load_server_pid" ] && kill -0 "$load_server_pid" 2>/dev/null; then
+      kill -TERM "$load_server_pid" 2>/dev/null || true
+      wait "$load_server_pid" 2>/dev/null || true
+    fi
+    load_server_pid=""
+  }
+  trap stop_load_server EXIT
+  trap 'exit 1' INT TERM HUP  # through the EXIT trap
+  # No call log (a JSON line per call is not what is measured); no heavy-call limit, so no call
+  # is refused as SERVER_BUSY.
+  "$pcnv_server" --reference "$work/reference.gpkg" --host 127.0.0.1 --port 0 --no-call-log \
+    --max-concurrent-heavy-calls 0 --grace-seconds 2 >"$work/server.out" 2>"$work/server.log" &
+  load_server_pid=$!
+  # The port is printed at once; "loaded" follows on stderr once the snapshot serves.
+  port=""
+  for _ in $(seq 600); do
+    port=$(sed -n 's/^pcnv-server listening on .*:\([0-9][0-9]*\)$/\1/p' "$work/server.out")
+    if [ -n "$port" ] && grep -q '^pcnv-server: loaded ' "$work/server.log"; then break; fi
+    kill -0 "$load_server_pid" 2>/dev/null ||
+      { echo "bench: pcnv-server exited:" >&2; tail -20 "$work/server.log" >&2; exit 1; }
+    port=""
+    sleep 0.2
+  done
+  if [ -z "$port" ]; then
+    echo "bench: pcnv-server did not load the reference in 120 s:" >&2
+    tail -20 "$work/server.log" >&2
+    exit 1
+  fi
+  echo "bench: interactive load: pcnv-bench-load on 127.0.0.1:$port" >&2
+  "$bin/pcnv-bench-load" --target "127.0.0.1:$port" --workload "$work/input" \
+    --clients 1,4,16 --seconds "$load_seconds" --server-pid "$load_server_pid" --slowest 5 \
+    >"$work/load.txt" 2>"$work/load.log" ||
+    { echo "bench: load benchmark failed:" >&2; cat "$work/load.txt" "$work/load.log" >&2; exit 1; }
+  stop_load_server
+  echo
+  echo "Interactive load (pcnv-bench-load -> pcnv-server, loopback), ${region:-England}" \
+    "workload, $(nproc) cores shared by server and clients:"
+  grep -v '^load ' "$work/load.txt"
+  grep '^load ' "$work/load.txt" >&2
+fi

@@ -1,0 +1,495 @@
+// pcnv-bench-load: the interactive load benchmark (bench/README.md, issue 6 point 5).
+//
+//   pcnv-bench-load --target HOST:PORT --workload DIR [--clients 1,4,16] [--seconds 10]
+//                   [--max-calls C] [--warmup-seconds 1] [--pcns M | --pcn-codes U1,U2]
+//                   [--channel per-client|shared] [--token T] [--server-pid PID]
+//                   [--deadline-ms 60000] [--slowest K]
+//
+// Builds one pcnv.v1.ValidateRequest per PCN of the workload (its membership rows, with the
+// practice locations of practices.csv, its practices' list sizes and distribution rows only:
+// what a portal sends when a user re-validates one PCN), then for each N in --clients keeps N
+// client threads calling Validate back to back, each cycling over the requests from its own
+// starting point, for --seconds (or until --max-calls calls in all), after --warmup-seconds of
+// unrecorded calls. Latency is the client's steady_clock time around the blocking call.
+//
+// Any call that does not return OK, or returns a report that is not about the PCN asked for,
+// fails the run: the message is printed and the exit status is 1. Prints a table per N and one
+// machine-readable `load N=...` line per N (bench/run.sh greps them).
+//
+// --channel per-client (default): one channel and TCP connection per client thread, as N
+// independent callers would have; shared: one channel (one HTTP/2 connection) for all threads.
+// --server-pid: also report the server's CPU time per call (from /proc/PID/stat) and how many
+// cores other processes kept busy meanwhile (/proc/stat minus client and server): a measurement
+// with "other cores" well above 0 was disturbed.
+// --pcns M: M PCNs evenly spaced in code order; --pcn-codes: just these (to profile one
+// request); --slowest K: after the table, the PCNs of the K slowest calls per N.
+#include <grpcpp/grpcpp.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "geo/io/readers.h"
+#include "pcnv/v1/validator.grpc.pb.h"
+#include "server/convert.h"
+#include "server/limits.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+[[noreturn]] void Die(const std::string& msg) {
+  std::cerr << "pcnv-bench-load: " << msg << "\n";
+  std::exit(2);
+}
+
+template <typename T>
+T Check(absl::StatusOr<T> v) {
+  if (!v.ok()) Die(std::string(v.status().message()));
+  return *std::move(v);
+}
+
+struct Flags {
+  std::string target;
+  std::string workload;
+  std::vector<int> clients = {1, 4, 16};
+  double seconds = 10;
+  int64_t max_calls = 0;  // 0: bounded by --seconds only
+  double warmup_seconds = 1;
+  int pcns = 0;                        // 0: every PCN
+  std::vector<std::string> pcn_codes;  // --pcn-codes: only these (to study one request)
+  bool shared_channel = false;
+  std::string token;
+  int server_pid = 0;
+  int deadline_ms = 60000;
+  int slowest = 0;  // print the PCNs of the K slowest calls per N
+};
+
+constexpr char kUsage[] =
+    "usage: pcnv-bench-load --target HOST:PORT --workload DIR [--clients 1,4,16] [--seconds S] "
+    "[--max-calls C] [--warmup-seconds W] [--pcns M | --pcn-codes U1,U2] "
+    "[--channel per-client|shared] [--token T] "
+    "[--server-pid PID] [--deadline-ms MS] [--slowest K]";
+
+int ToInt(const std::string& flag, const std::string& text, int lo) {
+  char* end = nullptr;
+  const long v = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || v < lo || v > 1000000000) {
+    Die(absl::StrFormat("%s: '%s' is not a whole number >= %d", flag, text, lo));
+  }
+  return static_cast<int>(v);
+}
+
+double ToSeconds(const std::string& flag, const std::string& text) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !std::isfinite(v) || v < 0) {
+    Die(absl::StrFormat("%s: '%s' is not a number of seconds >= 0", flag, text));
+  }
+  return v;
+}
+
+Flags ParseFlags(int argc, char** argv) {
+  Flags f;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (i + 1 >= argc) Die(kUsage);
+    const std::string v = argv[++i];
+    if (a == "--target") {
+      f.target = v;
+    } else if (a == "--workload") {
+      f.workload = v;
+    } else if (a == "--clients") {
+      f.clients.clear();
+      for (absl::string_view n : absl::StrSplit(v, ',')) {
+        f.clients.push_back(ToInt("--clients", std::string(n), 1));
+      }
+    } else if (a == "--seconds") {
+      f.seconds = ToSeconds(a, v);
+    } else if (a == "--max-calls") {
+      f.max_calls = ToInt(a, v, 0);
+    } else if (a == "--warmup-seconds") {
+      f.warmup_seconds = ToSeconds(a, v);
+    } else if (a == "--pcns") {
+      f.pcns = ToInt(a, v, 0);
+    } else if (a == "--pcn-codes") {
+      f.pcn_codes = absl::StrSplit(v, ',', absl::SkipEmpty());
+    } else if (a == "--channel") {
+      if (v != "per-client" && v != "shared") Die("--channel: per-client or shared");
+      f.shared_channel = v == "shared";
+    } else if (a == "--token") {
+      f.token = v;
+    } else if (a == "--server-pid") {
+      f.server_pid = ToInt(a, v, 1);
+    } else if (a == "--deadline-ms") {
+      f.deadline_ms = ToInt(a, v, 1);
+    } else if (a == "--slowest") {
+      f.slowest = ToInt(a, v, 0);
+    } else {
+      Die(kUsage);
+    }
+  }
+  if (f.target.empty() || f.workload.empty()) Die(kUsage);
+  if (f.seconds <= 0 && f.max_calls == 0) Die("--seconds 0 needs --max-calls");
+  return f;
+}
+
+// practices.csv of the workload (practice_code,postcode,easting,northing; EPSG:27700), written
+// by pcnv-bench-workload: no quoting, so a plain split is exact.
+absl::flat_hash_map<std::string, pcnv::Point> ReadPracticeLocations(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) Die("cannot read " + path);
+  std::string line;
+  std::getline(in, line);
+  if (line.rfind("practice_code,postcode,easting,northing", 0) != 0) {
+    Die(path + ": expected the header practice_code,postcode,easting,northing");
+  }
+  absl::flat_hash_map<std::string, pcnv::Point> out;
+  for (int row = 1; std::getline(in, line); ++row) {
+    std::vector<std::string> f = absl::StrSplit(line, ',');
+    char* ex = nullptr;
+    char* ny = nullptr;
+    const double x = f.size() == 4 ? std::strtod(f[2].c_str(), &ex) : 0;
+    const double y = f.size() == 4 ? std::strtod(f[3].c_str(), &ny) : 0;
+    if (f.size() != 4 || *ex != '\0' || *ny != '\0' || f[2].empty() || f[3].empty()) {
+      Die(absl::StrFormat("%s row %d: '%s' is not code,postcode,easting,northing", path, row,
+                          line));
+    }
+    out[f[0]] = pcnv::Point{x, y};
+  }
+  return out;
+}
+
+struct Workload {
+  std::vector<std::string> codes;  // PCN code of each request
+  std::vector<pcnv::v1::ValidateRequest> requests;
+};
+
+// One request per PCN: its membership rows (with locations), its practices' list-size and
+// distribution rows. Every PCN, or --pcns M of them evenly spaced in code order.
+Workload BuildRequests(const Flags& flags) {
+  const std::string& dir = flags.workload;
+  std::vector<pcnv::Membership> map =
+      Check(pcnv::io::ReadPracticeMap(dir + "/gp-reg-pat-prac-map.csv"));
+  std::vector<pcnv::ListSize> sizes =
+      Check(pcnv::io::ReadListSizes(dir + "/gp-reg-pat-prac-all.csv"));
+  pcnv::Distribution dist =
+      Check(pcnv::io::ReadDistribution(dir + "/gp-reg-pat-prac-lsoa-all.csv"));
+  const auto locations = ReadPracticeLocations(dir + "/practices.csv");
+
+  std::map<std::string, std::vector<const pcnv::Membership*>> by_pcn;  // sorted by code
+  for (const pcnv::Membership& m : map) {
+    if (!m.pcn_code.empty() && m.pcn_code != pcnv::kUnallocatedPcn) {
+      by_pcn[m.pcn_code].push_back(&m);
+    }
+  }
+  absl::flat_hash_map<std::string, std::vector<const pcnv::ListSize*>> size_of;
+  for (const pcnv::ListSize& s : sizes) size_of[s.practice_code].push_back(&s);
+  absl::flat_hash_map<std::string, std::vector<const pcnv::DistributionRow*>> rows_of;
+  for (const pcnv::DistributionRow& r : dist.rows) rows_of[r.practice_code].push_back(&r);
+
+  std::vector<std::string> all;
+  for (const auto& [code, members] : by_pcn) all.push_back(code);
+  if (all.empty()) Die(dir + ": no PCN in gp-reg-pat-prac-map.csv");
+  std::vector<std::string> chosen;
+  const size_t m = flags.pcns == 0 ? all.size() : std::min<size_t>(flags.pcns, all.size());
+  for (size_t i = 0; i < m; ++i) chosen.push_back(all[i * all.size() / m]);
+  if (!flags.pcn_codes.empty()) {
+    chosen = flags.pcn_codes;
+    for (const std::string& code : chosen) {
+      if (!by_pcn.contains(code)) Die("--pcn-codes: " + code + " is not a PCN of the map");
+    }
+  }
+
+  Workload w;
+  const pcnv::ValidationOptions options;  // majority method, default ruleset: every rule
+  for (const std::string& code : chosen) {
+    pcnv::ValidationInput input;
+    input.list_sizes.emplace();
+    input.distribution.emplace();
+    input.distribution->level = dist.level;
+    std::set<std::string> practices;
+    for (const pcnv::Membership* member : by_pcn[code]) {
+      pcnv::Membership copy = *member;
+      if (auto it = locations.find(copy.practice_code); it != locations.end()) {
+        copy.location = it->second;
+      }
+      input.memberships.push_back(std::move(copy));
+      practices.insert(member->practice_code);
+    }
+    for (const std::string& p : practices) {
+      if (auto it = size_of.find(p); it != size_of.end()) {
+        for (const pcnv::ListSize* s : it->second) input.list_sizes->push_back(*s);
+      }
+      if (auto it = rows_of.find(p); it != rows_of.end()) {
+        for (const pcnv::DistributionRow* r : it->second) input.distribution->rows.push_back(*r);
+      }
+    }
+    w.codes.push_back(code);
+    w.requests.push_back(pcnv::wire::MakeRequest(input, options));
+  }
+  return w;
+}
+
+double Percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  const size_t rank = static_cast<size_t>(std::ceil(p * sorted.size()));
+  return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
+}
+
+double ProcessCpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// utime + stime of another process, in seconds; -1 when it cannot be read.
+double PidCpuSeconds(int pid) {
+  if (pid == 0) return -1;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text;
+  if (!std::getline(in, text)) return -1;
+  const size_t close = text.rfind(')');  // the command name may hold spaces
+  if (close == std::string::npos) return -1;
+  std::istringstream fields(text.substr(close + 2));
+  std::string f;
+  double ticks = 0;
+  for (int i = 3; fields >> f && i <= 15; ++i) {  // fields 14 and 15: utime, stime
+    if (i >= 14) ticks += std::strtod(f.c_str(), nullptr);
+  }
+  return ticks / sysconf(_SC_CLK_TCK);
+}
+
+// Busy CPU time of the whole machine (all cores), in seconds, from /proc/stat; -1 if unreadable.
+double MachineBusySeconds() {
+  std::ifstream in("/proc/stat");
+  std::string cpu;
+  double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+  if (!(in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal) ||
+      cpu != "cpu") {
+    return -1;
+  }
+  return (user + nice + system + irq + softirq + steal) / sysconf(_SC_CLK_TCK);
+}
+
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(pcnv::wire::kMaxMessageBytes);
+  args.SetMaxSendMessageSize(pcnv::wire::kMaxMessageBytes);
+  // Without this, channels with equal arguments share one subchannel (one TCP connection) from
+  // gRPC's global pool, and "one channel per client" would not be.
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+}
+
+struct Failure {
+  std::atomic<bool> failed{false};
+  std::string message;  // written once, by the thread that set `failed`
+};
+
+struct Call {
+  double ms = 0;
+  size_t request = 0;  // index into Workload::requests
+};
+
+struct Phase {
+  std::vector<std::vector<Call>> calls;  // per client
+  double wall_seconds = 0;
+  int64_t errors = 0;
+};
+
+// N clients calling back to back until `seconds` have passed or `max_calls` calls were started.
+Phase RunPhase(const Flags& flags, const Workload& w,
+               const std::vector<std::unique_ptr<pcnv::v1::BoundaryValidator::Stub>>& stubs, int n,
+               double seconds, int64_t max_calls, bool record, Failure& failure) {
+  Phase phase;
+  phase.calls.resize(n);
+  std::atomic<int64_t> started{0};
+  std::atomic<int64_t> errors{0};
+  std::atomic<int> ready{0};
+  std::atomic<bool> go{false};
+  Clock::time_point start, end;
+  std::vector<Clock::time_point> finished(n);
+  std::vector<std::thread> threads;
+  for (int c = 0; c < n; ++c) {
+    threads.emplace_back([&, c] {
+      pcnv::v1::BoundaryValidator::Stub& stub = *stubs[flags.shared_channel ? 0 : c];
+      std::vector<Call>& mine = phase.calls[c];
+      if (record) mine.reserve(1 << 16);
+      size_t next = (w.requests.size() * c) / n;  // spread the clients over the PCNs
+      ready.fetch_add(1);
+      while (!go.load()) std::this_thread::yield();
+      while (!failure.failed.load()) {
+        const Clock::time_point t0 = Clock::now();
+        if (seconds > 0 && t0 >= end) break;
+        if (max_calls > 0 && started.fetch_add(1) >= max_calls) break;
+        grpc::ClientContext context;
+        context.set_deadline(std::chrono::system_clock::now() +
+                             std::chrono::milliseconds(flags.deadline_ms));
+        if (!flags.token.empty()) context.AddMetadata("authorization", "Bearer " + flags.token);
+        pcnv::v1::ValidateResponse response;
+        const grpc::Status status = stub.Validate(&context, w.requests[next], &response);
+        const Clock::time_point t1 = Clock::now();
+        std::string error;
+        if (!status.ok()) {
+          error = absl::StrFormat(
+              "Validate %s: %s: %s", w.codes[next],
+              absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())),
+              status.error_message());
+        } else if (response.report().pcns_size() != 1 ||
+                   response.report().pcns(0).code() != w.codes[next]) {
+          error = absl::StrFormat("Validate %s: the report holds %d PCNs, not just this one",
+                                  w.codes[next], response.report().pcns_size());
+        }
+        if (!error.empty()) {
+          errors.fetch_add(1);
+          if (!failure.failed.exchange(true)) failure.message = error;
+          break;
+        }
+        if (record) {
+          mine.push_back({std::chrono::duration<double, std::milli>(t1 - t0).count(), next});
+        }
+        next = (next + 1) % w.requests.size();
+      }
+      finished[c] = Clock::now();
+    });
+  }
+  while (ready.load() < n) std::this_thread::yield();
+  start = Clock::now();
+  end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  go.store(true);
+  for (std::thread& t : threads) t.join();
+  phase.wall_seconds =
+      std::chrono::duration<double>(*std::max_element(finished.begin(), finished.end()) - start)
+          .count();
+  phase.errors = errors.load();
+  return phase;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Flags flags = ParseFlags(argc, argv);
+  const Clock::time_point read_start = Clock::now();
+  const Workload w = BuildRequests(flags);
+  std::vector<size_t> bytes, dist_rows, practices;
+  for (const pcnv::v1::ValidateRequest& r : w.requests) {
+    bytes.push_back(r.ByteSizeLong());
+    dist_rows.push_back(r.distribution().rows_size());
+    practices.push_back(r.memberships_size());
+  }
+  auto median = [](std::vector<size_t> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  std::cout << absl::StrFormat(
+      "pcnv-bench-load: %d PCN requests from %s in %.1f s (median %d practices, %d distribution "
+      "rows, %.1f KiB; largest %.1f KiB)\n",
+      w.requests.size(), flags.workload,
+      std::chrono::duration<double>(Clock::now() - read_start).count(), median(practices),
+      median(dist_rows), median(bytes) / 1024.0,
+      *std::max_element(bytes.begin(), bytes.end()) / 1024.0);
+  std::cout << absl::StrFormat(
+      "pcnv-bench-load: target %s, %s, %.1f s warm-up then %s per N\n", flags.target,
+      flags.shared_channel ? "one shared channel" : "one channel per client", flags.warmup_seconds,
+      flags.max_calls > 0
+          ? absl::StrFormat("%d calls (at most %g s)", flags.max_calls, flags.seconds)
+          : absl::StrFormat("%g s", flags.seconds));
+  std::cout << absl::StrFormat("%7s %8s %6s %9s %8s %8s %8s %8s %11s %11s %7s\n", "clients",
+                               "calls", "errors", "calls/s", "p50 ms", "p95 ms", "p99 ms", "max ms",
+                               "client CPU", "server CPU", "others");
+  std::cout << absl::StrFormat("%7s %8s %6s %9s %8s %8s %8s %8s %11s %11s %7s\n", "", "", "", "",
+                               "", "", "", "", "ms/call", "ms/call", "cores");
+  std::cout.flush();
+
+  std::vector<std::string> machine, slow;
+  Failure failure;
+  for (int n : flags.clients) {
+    std::vector<std::unique_ptr<pcnv::v1::BoundaryValidator::Stub>> stubs;
+    for (int c = 0; c < (flags.shared_channel ? 1 : n); ++c) {
+      stubs.push_back(pcnv::v1::BoundaryValidator::NewStub(MakeChannel(flags.target)));
+    }
+    if (flags.warmup_seconds > 0) {
+      RunPhase(flags, w, stubs, n, flags.warmup_seconds, 0, false, failure);
+    }
+    const double cpu0 = ProcessCpuSeconds();
+    const double server0 = PidCpuSeconds(flags.server_pid);
+    const double machine0 = MachineBusySeconds();
+    Phase p = failure.failed
+                  ? Phase{}
+                  : RunPhase(flags, w, stubs, n, flags.seconds, flags.max_calls, true, failure);
+    const double cpu = ProcessCpuSeconds() - cpu0;
+    const double server = PidCpuSeconds(flags.server_pid) - server0;
+    const double busy = MachineBusySeconds() - machine0;
+    if (failure.failed) {
+      std::cerr << "pcnv-bench-load: FAIL with " << n << " clients: " << failure.message << "\n";
+      std::cout << absl::StrFormat("load N=%d errors=%d FAILED\n", n,
+                                   std::max<int64_t>(1, p.errors));
+      return 1;
+    }
+    std::vector<Call> recorded;
+    for (const auto& v : p.calls) recorded.insert(recorded.end(), v.begin(), v.end());
+    std::sort(recorded.begin(), recorded.end(),
+              [](const Call& a, const Call& b) { return a.ms < b.ms; });
+    std::vector<double> all;
+    for (const Call& call : recorded) all.push_back(call.ms);
+    const int64_t calls = all.size();
+    const double rps = p.wall_seconds > 0 ? calls / p.wall_seconds : 0;
+    const double client_ms = calls > 0 ? 1000 * cpu / calls : 0;
+    const double server_ms = calls > 0 && server0 >= 0 ? 1000 * server / calls : -1;
+    // Cores other processes kept busy (only known when the server's CPU is).
+    const double others = server0 >= 0 && machine0 >= 0 && p.wall_seconds > 0
+                              ? std::max(0.0, (busy - cpu - server) / p.wall_seconds)
+                              : -1;
+    const double p50 = Percentile(all, 0.50), p95 = Percentile(all, 0.95),
+                 p99 = Percentile(all, 0.99), max = all.empty() ? 0 : all.back();
+    std::cout << absl::StrFormat("%7d %8d %6d %9.1f %8.2f %8.2f %8.2f %8.2f %11.2f %11s %7s\n", n,
+                                 calls, p.errors, rps, p50, p95, p99, max, client_ms,
+                                 server_ms < 0 ? "-" : absl::StrFormat("%.2f", server_ms),
+                                 others < 0 ? "-" : absl::StrFormat("%.2f", others));
+    std::cout.flush();
+    machine.push_back(absl::StrFormat(
+        "load N=%d channel=%s calls=%d errors=%d seconds=%.3f rps=%.1f p50_ms=%.3f p95_ms=%.3f "
+        "p99_ms=%.3f max_ms=%.3f client_cpu_ms=%.3f%s",
+        n, flags.shared_channel ? "shared" : "per-client", calls, p.errors, p.wall_seconds, rps,
+        p50, p95, p99, max, client_ms,
+        server_ms < 0
+            ? ""
+            : absl::StrFormat(" server_cpu_ms=%.3f other_cores=%.2f", server_ms, others)));
+    if (flags.slowest > 0) {
+      // The slowest calls' PCNs, each PCN once: what the tail is made of.
+      std::string line = absl::StrFormat("slowest N=%d:", n);
+      std::set<size_t> seen;
+      for (auto it = recorded.rbegin();
+           it != recorded.rend() && seen.size() < size_t(flags.slowest); ++it) {
+        if (!seen.insert(it->request).second) continue;
+        const pcnv::v1::ValidateRequest& r = w.requests[it->request];
+        absl::StrAppendFormat(&line, " %s %.1f ms (%d practices, %d rows);", w.codes[it->request],
+                              it->ms, r.memberships_size(), r.distribution().rows_size());
+      }
+      slow.push_back(line);
+    }
+  }
+  for (const std::string& line : slow) std::cout << line << "\n";
+  for (const std::string& line : machine) std::cout << line << "\n";
+  return 0;
+}

@@ -73,12 +73,15 @@ ContiguityResult AnalyseContiguity(const ReferenceData& ref, const std::vector<i
   const int n = static_cast<int>(parts.size());
   if (n == 0) return result;
 
-  std::vector<geos::PreparedPtr> prepared;
-  for (const auto& p : parts) prepared.emplace_back(GEOSPrepare_r(ctx, p.get()));
+  // Which part each area lies in; with one part (the usual case) there is nothing to find.
   std::vector<int> part_of(areas.size(), 0);
-  for (size_t i = 0; i < areas.size(); ++i) {
-    int p = PartOfArea(prepared, ref.areas()[areas[i]].geometry);
-    part_of[i] = p < 0 ? 0 : p;  // only for degenerate areas; keeps every area counted
+  if (n > 1) {
+    std::vector<geos::PreparedPtr> prepared;
+    for (const auto& p : parts) prepared.emplace_back(GEOSPrepare_r(ctx, p.get()));
+    for (size_t i = 0; i < areas.size(); ++i) {
+      int p = PartOfArea(prepared, ref.areas()[areas[i]].geometry);
+      part_of[i] = p < 0 ? 0 : p;  // only for degenerate areas; keeps every area counted
+    }
   }
 
   DisjointSets sets(n);

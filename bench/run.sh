@@ -8,13 +8,14 @@
 # --bin DIR uses already built ones (the CTest smoke run). Exit 77 when the shared data folder is
 # absent (CTest reports a skip), 1 when a run fails or the outputs disagree.
 #
-# Regenerates the workload, runs the input-read lower bound, pcnv, PostGIS and geopandas under
+# Regenerates the workload, runs the input-read lower bound, pcnv's reference store build (once per
+# boundary vintage) and pcnv on that store, PostGIS and geopandas under
 # /usr/bin/time -v, checks that the three outputs agree (fails loudly, exit 1, if not) and prints
 # one table. Then, unless --no-micro, runs the Google Benchmark micro-benchmarks
 # (pcnv-bench-micro) on the same workload and prints theirs. Without --region: all of England.
 #
-# Then, unless --no-load, the interactive load benchmark: packs the workload's layers into a
-# reference store (pcnv reference build), starts pcnv-server on a free loopback port (stopped on
+# Then, unless --no-load, the interactive load benchmark: serves the reference store the national
+# run used (built from the workload's layers), starts pcnv-server on a free loopback port (stopped on
 # exit, whatever happens), and runs pcnv-bench-load with 1, 4 and 16 concurrent clients for
 # --load-seconds each (default 10); any failed call fails the run.
 set -euo pipefail
@@ -55,7 +56,7 @@ if [ -z "$bin" ]; then
     cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
   fi
   cmake --build "$build" -j"$(nproc)" --target pcnv-bench-workload pcnv-bench-national \
-    pcnv-bench-micro ${load:+pcnv pcnv-server pcnv-bench-load} >/dev/null
+    pcnv-bench-micro ${load:+pcnv-server pcnv-bench-load} >/dev/null
   bin="$build/bench"
 fi
 
@@ -74,8 +75,14 @@ cat "$work/input/workload.txt" >&2
 
 echo "bench: input read lower bound" >&2
 timed read "$bin/pcnv-bench-national" --workload "$work/input" --read-only
+# pcnv reads its reference data as users do: a reference store built once per boundary vintage
+# (areas, footprints, the adjacency graph and area x footprint fractions), timed on its own.
+echo "bench: pcnv reference store (once per vintage)" >&2
+timed reference "$bin/pcnv-bench-national" --workload "$work/input" \
+  --build-reference "$work/reference.gpkg"
 echo "bench: pcnv" >&2
-timed pcnv "$bin/pcnv-bench-national" --workload "$work/input" --out "$work/pcnv.csv"
+timed pcnv "$bin/pcnv-bench-national" --workload "$work/input" --reference "$work/reference.gpkg" \
+  --out "$work/pcnv.csv"
 echo "bench: PostGIS" >&2
 bash "$repo/bench/peers/postgis_bench.sh" "$work/input" "$work/postgis.csv" "$work/timing" \
   2>"$work/postgis.log" || { echo "bench: PostGIS failed:" >&2; tail -20 "$work/postgis.log" >&2; exit 1; }
@@ -108,19 +115,13 @@ fi
 
 if [ -n "$load" ]; then
   # The interactive load benchmark (bench/README.md): pcnv and pcnv-server from the same build
-  # tree as the bench programs. Logs: $work/reference.log, server.log, load.log.
+  # tree as the bench programs. Logs: $work/server.log, load.log.
   top=$(cd "$bin/.." && pwd)
-  pcnv_cli="$top/clients/cli/pcnv"
   pcnv_server="$top/server/pcnv-server"
-  for tool in "$pcnv_cli" "$pcnv_server" "$bin/pcnv-bench-load"; do
+  for tool in "$pcnv_server" "$bin/pcnv-bench-load"; do
     [ -x "$tool" ] || { echo "bench: $tool missing (build it, or pass --no-load)" >&2; exit 1; }
   done
-  echo "bench: interactive load: reference store" >&2
-  "$pcnv_cli" reference build --areas "$work/input/lsoa11.gpkg:lsoa11_code" \
-    --footprint "icb=$work/input/icb22.gpkg:ICB22CD" \
-    --footprint "community=$work/input/ltla24.gpkg:ltla24_code" \
-    --out "$work/reference.gpkg" >"$work/reference.log" 2>&1 ||
-    { echo "bench: pcnv reference build failed:" >&2; tail -20 "$work/reference.log" >&2; exit 1; }
+  # The server holds the reference store built above for the national run.
   load_server_pid=""
   stop_load_server() {
     if [ -n "$load_server_pid" ] && kill -0 "$load_server_pid" 2>/dev/null; then

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "geo/disjoint_sets.h"
 #include "geo/geos_handle.h"
 #include "geo/parallel.h"
 #include "geo/reference.h"
@@ -429,26 +430,20 @@ std::vector<std::vector<int>> ConnectedComponents(const AreaAdjacency& graph,
     set = &sorted_copy;
   }
   const std::vector<int>& s = *set;
-  // Union-find over positions in s.
-  std::vector<int> parent(s.size());
-  std::iota(parent.begin(), parent.end(), 0);
-  auto find = [&](int x) {
-    while (parent[x] != x) x = parent[x] = parent[parent[x]];
-    return x;
-  };
+  DisjointSets sets(s.size());  // over positions in s
   for (size_t p = 0; p < s.size(); ++p) {
     for (const AreaNeighbour& nb : graph.Of(s[p])) {
       if (nb.area <= s[p] || (!nb.edge && !point_joins)) continue;
       auto it = std::lower_bound(s.begin() + p + 1, s.end(), nb.area);
       if (it == s.end() || *it != nb.area) continue;
-      int x = find(static_cast<int>(p)), y = find(static_cast<int>(it - s.begin()));
-      if (x != y) parent[std::max(x, y)] = std::min(x, y);  // the root is the first member
+      int x = sets.Find(static_cast<int>(p)), y = sets.Find(static_cast<int>(it - s.begin()));
+      sets.Join(std::max(x, y), std::min(x, y));  // the root is the first member
     }
   }
   std::vector<std::vector<int>> components;
   std::vector<int> component_of(s.size(), -1);
   for (size_t p = 0; p < s.size(); ++p) {
-    int root = find(static_cast<int>(p));
+    int root = sets.Find(static_cast<int>(p));
     if (component_of[root] < 0) {
       component_of[root] = static_cast<int>(components.size());
       components.emplace_back();

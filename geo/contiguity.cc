@@ -6,21 +6,11 @@
 #include <tuple>
 
 #include "geo/catchment.h"
+#include "geo/disjoint_sets.h"
 #include "geo/geos_handle.h"
 
 namespace pcnv {
 namespace {
-
-// Union-find over small sets (parts of one territory).
-class DisjointSets {
- public:
-  explicit DisjointSets(int n) : parent_(n) { std::iota(parent_.begin(), parent_.end(), 0); }
-  int Find(int x) { return parent_[x] == x ? x : parent_[x] = Find(parent_[x]); }
-  void Join(int a, int b) { parent_[Find(a)] = Find(b); }
-
- private:
-  std::vector<int> parent_;
-};
 
 std::vector<geos::GeomPtr> PartsOf(const Geometry& g) {
   auto ctx = geos::Context();

@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "geo/adjacency.h"
+#include "geo/disjoint_sets.h"
 #include "geo/geos_handle.h"
 #include "geo/rules/context.h"
 
@@ -124,22 +125,15 @@ std::vector<std::vector<int>> AreaComponents(const ValidationContext& ctx,
   for (size_t ci = 0; ci < comps.size(); ++ci) {
     for (int a : comps[ci]) comp_of_area[a] = static_cast<int>(ci);
   }
-  std::vector<int> parent(comps.size());
-  std::iota(parent.begin(), parent.end(), 0);
-  auto find = [&](int x) {
-    while (parent[x] != x) x = parent[x] = parent[parent[x]];
-    return x;
-  };
+  DisjointSets sets(comps.size());
   for (const auto& [from, to] : o.bridges) {
     auto a = comp_of_area.find(ctx.ref.FindArea(from));
     auto b = comp_of_area.find(ctx.ref.FindArea(to));
-    if (a != comp_of_area.end() && b != comp_of_area.end()) {
-      parent[find(a->second)] = find(b->second);
-    }
+    if (a != comp_of_area.end() && b != comp_of_area.end()) sets.Join(a->second, b->second);
   }
   std::map<int, std::vector<int>> joined;  // by root
   for (size_t ci = 0; ci < comps.size(); ++ci) {
-    std::vector<int>& into = joined[find(static_cast<int>(ci))];
+    std::vector<int>& into = joined[sets.Find(static_cast<int>(ci))];
     into.insert(into.end(), comps[ci].begin(), comps[ci].end());
   }
   std::vector<std::vector<int>> out;
@@ -184,20 +178,15 @@ std::optional<PracticeGroups> FindPracticeGroups(const ValidationContext& ctx, c
   for (size_t ci = 0; ci < components.size(); ++ci) {
     for (int a : components[ci]) comp_of_area[a] = static_cast<int>(ci);
   }
-  std::vector<int> parent(components.size());
-  std::iota(parent.begin(), parent.end(), 0);
-  auto find = [&](int x) {
-    while (parent[x] != x) x = parent[x] = parent[parent[x]];
-    return x;
-  };
+  DisjointSets sets(components.size());
   std::vector<int> first_comp(members.size());
   for (size_t m = 0; m < members.size(); ++m) {
     first_comp[m] = comp_of_area.at(catchments[members[m]].front());
-    for (int a : catchments[members[m]]) parent[find(comp_of_area.at(a))] = find(first_comp[m]);
+    for (int a : catchments[members[m]]) sets.Join(comp_of_area.at(a), first_comp[m]);
   }
   std::map<int, std::vector<std::string>> groups;
   for (size_t m = 0; m < members.size(); ++m) {
-    groups[find(first_comp[m])].push_back(codes[members[m]]);
+    groups[sets.Find(first_comp[m])].push_back(codes[members[m]]);
   }
   if (groups.size() < 2) return std::nullopt;
   // Listed by their first practice code (members are in code order), whatever the components'.

@@ -7,7 +7,7 @@
 namespace pcnv {
 
 ShareTable::ShareTable(std::vector<std::string> group_codes, int area_count)
-    : group_codes_(std::move(group_codes)), total_(area_count, 0), cells_(area_count) {}
+    : group_codes_(std::move(group_codes)), total_(area_count, 0), slot_(area_count, -1) {}
 
 void ShareTable::Add(int group, int area, int64_t patients) {
   total_[area] += patients;
@@ -15,12 +15,26 @@ void ShareTable::Add(int group, int area, int64_t patients) {
     outside_total_ += patients;
     return;
   }
-  cells_[area][group] += patients;
+  int& slot = slot_[area];
+  if (slot < 0) {
+    slot = static_cast<int>(cells_.size());
+    touched_.push_back(area);
+    cells_.emplace_back();
+  }
+  cells_[slot][group] += patients;
+}
+
+std::vector<int> ShareTable::TouchedAreas() const {
+  std::vector<int> areas = touched_;
+  std::sort(areas.begin(), areas.end());
+  return areas;
 }
 
 int64_t ShareTable::Patients(int group, int area) const {
-  auto it = cells_[area].find(group);
-  return it == cells_[area].end() ? 0 : it->second;
+  const int slot = slot_[area];
+  if (slot < 0) return 0;
+  auto it = cells_[slot].find(group);
+  return it == cells_[slot].end() ? 0 : it->second;
 }
 
 double ShareTable::Share(int group, int area) const {
@@ -29,27 +43,28 @@ double ShareTable::Share(int group, int area) const {
 
 std::vector<int> ShareTable::AreasOf(int group) const {
   std::vector<int> out;
-  for (int a = 0; a < area_count(); ++a) {
-    if (cells_[a].contains(group)) out.push_back(a);
+  for (int a : TouchedAreas()) {
+    if (cells_[slot_[a]].contains(group)) out.push_back(a);
   }
   return out;
 }
 
 std::vector<std::vector<int>> ShareTable::AreasByGroup() const {
   std::vector<std::vector<int>> out(group_count());
-  for (int a = 0; a < area_count(); ++a) {
-    for (const auto& [g, n] : cells_[a]) out[g].push_back(a);  // a ascends: lists stay sorted
+  for (int a : TouchedAreas()) {
+    for (const auto& [g, n] : cells_[slot_[a]]) out[g].push_back(a);  // a ascends: sorted
   }
   return out;
 }
 
 std::vector<int> ShareTable::MajorityOwners() const {
+  // Areas no listed group touched have no owner: only the outside group, or nobody, is there.
   std::vector<int> owners(area_count(), -1);
-  for (int a = 0; a < area_count(); ++a) {
+  for (int a : touched_) {
     int best = -1;
     int64_t best_n = 0;
     int64_t listed = 0;
-    for (const auto& [g, n] : cells_[a]) {
+    for (const auto& [g, n] : cells_[slot_[a]]) {
       listed += n;
       if (n <= 0) continue;
       // Largest count wins; a tie goes to the smallest PCN code (DOMAIN.md 4).
@@ -69,9 +84,9 @@ std::vector<int> ShareTable::MajorityOwners() const {
 
 std::vector<std::vector<int>> ShareTable::ShareCatchments(double threshold) const {
   std::vector<std::vector<int>> out(group_count());
-  for (int a = 0; a < area_count(); ++a) {
+  for (int a : TouchedAreas()) {
     if (total_[a] == 0) continue;
-    for (const auto& [g, n] : cells_[a]) {
+    for (const auto& [g, n] : cells_[slot_[a]]) {
       // Compare in integers where possible: n / N >= t  <=>  n >= t * N, but t is a double, so
       // compare the double quotient exactly as the definition states.
       if (n > 0 && static_cast<double>(n) / static_cast<double>(total_[a]) >= threshold) {
@@ -79,8 +94,7 @@ std::vector<std::vector<int>> ShareTable::ShareCatchments(double threshold) cons
       }
     }
   }
-  for (auto& v : out) std::sort(v.begin(), v.end());
-  return out;
+  return out;  // areas ascend, so each list is sorted
 }
 
 std::vector<std::vector<int>> TerritoriesFromOwners(const std::vector<int>& owners,

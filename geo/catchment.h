@@ -42,10 +42,16 @@ class ShareTable {
   std::vector<std::vector<int>> ShareCatchments(double threshold) const;
 
  private:
+  // The areas that have patients, ascending (a request touches a few hundred of a snapshot's
+  // tens of thousands: every pass walks these, not all areas).
+  std::vector<int> TouchedAreas() const;
+
   std::vector<std::string> group_codes_;
   std::vector<int64_t> total_;
   int64_t outside_total_ = 0;
-  // Per area: (group, patients) pairs, sorted by group once read. Sparse: few groups per area.
+  std::vector<int> slot_;     // per area: its index in cells_, or -1 while untouched
+  std::vector<int> touched_;  // per slot: the area, in the order first touched
+  // Per touched area: group -> patients. Sparse: few groups per area.
   std::vector<absl::flat_hash_map<int, int64_t>> cells_;
 };
 

@@ -143,7 +143,6 @@ void BuildCatchments(ValidationContext& ctx) {
   ctx.patient_areas = table.AreasByGroup();
   ctx.pcn_table = std::move(table);
   ctx.practice_catchments = practices.ShareCatchments(ctx.options.share_threshold);
-  ctx.practice_table = std::move(practices);
 }
 
 // The geometry work of one PCN (its union and contiguity), done as part of its own checks.
@@ -307,6 +306,38 @@ struct RuleSlot {
   std::vector<std::vector<Finding>> pcn_findings;
 };
 
+// One PCN's own work: its union and contiguity, its entry, and its per-PCN rules' findings
+// (into each slot's pcn_findings[k]). PCNs are independent: this runs on every core at once.
+PcnEntry CheckPcn(ValidationContext& ctx, size_t k, std::vector<RuleSlot>& slots) {
+  AnalysePcn(ctx, k);
+  PcnEntry entry = MakePcnEntry(ctx, k);
+  for (RuleSlot& slot : slots) {
+    if (slot.per_pcn == nullptr) continue;
+    RuleRun one{slot.run.outcome().rule};
+    slot.per_pcn->check(ctx, k, one);
+    slot.pcn_findings[k] = std::move(one.findings());
+  }
+  return entry;
+}
+
+// Every finding about PCN k, as the report will hold them: the whole-configuration rules' ones
+// (`about`, may be null) and its own, waivers applied, in report order.
+std::vector<Finding> FindingsOfPcn(const std::vector<const Finding*>* about,
+                                   const std::vector<RuleSlot>& slots, size_t k,
+                                   const Waivers& waivers) {
+  std::vector<Finding> out;
+  if (about != nullptr) {
+    for (const Finding* f : *about) out.push_back(*f);
+  }
+  for (const RuleSlot& slot : slots) {
+    if (slot.per_pcn == nullptr) continue;
+    out.insert(out.end(), slot.pcn_findings[k].begin(), slot.pcn_findings[k].end());
+  }
+  for (Finding& f : out) waivers.Apply(f);
+  std::stable_sort(out.begin(), out.end(), FindingBefore);
+  return out;
+}
+
 }  // namespace
 
 bool ValidationContext::has_list_sizes() const {
@@ -404,27 +435,12 @@ absl::StatusOr<Report> Validate(const ReferenceData& reference, const Validation
       ctx.pcns.size(), 4,
       [&](int, size_t begin, size_t end) {
         for (size_t k = begin; k < end; ++k) {
-          AnalysePcn(ctx, k);
-          report.pcns[k] = MakePcnEntry(ctx, k);
-          for (RuleSlot& slot : slots) {
-            if (slot.per_pcn == nullptr) continue;
-            RuleRun one{slot.run.outcome().rule};
-            slot.per_pcn->check(ctx, k, one);
-            slot.pcn_findings[k] = std::move(one.findings());
-          }
+          report.pcns[k] = CheckPcn(ctx, k, slots);
           if (!options.on_pcn_ready) continue;
-          std::vector<Finding> mine;
           auto it = about_pcn.find(ctx.pcns[k].code);
-          if (it != about_pcn.end()) {
-            for (const Finding* f : it->second) mine.push_back(*f);
-          }
-          for (const RuleSlot& slot : slots) {
-            if (slot.per_pcn == nullptr) continue;
-            mine.insert(mine.end(), slot.pcn_findings[k].begin(), slot.pcn_findings[k].end());
-          }
-          for (Finding& f : mine) waivers.Apply(f);
-          std::stable_sort(mine.begin(), mine.end(), FindingBefore);
-          options.on_pcn_ready(report.pcns[k], mine);
+          options.on_pcn_ready(
+              report.pcns[k],
+              FindingsOfPcn(it == about_pcn.end() ? nullptr : &it->second, slots, k, waivers));
         }
       },
       options.cancelled);

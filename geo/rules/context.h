@@ -64,11 +64,10 @@ struct ValidationContext {
   std::vector<std::vector<int>> share_areas;      // per PCN: share catchment
   std::vector<std::vector<int>> patient_areas;    // per PCN: every area with its patients
   std::vector<ContiguityResult> contiguity;       // per PCN, of catchment_areas
-  // Practice-level share table (groups = practice codes in `practice_codes`, sorted).
-  std::optional<ShareTable> practice_table;
+  // Every practice in the memberships, sorted, and each one's share catchment at
+  // options.share_threshold (CON003), from a practice-level share table.
   std::vector<std::string> practice_codes;
-  // Per practice (as practice_codes): its share catchment at options.share_threshold (CON003).
-  std::vector<std::vector<int>> practice_catchments;
+  std::vector<std::vector<int>> practice_catchments;  // as practice_codes
 
   bool has_distribution() const { return input.distribution.has_value(); }
   bool has_list_sizes() const;  // a list-size file, or list sizes in the practice file

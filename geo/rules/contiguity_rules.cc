@@ -103,6 +103,15 @@ const PcnRule kCon002{NeedCatchments, CheckCon002One};
 
 namespace {
 
+// Area -> index of the component holding it.
+absl::flat_hash_map<int, int> ComponentOfArea(const std::vector<std::vector<int>>& components) {
+  absl::flat_hash_map<int, int> out;
+  for (size_t ci = 0; ci < components.size(); ++ci) {
+    for (int a : components[ci]) out[a] = static_cast<int>(ci);
+  }
+  return out;
+}
+
 // Components of `areas` (ascending) under the ruleset's adjacency. From the snapshot's adjacency
 // graph (DESIGN.md 4: connected components, no union) unless a bridge distance is set, which
 // needs distances between parts and so the geometry (AnalyseContiguity). Named bridges join the
@@ -121,10 +130,7 @@ std::vector<std::vector<int>> AreaComponents(const ValidationContext& ctx,
   std::vector<std::vector<int>> comps =
       ConnectedComponents(graph, areas, o.adjacency == Adjacency::kPoint);
   if (o.bridges.empty() || comps.size() < 2) return comps;
-  absl::flat_hash_map<int, int> comp_of_area;
-  for (size_t ci = 0; ci < comps.size(); ++ci) {
-    for (int a : comps[ci]) comp_of_area[a] = static_cast<int>(ci);
-  }
+  const absl::flat_hash_map<int, int> comp_of_area = ComponentOfArea(comps);
   DisjointSets sets(comps.size());
   for (const auto& [from, to] : o.bridges) {
     auto a = comp_of_area.find(ctx.ref.FindArea(from));
@@ -174,10 +180,7 @@ std::optional<PracticeGroups> FindPracticeGroups(const ValidationContext& ctx, c
   const std::vector<std::vector<int>> components = AreaComponents(ctx, all_areas);
   if (components.size() < 2) return std::nullopt;
   // Practices sharing a component are connected; one practice in two components joins them.
-  absl::flat_hash_map<int, int> comp_of_area;
-  for (size_t ci = 0; ci < components.size(); ++ci) {
-    for (int a : components[ci]) comp_of_area[a] = static_cast<int>(ci);
-  }
+  const absl::flat_hash_map<int, int> comp_of_area = ComponentOfArea(components);
   DisjointSets sets(components.size());
   std::vector<int> first_comp(members.size());
   for (size_t m = 0; m < members.size(); ++m) {

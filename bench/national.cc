@@ -24,22 +24,15 @@
 #include <vector>
 
 #include "absl/strings/str_format.h"
+#include "bench/fail.h"
 #include "geo/io/readers.h"
 #include "geo/io/reference_store.h"
 #include "geo/validate.h"
 
 namespace {
 
-[[noreturn]] void Die(const std::string& msg) {
-  std::cerr << "pcnv-bench-national: " << msg << "\n";
-  std::exit(2);
-}
-
-template <typename T>
-T Check(absl::StatusOr<T> v) {
-  if (!v.ok()) Die(std::string(v.status().message()));
-  return *std::move(v);
-}
+using ::pcnv::bench::Check;
+using ::pcnv::bench::Die;
 
 class Stopwatch {
  public:

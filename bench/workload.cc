@@ -34,6 +34,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "bench/fail.h"
 #include "geo/io/readers.h"
 #include "geo/model.h"
 
@@ -98,10 +99,7 @@ int Column(const std::vector<std::string>& header, const std::string& name) {
   return -1;
 }
 
-[[noreturn]] void Die(const std::string& msg) {
-  std::cerr << "pcnv-bench-workload: " << msg << "\n";
-  std::exit(2);
-}
+using ::pcnv::bench::Die;
 
 struct Layer {
   std::string name;  // layer name in the GeoPackage

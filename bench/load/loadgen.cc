@@ -48,6 +48,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "bench/fail.h"
 #include "geo/io/readers.h"
 #include "pcnv/v1/validator.grpc.pb.h"
 #include "server/convert.h"
@@ -57,16 +58,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-[[noreturn]] void Die(const std::string& msg) {
-  std::cerr << "pcnv-bench-load: " << msg << "\n";
-  std::exit(2);
-}
-
-template <typename T>
-T Check(absl::StatusOr<T> v) {
-  if (!v.ok()) Die(std::string(v.status().message()));
-  return *std::move(v);
-}
+using ::pcnv::bench::Check;
+using ::pcnv::bench::Die;
 
 struct Flags {
   std::string target;

@@ -16,6 +16,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_format.h"
+#include "bench/fail.h"
 #include "geo/catchment.h"
 #include "geo/io/readers.h"
 #include "geo/io/reference_store.h"
@@ -30,16 +31,8 @@ MicroConfig& MutableConfig() {
   return config;
 }
 
-[[noreturn]] void Die(const std::string& msg) {
-  std::cerr << "pcnv-bench-micro: " << msg << "\n";
-  std::exit(2);
-}
-
-template <typename T>
-T Check(absl::StatusOr<T> v) {
-  if (!v.ok()) Die(std::string(v.status().message()));
-  return *std::move(v);
-}
+using ::pcnv::bench::Check;
+using ::pcnv::bench::Die;
 
 // Runs `load`, then tells stderr how long it took (loading is not part of any measurement).
 template <typename F>

@@ -12,6 +12,7 @@
 #include "geo/geos_handle.h"
 #include "geo/parallel.h"
 #include "geo/reference.h"
+#include "geo/rings.h"
 
 namespace pcnv {
 namespace {
@@ -42,32 +43,6 @@ struct AreaRings {
   std::vector<std::pair<double, double>> shell_points;
   Envelope envelope;
 };
-
-// Calls fn(xy, n, shell) for every ring of every polygon of g, xy holding its n vertices as
-// x0, y0, x1, y1, ... Parts that are not polygons have no area and are skipped.
-template <typename Fn>
-void ForEachRing(GEOSContextHandle_t ctx, const GEOSGeometry* g, std::vector<double>& xy,
-                 const Fn& fn) {
-  if (g == nullptr || GEOSisEmpty_r(ctx, g) != 0) return;
-  const int type = GEOSGeomTypeId_r(ctx, g);
-  if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
-    const int parts = GEOSGetNumGeometries_r(ctx, g);
-    for (int p = 0; p < parts; ++p) ForEachRing(ctx, GEOSGetGeometryN_r(ctx, g, p), xy, fn);
-    return;
-  }
-  if (type != GEOS_POLYGON) return;
-  const int holes = GEOSGetNumInteriorRings_r(ctx, g);
-  for (int r = -1; r < holes; ++r) {
-    const GEOSGeometry* ring =
-        r < 0 ? GEOSGetExteriorRing_r(ctx, g) : GEOSGetInteriorRingN_r(ctx, g, r);
-    const GEOSCoordSequence* seq = ring ? GEOSGeom_getCoordSeq_r(ctx, ring) : nullptr;
-    unsigned size = 0;
-    if (seq == nullptr || GEOSCoordSeq_getSize_r(ctx, seq, &size) == 0 || size == 0) continue;
-    xy.resize(2 * size);
-    if (GEOSCoordSeq_copyToBuffer_r(ctx, seq, xy.data(), 0, 0) == 0) continue;
-    fn(xy.data(), size, r < 0);
-  }
-}
 
 AreaRings RingsOf(const Geometry& g) {
   AreaRings out;
@@ -170,6 +145,7 @@ struct Found {
   int area;
   double shared_length_m;
   bool edge;
+  bool noded = true;
 };
 
 // Reused buffers of one thread.
@@ -194,7 +170,7 @@ Found CompareWithGeos(GEOSContextHandle_t ctx, int j, const GEOSGeometry* a,
   if (!shared || GEOSLength_r(ctx, shared.get(), &length) != 1) length = 0;
   // The boundaries meet irregularly, so the two do touch; if GEOS cannot say how (2), say edge.
   const bool edge = length > 0 || GEOSRelatePattern_r(ctx, a, b, "T********") != 0;
-  return {j, length, edge};
+  return {j, length, edge, false};
 }
 
 // Areas i and j, whose envelopes meet: a neighbour entry for j, or none when they do not
@@ -333,7 +309,7 @@ AreaAdjacency AreaAdjacency::Build(const std::vector<const Geometry*>& areas) {
   std::vector<AreaPair> pairs;
   for (size_t i = 0; i < n; ++i) {
     for (const Found& f : found[i]) {
-      pairs.push_back({static_cast<int>(i), f.area, f.shared_length_m, f.edge});
+      pairs.push_back({static_cast<int>(i), f.area, f.shared_length_m, f.edge, f.noded});
     }
   }
   AreaAdjacency graph = FromSortedPairs(n, pairs);
@@ -354,8 +330,8 @@ AreaAdjacency AreaAdjacency::FromSortedPairs(size_t areas, const std::vector<Are
   // Pairs come by a then b, so each area's list fills in ascending order: first the areas
   // before it (as their b), then those after it (as its own pairs' b).
   for (const AreaPair& p : pairs) {
-    g.neighbours_[next[p.a]++] = {p.b, p.shared_length_m, p.edge};
-    g.neighbours_[next[p.b]++] = {p.a, p.shared_length_m, p.edge};
+    g.neighbours_[next[p.a]++] = {p.b, p.shared_length_m, p.edge, p.noded};
+    g.neighbours_[next[p.b]++] = {p.a, p.shared_length_m, p.edge, p.noded};
   }
   return g;
 }
@@ -412,7 +388,7 @@ std::vector<AreaPair> AreaAdjacency::Pairs() const {
   for (size_t a = 0; a < areas(); ++a) {
     for (const AreaNeighbour& nb : Of(static_cast<int>(a))) {
       if (nb.area > static_cast<int>(a)) {
-        out.push_back({static_cast<int>(a), nb.area, nb.shared_length_m, nb.edge});
+        out.push_back({static_cast<int>(a), nb.area, nb.shared_length_m, nb.edge, nb.noded});
       }
     }
   }

@@ -28,6 +28,10 @@ struct AreaNeighbour {
   // True when the union of the two is one polygon: their boundaries share a line of positive
   // length, or their interiors overlap. False when they touch only at points (corners).
   bool edge = false;
+  // True when the two boundaries meet only in identical segments and shared vertices (a noded
+  // coverage, decided without GEOS; see Build). Only such pairs can be merged by joining their
+  // rings (geo/coverage_rings.h).
+  bool noded = true;
 };
 
 // One neighbouring pair, each pair once (a < b): what a reference store saves.
@@ -36,6 +40,7 @@ struct AreaPair {
   int b = -1;
   double shared_length_m = 0;
   bool edge = false;
+  bool noded = true;
 };
 
 class AreaAdjacency {
@@ -52,7 +57,7 @@ class AreaAdjacency {
   // computes for the intersection of the boundaries, at a fraction of the cost. Any other
   // contact (boundaries crossing, a vertex on the other's segment, partly overlapping
   // collinear segments) falls back to GEOS: the length of GEOSIntersection of the boundaries,
-  // and GEOSRelatePattern for overlapping interiors.
+  // and GEOSRelatePattern for overlapping interiors, and marks the pair not noded.
   static AreaAdjacency Build(const std::vector<Area>& areas);
   static AreaAdjacency Build(const std::vector<const Geometry*>& areas);
 

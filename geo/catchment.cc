@@ -1,8 +1,10 @@
 #include "geo/catchment.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "geo/geos_handle.h"
+#include "geo/reference.h"
 
 namespace pcnv {
 
@@ -123,6 +125,14 @@ Geometry UnionAreas(const std::vector<const Geometry*>& parts) {
   if (u != nullptr && GEOSisValid_r(ctx, u) == 1) return Geometry::Adopt(u);
   if (u != nullptr) GEOSGeom_destroy_r(ctx, u);
   return Geometry::Adopt(GEOSUnaryUnion_r(ctx, collection.get()));
+}
+
+Geometry UnionOfAreas(const ReferenceData& ref, std::span<const int> areas) {
+  if (std::optional<Geometry> joined = ref.coverage_rings().Union(areas)) return *std::move(joined);
+  std::vector<const Geometry*> polygons;
+  polygons.reserve(areas.size());
+  for (int a : areas) polygons.push_back(&ref.areas()[a].geometry);
+  return UnionAreas(polygons);
 }
 
 }  // namespace pcnv

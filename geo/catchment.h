@@ -9,6 +9,7 @@
 #define PCNV_GEO_CATCHMENT_H_
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,12 @@ std::vector<std::vector<int>> TerritoriesFromOwners(const std::vector<int>& owne
 // Union of the given area polygons. Uses GEOS coverage union (areas form a coverage); falls
 // back to a unary union when the inputs are not a clean coverage.
 Geometry UnionAreas(const std::vector<const Geometry*>& parts);
+
+class ReferenceData;  // geo/reference.h
+
+// Union of the snapshot's areas with these indices: joined from their rings
+// (CoverageRings::Union) when they allow it, else UnionAreas.
+Geometry UnionOfAreas(const ReferenceData& ref, std::span<const int> areas);
 
 }  // namespace pcnv
 

@@ -14,14 +14,6 @@ namespace {
 
 bool IsRealPcn(const std::string& code) { return !code.empty() && code != kUnallocatedPcn; }
 
-Geometry UnionOf(const ReferenceData& reference, const std::vector<int>& areas) {
-  if (areas.empty()) return Geometry();
-  std::vector<const Geometry*> polygons;
-  polygons.reserve(areas.size());
-  for (int a : areas) polygons.push_back(&reference.areas()[a].geometry);
-  return UnionAreas(polygons);
-}
-
 }  // namespace
 
 CatchmentSet::CatchmentSet(const ReferenceData& reference, std::vector<std::string> codes,
@@ -98,8 +90,8 @@ PcnCatchment CatchmentSet::Get(int k) const {
     row.in_share_catchment = std::binary_search(shares_[k].begin(), shares_[k].end(), a);
     out.areas.push_back(row);
   }
-  out.territory_geometry = UnionOf(*reference_, out.territory_areas);
-  out.share_catchment_geometry = UnionOf(*reference_, out.share_areas);
+  out.territory_geometry = UnionOfAreas(*reference_, out.territory_areas);
+  out.share_catchment_geometry = UnionOfAreas(*reference_, out.share_areas);
   return out;
 }
 

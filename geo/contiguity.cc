@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <tuple>
 
+#include "absl/container/flat_hash_map.h"
 #include "geo/catchment.h"
 #include "geo/disjoint_sets.h"
 #include "geo/geos_handle.h"
@@ -46,22 +48,60 @@ Geometry Collect(std::vector<GEOSGeometry*> polygons) {
                                                      static_cast<unsigned>(polygons.size())));
 }
 
-}  // namespace
+// The components from the adjacency graph, each one's geometry joined from its areas' rings:
+// no union of the whole set, no point-in-polygon. nullopt when the rings cannot be joined or a
+// bridge distance needs distances between parts.
+std::optional<std::vector<Component>> ComponentsFromGraph(const ReferenceData& ref,
+                                                          const std::vector<int>& areas,
+                                                          const ContiguityOptions& options) {
+  if (options.bridge_distance_m > 0) return std::nullopt;
+  std::vector<std::vector<int>> groups =
+      ConnectedComponents(ref.adjacency(), areas, options.adjacency == Adjacency::kPoint);
+  if (!options.bridges.empty() && groups.size() > 1) {
+    absl::flat_hash_map<int, int> group_of;
+    for (size_t g = 0; g < groups.size(); ++g) {
+      for (int a : groups[g]) group_of[a] = static_cast<int>(g);
+    }
+    DisjointSets sets(groups.size());
+    for (const auto& [a_code, b_code] : options.bridges) {
+      auto ga = group_of.find(ref.FindArea(a_code));
+      auto gb = group_of.find(ref.FindArea(b_code));
+      if (ga != group_of.end() && gb != group_of.end()) sets.Join(ga->second, gb->second);
+    }
+    std::vector<std::vector<int>> joined(groups.size());
+    for (size_t g = 0; g < groups.size(); ++g) {
+      std::vector<int>& into = joined[sets.Find(static_cast<int>(g))];
+      into.insert(into.end(), groups[g].begin(), groups[g].end());
+    }
+    groups.clear();
+    for (std::vector<int>& g : joined) {
+      if (g.empty()) continue;
+      std::sort(g.begin(), g.end());
+      groups.push_back(std::move(g));
+    }
+  }
+  std::vector<Component> comps(groups.size());
+  for (size_t c = 0; c < groups.size(); ++c) {
+    std::optional<Geometry> g = ref.coverage_rings().Union(groups[c]);
+    if (!g) return std::nullopt;
+    comps[c].geometry = *std::move(g);
+    comps[c].areas = std::move(groups[c]);
+  }
+  return comps;
+}
 
-std::string_view AdjacencyName(Adjacency a) { return a == Adjacency::kPoint ? "point" : "edge"; }
-
-ContiguityResult AnalyseContiguity(const ReferenceData& ref, const std::vector<int>& areas,
-                                   const std::function<int64_t(int)>& patients,
-                                   const ContiguityOptions& options) {
+// The components from the union of the areas, made by GEOS: its polygon parts, each area placed
+// in the part holding a point on its surface, parts joined by distance and by named bridges.
+std::vector<Component> ComponentsFromUnion(const ReferenceData& ref, const std::vector<int>& areas,
+                                           const ContiguityOptions& options,
+                                           Geometry& union_geometry) {
   auto ctx = geos::Context();
-  ContiguityResult result;
-  if (areas.empty()) return result;
   std::vector<const Geometry*> polys;
   for (int a : areas) polys.push_back(&ref.areas()[a].geometry);
-  result.union_geometry = UnionAreas(polys);
-  std::vector<geos::GeomPtr> parts = PartsOf(result.union_geometry);
+  union_geometry = UnionAreas(polys);
+  std::vector<geos::GeomPtr> parts = PartsOf(union_geometry);
   const int n = static_cast<int>(parts.size());
-  if (n == 0) return result;
+  if (n == 0) return {};
 
   // Which part each area lies in; with one part (the usual case) there is nothing to find.
   std::vector<int> part_of(areas.size(), 0);
@@ -123,16 +163,49 @@ ContiguityResult AnalyseContiguity(const ReferenceData& ref, const std::vector<i
   }
   std::vector<Component> comps(comp_parts.size());
   for (size_t i = 0; i < areas.size(); ++i) {
-    Component& c = comps[comp_of_root[sets.Find(part_of[i])]];
-    c.areas.push_back(areas[i]);
-    c.patients += patients(areas[i]);
-    c.area_m2 += ref.areas()[areas[i]].area_m2;
+    comps[comp_of_root[sets.Find(part_of[i])]].areas.push_back(areas[i]);
   }
   for (size_t c = 0; c < comps.size(); ++c) {
     std::vector<GEOSGeometry*> polygons;
     for (int p : comp_parts[c]) polygons.push_back(GEOSGeom_clone_r(ctx, parts[p].get()));
     comps[c].geometry = Collect(std::move(polygons));
     std::sort(comps[c].areas.begin(), comps[c].areas.end());
+  }
+  return comps;
+}
+
+// All the components' polygons as one geometry: their union, as components do not overlap.
+Geometry CollectComponents(const std::vector<Component>& comps) {
+  if (comps.size() == 1) return comps[0].geometry;
+  std::vector<GEOSGeometry*> polygons;
+  for (const Component& c : comps) {
+    std::vector<geos::GeomPtr> parts = PartsOf(c.geometry);
+    for (auto& p : parts) polygons.push_back(p.release());
+  }
+  if (polygons.empty()) return Geometry();
+  return Collect(std::move(polygons));
+}
+
+}  // namespace
+
+std::string_view AdjacencyName(Adjacency a) { return a == Adjacency::kPoint ? "point" : "edge"; }
+
+ContiguityResult AnalyseContiguity(const ReferenceData& ref, const std::vector<int>& areas,
+                                   const std::function<int64_t(int)>& patients,
+                                   const ContiguityOptions& options) {
+  auto ctx = geos::Context();
+  ContiguityResult result;
+  if (areas.empty()) return result;
+  std::optional<std::vector<Component>> from_graph = ComponentsFromGraph(ref, areas, options);
+  std::vector<Component> comps =
+      from_graph ? *std::move(from_graph)
+                 : ComponentsFromUnion(ref, areas, options, result.union_geometry);
+  if (comps.empty()) return result;
+  for (Component& c : comps) {
+    for (int a : c.areas) {
+      c.patients += patients(a);
+      c.area_m2 += ref.areas()[a].area_m2;
+    }
   }
   // Main = most patients; ties by larger area, then by lowest first area (deterministic).
   // A component can still hold no area (a union artefact no area covers): it sorts last.
@@ -143,6 +216,7 @@ ContiguityResult AnalyseContiguity(const ReferenceData& ref, const std::vector<i
     return std::make_tuple(-x.patients, -x.area_m2, first_area(x)) <
            std::make_tuple(-y.patients, -y.area_m2, first_area(y));
   });
+  if (from_graph) result.union_geometry = CollectComponents(comps);
   for (size_t c = 1; c < comps.size(); ++c) {
     GEOSDistance_r(ctx, comps[c].geometry.raw(), comps[0].geometry.raw(), &comps[c].gap_to_main_m);
   }

@@ -70,6 +70,7 @@ ReferenceData::ReferenceData(std::vector<Area> areas, std::vector<FootprintLayer
   } else {
     adjacency_ = AreaAdjacency::Build(polygons);
   }
+  coverage_rings_ = CoverageRings::Build(areas_, adjacency_);
 }
 
 ReferenceData::~ReferenceData() = default;

@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "geo/adjacency.h"
+#include "geo/coverage_rings.h"
 #include "geo/geometry.h"
 #include "geo/overlay.h"
 
@@ -94,6 +95,8 @@ class ReferenceData {
   const std::vector<Area>& areas() const { return areas_; }
   // Which areas touch, and how (geo/adjacency.h).
   const AreaAdjacency& adjacency() const { return adjacency_; }
+  // The areas' rings with their shared edges, for unions of areas (geo/coverage_rings.h).
+  const CoverageRings& coverage_rings() const { return coverage_rings_; }
   // Index into areas(), or -1.
   int FindArea(std::string_view code) const;
   // Index of the area containing the point, or -1. Uses the STRtree + prepared geometries.
@@ -139,6 +142,7 @@ class ReferenceData {
   mutable std::vector<std::unique_ptr<SpatialIndex>> footprint_index_;  // per layer
   FootprintShares area_shares_;                                         // [layer][area]
   AreaAdjacency adjacency_;
+  CoverageRings coverage_rings_;
 };
 
 }  // namespace pcnv

@@ -154,13 +154,6 @@ void AnalysePcn(ValidationContext& ctx, size_t k) {
       ctx.options.ruleset.contiguity);
 }
 
-Geometry UnionOf(const ValidationContext& ctx, const std::vector<int>& areas) {
-  std::vector<const Geometry*> polygons;
-  polygons.reserve(areas.size());
-  for (int a : areas) polygons.push_back(&ctx.ref.areas()[a].geometry);
-  return UnionAreas(polygons);
-}
-
 PcnEntry MakePcnEntry(const ValidationContext& ctx, size_t k) {
   const PcnInfo& info = ctx.pcns[k];
   PcnEntry e;
@@ -185,7 +178,7 @@ PcnEntry MakePcnEntry(const ValidationContext& ctx, size_t k) {
   // union is the one already made.
   auto other = [&](const std::vector<int>& areas) {
     if (!ctx.options.other_catchment_geometry) return Geometry();
-    return areas == ctx.catchment_areas[k] ? checked : UnionOf(ctx, areas);
+    return areas == ctx.catchment_areas[k] ? checked : UnionOfAreas(ctx.ref, areas);
   };
   if (ctx.options.method == CatchmentMethod::kShare) {
     e.territory_geometry = other(ctx.majority_areas[k]);

@@ -8,7 +8,8 @@
 // snapshot and tables are read once, lazily, by the same readers pcnv-bench-national uses; with
 // --data (or PCNV_BENCH_DATA) the point-in-polygon benchmark also places NSPL postcodes.
 //
-//   union/*        a PCN-sized set of real LSOAs: pcnv's UnionAreas, then its steps alone
+//   union/*        a PCN-sized set of real LSOAs: pcnv's UnionOfAreas (rings, else GEOS), the
+//                  rings alone, GEOS's way (UnionAreas), then its steps alone
 //   contiguity/*   AnalyseContiguity of the same sets (union, parts, components, holes)
 //   pip/*          ReferenceData::AreaContaining (STRtree + prepared polygons), items = points
 //   share/*        ShareTable Add, MajorityOwners, ShareCatchments; items = distribution rows
@@ -49,7 +50,7 @@ std::vector<const Geometry*> Polygons(const AreaSet& set) {
 // ---------------------------------------------------------------------------------------------
 // Coverage union of a territory
 
-enum class UnionStep { kUnionAreas, kCoverageUnion, kUnaryUnion, kIsValid };
+enum class UnionStep { kUnionOfAreas, kRings, kUnionAreas, kCoverageUnion, kUnaryUnion, kIsValid };
 
 void BM_Union(benchmark::State& state, int target, UnionStep step) {
   const AreaSet& set = AreaSetNear(target);
@@ -57,6 +58,12 @@ void BM_Union(benchmark::State& state, int target, UnionStep step) {
   const Geometry coverage = PlainCoverageUnion(polys);
   for (auto _ : state) {
     switch (step) {
+      case UnionStep::kUnionOfAreas:
+        benchmark::DoNotOptimize(UnionOfAreas(Ref(), set.areas).raw());
+        break;
+      case UnionStep::kRings:
+        benchmark::DoNotOptimize(Ref().coverage_rings().Union(set.areas));
+        break;
       case UnionStep::kUnionAreas:
         benchmark::DoNotOptimize(UnionAreas(polys).raw());
         break;
@@ -79,6 +86,8 @@ void BM_Union(benchmark::State& state, int target, UnionStep step) {
   state.counters["parts"] = UnionAreas(polys).NumParts();
   // 1: the coverage union is valid and UnionAreas returns it; 0: UnionAreas falls back.
   state.counters["coverage_ok"] = IsValid(coverage) ? 1 : 0;
+  // 1: the areas' rings join (CoverageRings); 0: UnionOfAreas uses UnionAreas.
+  state.counters["rings_ok"] = Ref().coverage_rings().Union(set.areas).has_value() ? 1 : 0;
   state.SetLabel(set.label);
 }
 
@@ -258,6 +267,8 @@ void RegisterAll() {
   using benchmark::kMicrosecond;
   using benchmark::kMillisecond;
   const std::pair<const char*, UnionStep> union_steps[] = {
+      {"pcnv_UnionOfAreas", UnionStep::kUnionOfAreas},
+      {"CoverageRings", UnionStep::kRings},
       {"pcnv_UnionAreas", UnionStep::kUnionAreas},
       {"GEOSCoverageUnion", UnionStep::kCoverageUnion},
       {"GEOSUnaryUnion", UnionStep::kUnaryUnion},

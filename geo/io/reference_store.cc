@@ -32,8 +32,8 @@ constexpr char kAdjacency[] = "area_adjacency";
 constexpr char kShares[] = "area_footprint_shares";
 
 // Version 1: no pcnv_meta table (and no area_adjacency / area_footprint_shares). Version 2:
-// pcnv_meta, and the per-area geometry tables.
-constexpr int kFormatVersion = 2;
+// pcnv_meta, and the per-area geometry tables. Version 3: area_adjacency.noded.
+constexpr int kFormatVersion = 3;
 
 absl::StatusOr<LayerInfo> DescribeSource(const std::string& name, const std::string& path,
                                          int64_t features) {
@@ -145,7 +145,8 @@ absl::Status WriteDerived(const ReferenceData& ref, StoreWriter& w,
                                                       {{"area_a", OFTInteger64},
                                                        {"area_b", OFTInteger64},
                                                        {"shared_length_m", OFTReal},
-                                                       {"kind", OFTString}});
+                                                       {"kind", OFTString},
+                                                       {"noded", OFTInteger}});
   if (!adjacency.ok()) return adjacency.status();
   if (absl::Status s = w.Begin(kAdjacency); !s.ok()) return s;
   OGRFeatureDefnH adjacency_defn = OGR_L_GetLayerDefn(*adjacency);
@@ -159,6 +160,7 @@ absl::Status WriteDerived(const ReferenceData& ref, StoreWriter& w,
       OGR_F_SetFieldInteger64(f.get(), 1, area_fids[nb.area]);
       OGR_F_SetFieldDouble(f.get(), 2, nb.shared_length_m);  // REAL: a 64-bit double, exact
       OGR_F_SetFieldString(f.get(), 3, nb.edge ? "edge" : "point");
+      OGR_F_SetFieldInteger(f.get(), 4, nb.noded ? 1 : 0);
       if (absl::Status s = w.Insert(*adjacency, f.get(), kAdjacency, row++); !s.ok()) return s;
     }
   }
@@ -566,14 +568,18 @@ std::optional<int64_t> IntegerField(OGRFeatureH f, int i) {
   return OGR_F_GetFieldAsInteger64(f, i);
 }
 
-// area_adjacency, when the store has it (reference_store.h): the graph, every row checked.
+// area_adjacency, when the store has it (reference_store.h): the graph, every row checked. A
+// format 2 table has no `noded` column, which the graph needs: it is computed again instead.
 absl::StatusOr<std::optional<AreaAdjacency>> LoadAdjacency(GDALDatasetH ds, const StoreReader& r,
-                                                           const LoadedAreas& areas) {
-  if (GDALDatasetGetLayerByName(ds, kAdjacency) == nullptr) return std::nullopt;
+                                                           const LoadedAreas& areas,
+                                                           int64_t format_version) {
+  if (GDALDatasetGetLayerByName(ds, kAdjacency) == nullptr || format_version < 3) {
+    return std::nullopt;
+  }
   absl::StatusOr<OGRLayerH> layer = r.Layer(kAdjacency, false);
   if (!layer.ok()) return layer.status();
   absl::StatusOr<std::vector<int>> idx =
-      Fields(r, *layer, kAdjacency, {"area_a", "area_b", "shared_length_m", "kind"});
+      Fields(r, *layer, kAdjacency, {"area_a", "area_b", "shared_length_m", "kind", "noded"});
   if (!idx.ok()) return idx.status();
   std::vector<AreaPair> pairs;
   GIntBig count = OGR_L_GetFeatureCount(*layer, FALSE);
@@ -620,6 +626,13 @@ absl::StatusOr<std::optional<AreaAdjacency>> LoadAdjacency(GDALDatasetH ds, cons
                         absl::StrCat("kind '", kind, "' (expected edge or point)"));
     }
     pair.edge = kind == "edge";
+    std::optional<int64_t> noded = IntegerField(f.get(), (*idx)[4]);
+    if (!noded || (*noded != 0 && *noded != 1)) {
+      return r.RowError(
+          kAdjacency, row,
+          absl::StrCat("noded '", FieldString(f.get(), (*idx)[4]), "' (expected 1 or 0)"));
+    }
+    pair.noded = *noded == 1;
     pairs.push_back(pair);
   }
   absl::StatusOr<AreaAdjacency> graph = AreaAdjacency::FromPairs(areas.areas.size(), pairs);
@@ -697,9 +710,10 @@ absl::StatusOr<std::optional<FootprintShares>> LoadShares(GDALDatasetH ds, const
   return std::optional<FootprintShares>(std::move(shares));
 }
 
-// A store of a newer format may hold what this pcnv would silently ignore: refuse it.
-absl::Status CheckFormatVersion(const absl::flat_hash_map<std::string, std::string>& meta,
-                                const StoreReader& r) {
+// The store's format_version. A store of a newer format may hold what this pcnv would silently
+// ignore: refuse it.
+absl::StatusOr<int64_t> CheckFormatVersion(
+    const absl::flat_hash_map<std::string, std::string>& meta, const StoreReader& r) {
   absl::StatusOr<int64_t> version = MetaNumber(meta, "format_version", r);
   if (!version.ok()) return version.status();
   if (*version > kFormatVersion) {
@@ -707,7 +721,7 @@ absl::Status CheckFormatVersion(const absl::flat_hash_map<std::string, std::stri
         kMeta, absl::StrCat("format_version ", *version, " is newer than this pcnv reads (",
                             kFormatVersion, "): use a newer pcnv or rebuild the store"));
   }
-  return absl::OkStatus();
+  return *version;
 }
 
 // The per-area geometry tables were computed for the areas and footprints the store holds.
@@ -865,7 +879,8 @@ absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadReferenceStore(const st
   StoreReader r(ds.get(), path);
   absl::StatusOr<absl::flat_hash_map<std::string, std::string>> meta = LoadMeta(ds.get(), r);
   if (!meta.ok()) return meta.status();
-  if (absl::Status s = CheckFormatVersion(*meta, r); !s.ok()) return s;
+  absl::StatusOr<int64_t> format_version = CheckFormatVersion(*meta, r);
+  if (!format_version.ok()) return format_version.status();
   absl::StatusOr<LoadedAreas> areas = LoadAreas(r);
   if (!areas.ok()) return areas.status();
   absl::StatusOr<LoadedFootprints> footprints = LoadFootprints(r);
@@ -882,7 +897,8 @@ absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadReferenceStore(const st
       GDALDatasetGetLayerByName(ds.get(), kShares) != nullptr) {
     if (absl::Status s = CheckCounts(*meta, r, *areas, *footprints); !s.ok()) return s;
   }
-  absl::StatusOr<std::optional<AreaAdjacency>> adjacency = LoadAdjacency(ds.get(), r, *areas);
+  absl::StatusOr<std::optional<AreaAdjacency>> adjacency =
+      LoadAdjacency(ds.get(), r, *areas, *format_version);
   if (!adjacency.ok()) return adjacency.status();
   absl::StatusOr<std::optional<FootprintShares>> shares =
       LoadShares(ds.get(), r, *areas, *footprints);

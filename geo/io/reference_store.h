@@ -1,19 +1,20 @@
 // The reference store: area polygons, footprint layers and a postcode directory packed into one
 // GeoPackage (EPSG:27700), loaded as an immutable ReferenceData snapshot.
 //
-// GeoPackage layout (format 2):
+// GeoPackage layout (format 3):
 //   areas          polygons: code, name
 //   footprints     polygons: kind (icb|sub-icb|stp|community), code, name
 //   postcodes      attribute table: postcode, x, y, area_code
 //   pcnv_layers    attribute table: name, source, sha256, features, vintage (provenance)
 //   pcnv_repairs   attribute table: layer, source, code, feature, reason (polygons repaired
 //                  with make-valid when the store was built; optional on load)
-//   pcnv_meta      attribute table: key, value. format_version (2), and the numbers of areas
+//   pcnv_meta      attribute table: key, value. format_version (3), and the numbers of areas
 //                  and footprints the two tables below were computed for.
 //   area_adjacency attribute table: area_a, area_b (INTEGER: fids of rows of `areas`),
-//                  shared_length_m (REAL), kind ('edge'|'point'). One row per pair of areas
-//                  whose geometries intersect (AreaAdjacency, geo/adjacency.h), area_a before
-//                  area_b in the areas layer, rows ordered by area_a then area_b.
+//                  shared_length_m (REAL), kind ('edge'|'point'), noded (INTEGER 1|0: the
+//                  boundaries meet only in identical segments and shared vertices). One row per
+//                  pair of areas whose geometries intersect (AreaAdjacency, geo/adjacency.h),
+//                  area_a before area_b in the areas layer, rows ordered by area_a then area_b.
 //   area_footprint_shares
 //                  attribute table: kind (footprint layer), area (fid in `areas`), footprint
 //                  (fid in `footprints`, of that kind), fraction (REAL, in (0, 1]): the share of
@@ -25,7 +26,8 @@
 // are bit for bit those computed when the store was built, and loading does no overlay.
 //
 // Format 1 (pcnv before the per-area tables): no pcnv_meta, area_adjacency or
-// area_footprint_shares. Such a store still loads; the snapshot computes what they would hold.
+// area_footprint_shares. Format 2: area_adjacency without `noded`. Such stores still load; the
+// snapshot computes what they lack (format 2: the adjacency graph, about 2 s for England).
 // A store whose format_version is newer than this pcnv reads is refused.
 #ifndef PCNV_GEO_IO_REFERENCE_STORE_H_
 #define PCNV_GEO_IO_REFERENCE_STORE_H_

@@ -198,9 +198,7 @@ std::optional<PracticeGroups> FindPracticeGroups(const ValidationContext& ctx, c
   }
   std::sort(out.listed.begin(), out.listed.end());
   // The union is drawn only for a finding.
-  std::vector<const Geometry*> polygons;
-  for (int a : all_areas) polygons.push_back(&ctx.ref.areas()[a].geometry);
-  out.geometry = UnionAreas(polygons);
+  out.geometry = UnionOfAreas(ctx.ref, all_areas);
   return out;
 }
 

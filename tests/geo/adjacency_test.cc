@@ -124,6 +124,9 @@ TEST(AdjacencyTest, OverlapNestingAndDisjoint) {
   EXPECT_EQ(g.edges(), 3u);
   EXPECT_EQ(g.point_contacts(), 0u);
   EXPECT_EQ(g.geos_fallbacks(), 2u);  // 0-1: crossing boundaries; 0-4: partly collinear edges
+  EXPECT_FALSE(Find(g, 0, 1)->noded);
+  EXPECT_FALSE(Find(g, 4, 0)->noded);
+  EXPECT_TRUE(Find(g, 0, 2)->noded);  // decided without GEOS, but the interiors overlap
   ExpectSortedLists(g);
 }
 
@@ -145,6 +148,10 @@ TEST(AdjacencyTest, CollinearOverlapsAndTJunctionsFallBackToGeos) {
   EXPECT_EQ(Find(g, 2, 3), nullptr);  // 3 stops short of 2's corner (2, 1)
   EXPECT_EQ(g.edges(), 4u);
   EXPECT_EQ(g.geos_fallbacks(), 3u);
+  EXPECT_FALSE(Find(g, 0, 1)->noded);
+  EXPECT_FALSE(Find(g, 0, 2)->noded);
+  EXPECT_FALSE(Find(g, 0, 3)->noded);
+  EXPECT_TRUE(Find(g, 1, 2)->noded);
 }
 
 TEST(AdjacencyTest, FromPairsRoundTripAndErrors) {

@@ -268,6 +268,7 @@ void ExpectSameDerived(const ReferenceData& a, const ReferenceData& b) {
     EXPECT_EQ(pb[i].b, pa[i].b);
     EXPECT_EQ(pb[i].shared_length_m, pa[i].shared_length_m);  // exactly
     EXPECT_EQ(pb[i].edge, pa[i].edge);
+    EXPECT_EQ(pb[i].noded, pa[i].noded);
   }
   ASSERT_EQ(b.footprint_layers().size(), a.footprint_layers().size());
   for (size_t l = 0; l < a.footprint_layers().size(); ++l) {
@@ -304,12 +305,13 @@ TEST_F(ReferenceStoreTest, StoreSavesAdjacencyAndFootprintShares) {
   ExpectSameDerived(a, **loaded);
 
   // What the store says is what the snapshot holds: nothing is recomputed on load.
-  ExecSql(store, "UPDATE area_adjacency SET shared_length_m = 123.25, kind = 'point'");
+  ExecSql(store, "UPDATE area_adjacency SET shared_length_m = 123.25, kind = 'point', noded = 0");
   ExecSql(store, "UPDATE area_footprint_shares SET fraction = 0.5 WHERE area = 2 AND kind = 'icb'");
   auto edited = LoadReferenceStore(store);
   PCNV_ASSERT_OK(edited);
   EXPECT_EQ((*edited)->adjacency().Of(1)[0].shared_length_m, 123.25);
   EXPECT_FALSE((*edited)->adjacency().Of(1)[0].edge);
+  EXPECT_FALSE((*edited)->adjacency().Of(1)[0].noded);
   EXPECT_EQ((*edited)->FootprintSharesOf(0, 1)[0].fraction, 0.5);
 }
 
@@ -334,6 +336,15 @@ TEST_F(ReferenceStoreTest, StoreWithoutPerAreaTablesIsComputedOnLoad) {
   PCNV_ASSERT_OK(again);
   ExpectSameDerived(**built, **again);
 
+  // A format 2 store's graph has no `noded` column: the graph is computed again, the rest used.
+  PCNV_ASSERT_OK(WriteReferenceStore(**built, store));
+  ExecSql(store, "ALTER TABLE area_adjacency DROP COLUMN noded");
+  ExecSql(store, "UPDATE area_adjacency SET shared_length_m = 123.25");  // would show if read
+  ExecSql(store, "UPDATE pcnv_meta SET value = '2' WHERE key = 'format_version'");
+  auto format2 = LoadReferenceStore(store);
+  PCNV_ASSERT_OK(format2);
+  ExpectSameDerived(**built, **format2);
+
   // Either table alone is used; the other is computed.
   PCNV_ASSERT_OK(WriteReferenceStore(**built, store));
   ExecSql(store, "DROP TABLE area_footprint_shares");
@@ -356,8 +367,8 @@ TEST_F(ReferenceStoreTest, PerAreaTableErrorsNameTableAndRow) {
   expect_error("UPDATE area_adjacency SET area_a = 2, area_b = 1",
                "area_adjacency row 1: area_a 2 does not come before area_b 1");
   expect_error(
-      "INSERT INTO area_adjacency (area_a, area_b, shared_length_m, kind) "
-      "VALUES (1, 2, 1000, 'edge')",
+      "INSERT INTO area_adjacency (area_a, area_b, shared_length_m, kind, noded) "
+      "VALUES (1, 2, 1000, 'edge', 1)",
       "area_adjacency row 2: not after the previous row");
   expect_error("UPDATE area_adjacency SET kind = 'side'",
                "area_adjacency row 1: kind 'side' (expected edge or point)");
@@ -378,8 +389,10 @@ TEST_F(ReferenceStoreTest, PerAreaTableErrorsNameTableAndRow) {
       "INSERT INTO area_footprint_shares (kind, area, footprint, fraction) "
       "SELECT kind, area, footprint, fraction FROM area_footprint_shares WHERE fid = 1",
       "area_footprint_shares row 5: footprint 1 listed twice for area 1");
-  expect_error("UPDATE pcnv_meta SET value = '3' WHERE key = 'format_version'",
-               "pcnv_meta: format_version 3 is newer than this pcnv reads (2)");
+  expect_error("UPDATE area_adjacency SET noded = 2",
+               "area_adjacency row 1: noded '2' (expected 1 or 0)");
+  expect_error("UPDATE pcnv_meta SET value = '4' WHERE key = 'format_version'",
+               "pcnv_meta: format_version 4 is newer than this pcnv reads (3)");
   expect_error("DELETE FROM areas WHERE fid = 3",
                "pcnv_meta: area_adjacency and area_footprint_shares were computed for 3 areas, "
                "but layer areas has 2");

@@ -397,14 +397,18 @@ TEST_F(ProductionTest, ValidateChangeAgainstAStoredBaseReport) {
 // ---------------------------------------------------------------------------------------------
 // Limits, deadlines and cancellation
 
-// A grid region where one Validate takes ~2 s on this machine: long enough to interrupt.
+// A grid region where one Validate takes ~2 s on this machine: long enough to interrupt. A
+// bridge distance makes contiguity measure distances between the parts of GEOS unions, the
+// slowest path (territories from rings alone are too quick to interrupt).
 class SlowCallTest : public ::testing::Test {
  protected:
   static constexpr int kGrid = 80;
   void SetUp() override {
     grid_ = dir_.File("grid.gpkg");
     WriteGridReference(grid_, kGrid);
-    request_ = wire::MakeRequest(GridInput(kGrid, 300, 4, 60), ValidationOptions());
+    ValidationOptions options;
+    options.ruleset.contiguity.bridge_distance_m = 1;
+    request_ = wire::MakeRequest(GridInput(kGrid, 300, 4, 60), options);
   }
   // The server's own log line for the first call with this code.
   static std::optional<nlohmann::json> Logged(const ServerProcess& server,

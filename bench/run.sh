@@ -2,7 +2,7 @@
 # The national benchmark in one command (bench/README.md, docs/PERFORMANCE.md):
 #
 #   bench/run.sh [--region STP_CODE] [--work DIR] [--build DIR | --bin DIR] [--data DIR]
-#                [--no-micro] [--no-load] [--load-seconds S]
+#                [--no-micro] [--no-load] [--load-seconds S] [--load-rate R]
 #
 # --build DIR configures (Release) and builds the bench programs there (default build/bench);
 # --bin DIR uses already built ones (the CTest smoke run). Exit 77 when the shared data folder is
@@ -17,7 +17,9 @@
 # Then, unless --no-load, the interactive load benchmark: serves the reference store the national
 # run used (built from the workload's layers), starts pcnv-server on a free loopback port (stopped on
 # exit, whatever happens), and runs pcnv-bench-load with 1, 4 and 16 concurrent clients for
-# --load-seconds each (default 10); any failed call fails the run.
+# --load-seconds each (default 10), closed loop (saturation throughput), then open loop: 16 clients
+# offering --load-rate calls/s in all (default 1000; 0 skips it), latency at that fixed load. Any
+# failed call fails the run.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,6 +31,7 @@ bin=""
 micro=1
 load=1
 load_seconds=10
+load_rate=1000
 while [ $# -gt 0 ]; do
   case "$1" in
     --region) region="$2"; shift 2 ;;
@@ -39,8 +42,9 @@ while [ $# -gt 0 ]; do
     --no-micro) micro=""; shift ;;
     --no-load) load=""; shift ;;
     --load-seconds) load_seconds="$2"; shift 2 ;;
+    --load-rate) load_rate="$2"; shift 2 ;;
     *) echo "usage: bench/run.sh [--region STP_CODE] [--work DIR] [--build DIR] [--data DIR]" \
-         "[--no-micro] [--no-load] [--load-seconds S]" >&2
+         "[--no-micro] [--no-load] [--load-seconds S] [--load-rate R]" >&2
        exit 2 ;;
   esac
 done
@@ -115,7 +119,8 @@ fi
 
 if [ -n "$load" ]; then
   # The interactive load benchmark (bench/README.md): pcnv and pcnv-server from the same build
-  # tree as the bench programs. Logs: $work/server.log, load.log.
+  # tree as the bench programs. Closed loop in $work/load.txt, open loop in load-open.txt; logs:
+  # $work/server.log, load.log, load-open.log.
   top=$(cd "$bin/.." && pwd)
   pcnv_server="$top/server/pcnv-server"
   for tool in "$pcnv_server" "$bin/pcnv-bench-load"; do
@@ -152,15 +157,34 @@ if [ -n "$load" ]; then
     tail -20 "$work/server.log" >&2
     exit 1
   fi
-  echo "bench: interactive load: pcnv-bench-load on 127.0.0.1:$port" >&2
+  echo "bench: interactive load: pcnv-bench-load on 127.0.0.1:$port (closed loop)" >&2
   "$bin/pcnv-bench-load" --target "127.0.0.1:$port" --workload "$work/input" \
     --clients 1,4,16 --seconds "$load_seconds" --server-pid "$load_server_pid" --slowest 5 \
     >"$work/load.txt" 2>"$work/load.log" ||
     { echo "bench: load benchmark failed:" >&2; cat "$work/load.txt" "$work/load.log" >&2; exit 1; }
+  # Open loop: 16 clients together offering $load_rate calls/s, the latency at that load (the
+  # closed loop above gives the saturation throughput). Same server.
+  if [ "$load_rate" != 0 ]; then
+    echo "bench: interactive load: pcnv-bench-load on 127.0.0.1:$port (open loop," \
+      "$load_rate calls/s)" >&2
+    "$bin/pcnv-bench-load" --target "127.0.0.1:$port" --workload "$work/input" \
+      --clients 16 --rate "$load_rate" --seconds "$load_seconds" \
+      --server-pid "$load_server_pid" --slowest 5 \
+      >"$work/load-open.txt" 2>"$work/load-open.log" ||
+      { echo "bench: open-loop load benchmark failed:" >&2
+        cat "$work/load-open.txt" "$work/load-open.log" >&2; exit 1; }
+  fi
   stop_load_server
   echo
   echo "Interactive load (pcnv-bench-load -> pcnv-server, loopback), ${region:-England}" \
-    "workload, $(nproc) cores shared by server and clients:"
+    "workload, $(nproc) cores shared by server and clients; closed loop (saturation):"
   grep -v '^load ' "$work/load.txt"
   grep '^load ' "$work/load.txt" >&2
+  if [ "$load_rate" != 0 ]; then
+    echo
+    echo "Open loop (latency at a fixed offered load): 16 clients offering $load_rate calls/s" \
+      "in all:"
+    grep -v -e '^load ' -e ' PCN requests from ' "$work/load-open.txt"
+    grep '^load ' "$work/load-open.txt" >&2
+  fi
 fi

@@ -3,14 +3,26 @@
 //   pcnv-bench-load --target HOST:PORT --workload DIR [--clients 1,4,16] [--seconds 10]
 //                   [--max-calls C] [--warmup-seconds 1] [--pcns M | --pcn-codes U1,U2]
 //                   [--channel per-client|shared] [--token T] [--server-pid PID]
-//                   [--deadline-ms 60000] [--slowest K]
+//                   [--deadline-ms 60000] [--slowest K] [--rate R]
 //
 // Builds one pcnv.v1.ValidateRequest per PCN of the workload (its membership rows, with the
 // practice locations of practices.csv, its practices' list sizes and distribution rows only:
-// what a portal sends when a user re-validates one PCN), then for each N in --clients keeps N
-// client threads calling Validate back to back, each cycling over the requests from its own
-// starting point, for --seconds (or until --max-calls calls in all), after --warmup-seconds of
-// unrecorded calls. Latency is the client's steady_clock time around the blocking call.
+// what a portal sends when a user re-validates one PCN), then for each N in --clients runs N
+// client threads calling Validate, each cycling over the requests from its own starting point,
+// for --seconds (or until --max-calls calls in all), after --warmup-seconds of unrecorded calls
+// made the same way. Two modes:
+//
+// - closed loop (default): each client sends its next call as soon as the last returns (no
+//   think time). This measures saturation throughput; latency is then about N / throughput
+//   (Little's law). Latency is the client's steady_clock time around the blocking call.
+// - open loop (--rate R, calls/s offered by all N clients together): client i of N sends its
+//   k-th call at the scheduled time t0 + (k + i/N) * N/R (the clients evenly staggered), or, if
+//   it is behind schedule (its previous call still running at that time), as soon as the
+//   previous call returns. Latency is completion time minus the call's SCHEDULED send time, so
+//   time a call waited behind a slow predecessor counts (no coordinated omission). Calls
+//   scheduled in the --seconds window but not sent when it ends are counted as unsent; if the
+//   unsent calls are more than 1% of those due, the offered rate was not sustained and a line
+//   says so (with the offered and achieved rates). calls/s is measured as in the closed loop.
 //
 // Any call that does not return OK, or returns a report that is not about the PCN asked for,
 // fails the run: the message is printed and the exit status is 1. Prints a table per N and one
@@ -36,6 +48,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <set>
@@ -75,13 +88,14 @@ struct Flags {
   int server_pid = 0;
   int deadline_ms = 60000;
   int slowest = 0;  // print the PCNs of the K slowest calls per N
+  double rate = 0;  // --rate: open loop, calls/s offered by all clients together; 0: closed loop
 };
 
 constexpr char kUsage[] =
     "usage: pcnv-bench-load --target HOST:PORT --workload DIR [--clients 1,4,16] [--seconds S] "
     "[--max-calls C] [--warmup-seconds W] [--pcns M | --pcn-codes U1,U2] "
     "[--channel per-client|shared] [--token T] "
-    "[--server-pid PID] [--deadline-ms MS] [--slowest K]";
+    "[--server-pid PID] [--deadline-ms MS] [--slowest K] [--rate R]";
 
 int ToInt(const std::string& flag, const std::string& text, int lo) {
   char* end = nullptr;
@@ -137,6 +151,12 @@ Flags ParseFlags(int argc, char** argv) {
       f.deadline_ms = ToInt(a, v, 1);
     } else if (a == "--slowest") {
       f.slowest = ToInt(a, v, 0);
+    } else if (a == "--rate") {
+      char* end = nullptr;
+      f.rate = std::strtod(v.c_str(), &end);
+      if (v.empty() || *end != '\0' || !std::isfinite(f.rate) || f.rate <= 0) {
+        Die(absl::StrFormat("--rate: '%s' is not a number of calls/s > 0", v));
+      }
     } else {
       Die(kUsage);
     }
@@ -308,20 +328,37 @@ struct Phase {
   std::vector<std::vector<Call>> calls;  // per client
   double wall_seconds = 0;
   int64_t errors = 0;
+  // Open loop only: the calls scheduled in the window (at most max_calls), and how many of them
+  // were not sent before the window closed (the clients were that far behind schedule).
+  int64_t due = 0;
+  int64_t unsent = 0;
 };
 
-// N clients calling back to back until `seconds` have passed or `max_calls` calls were started.
+// N clients calling until `seconds` have passed or `max_calls` calls were started: back to back
+// (closed loop), or with --rate on the open-loop schedule (the comment at the top of the file).
 Phase RunPhase(const Flags& flags, const Workload& w,
                const std::vector<std::unique_ptr<pcnv::v1::BoundaryValidator::Stub>>& stubs, int n,
                double seconds, int64_t max_calls, bool record, Failure& failure) {
   Phase phase;
   phase.calls.resize(n);
+  const bool open = flags.rate > 0;
   std::atomic<int64_t> started{0};
   std::atomic<int64_t> errors{0};
+  std::atomic<int64_t> sent{0};
   std::atomic<int> ready{0};
   std::atomic<bool> go{false};
   Clock::time_point start, end;
   std::vector<Clock::time_point> finished(n);
+  // Open loop: client c's k-th call is due at start + (k * n + c) / rate seconds, that is
+  // t0 + (k + c/n) * n/rate; with --seconds, client c has due[c] calls in the window (those with
+  // k * n + c < seconds * rate), without it as many as --max-calls allows.
+  std::vector<int64_t> due(n, std::numeric_limits<int64_t>::max());
+  if (open && seconds > 0) {
+    for (int c = 0; c < n; ++c) {
+      const double x = seconds * flags.rate - c;
+      due[c] = x > 0 ? static_cast<int64_t>(std::ceil(x / n)) : 0;
+    }
+  }
   std::vector<std::thread> threads;
   for (int c = 0; c < n; ++c) {
     threads.emplace_back([&, c] {
@@ -331,10 +368,22 @@ Phase RunPhase(const Flags& flags, const Workload& w,
       size_t next = (w.requests.size() * c) / n;  // spread the clients over the PCNs
       ready.fetch_add(1);
       while (!go.load()) std::this_thread::yield();
-      while (!failure.failed.load()) {
-        const Clock::time_point t0 = Clock::now();
+      for (int64_t k = 0; !failure.failed.load(); ++k) {
+        // t0: where this call's latency is measured from. Closed loop: now. Open loop: its
+        // scheduled send time, even when it is sent later because the previous call was still
+        // running (the wait counts, as it would for a user).
+        Clock::time_point t0 = Clock::now();
         if (seconds > 0 && t0 >= end) break;
+        if (open) {
+          if (k >= due[c]) break;
+          const Clock::time_point scheduled =
+              start + std::chrono::duration_cast<Clock::duration>(
+                          std::chrono::duration<double>((k * n + c) / flags.rate));
+          if (t0 < scheduled) std::this_thread::sleep_until(scheduled);
+          t0 = scheduled;
+        }
         if (max_calls > 0 && started.fetch_add(1) >= max_calls) break;
+        sent.fetch_add(1);
         grpc::ClientContext context;
         context.set_deadline(std::chrono::system_clock::now() +
                              std::chrono::milliseconds(flags.deadline_ms));
@@ -375,6 +424,15 @@ Phase RunPhase(const Flags& flags, const Workload& w,
       std::chrono::duration<double>(*std::max_element(finished.begin(), finished.end()) - start)
           .count();
   phase.errors = errors.load();
+  if (open) {
+    phase.due = max_calls > 0 ? max_calls : 0;
+    if (seconds > 0) {
+      int64_t in_window = 0;
+      for (int64_t d : due) in_window += d;
+      phase.due = max_calls > 0 ? std::min(max_calls, in_window) : in_window;
+    }
+    phase.unsent = std::max<int64_t>(0, phase.due - sent.load());
+  }
   return phase;
 }
 
@@ -407,11 +465,19 @@ int main(int argc, char** argv) {
       flags.max_calls > 0
           ? absl::StrFormat("%d calls (at most %g s)", flags.max_calls, flags.seconds)
           : absl::StrFormat("%g s", flags.seconds));
-  std::cout << absl::StrFormat("%7s %8s %6s %9s %8s %8s %8s %8s %11s %11s %7s\n", "clients",
-                               "calls", "errors", "calls/s", "p50 ms", "p95 ms", "p99 ms", "max ms",
-                               "client CPU", "server CPU", "others");
-  std::cout << absl::StrFormat("%7s %8s %6s %9s %8s %8s %8s %8s %11s %11s %7s\n", "", "", "", "",
-                               "", "", "", "", "ms/call", "ms/call", "cores");
+  std::cout << (flags.rate > 0
+                    ? absl::StrFormat(
+                          "pcnv-bench-load: open loop, the N clients together offer %g calls/s "
+                          "(client i sends call k at t0 + (k + i/N) * N/R, or when its previous "
+                          "call returns if later); latency from each call's scheduled send time\n",
+                          flags.rate)
+                    : std::string("pcnv-bench-load: closed loop, each client sends its next call "
+                                  "when the last returns; latency around each call\n"));
+  std::cout << absl::StrFormat("%7s %8s %6s %9s %9s %8s %8s %8s %8s %11s %11s %7s\n", "clients",
+                               "calls", "errors", "offered/s", "calls/s", "p50 ms", "p95 ms",
+                               "p99 ms", "max ms", "client CPU", "server CPU", "others");
+  std::cout << absl::StrFormat("%7s %8s %6s %9s %9s %8s %8s %8s %8s %11s %11s %7s\n", "", "", "",
+                               "", "", "", "", "", "", "ms/call", "ms/call", "cores");
   std::cout.flush();
 
   std::vector<std::string> machine, slow;
@@ -455,16 +521,32 @@ int main(int argc, char** argv) {
                               : -1;
     const double p50 = Percentile(all, 0.50), p95 = Percentile(all, 0.95),
                  p99 = Percentile(all, 0.99), max = all.empty() ? 0 : all.back();
-    std::cout << absl::StrFormat("%7d %8d %6d %9.1f %8.2f %8.2f %8.2f %8.2f %11.2f %11s %7s\n", n,
-                                 calls, p.errors, rps, p50, p95, p99, max, client_ms,
-                                 server_ms < 0 ? "-" : absl::StrFormat("%.2f", server_ms),
-                                 others < 0 ? "-" : absl::StrFormat("%.2f", others));
+    const bool open = flags.rate > 0;
+    // Open loop: sustained unless more than 1% of the calls due in the window were never sent
+    // (a client one call behind at the end is noise; a backlog growing all run is not).
+    const bool sustained = !open || p.unsent <= p.due / 100;
+    std::cout << absl::StrFormat(
+        "%7d %8d %6d %9s %9.1f %8.2f %8.2f %8.2f %8.2f %11.2f %11s %7s\n", n, calls, p.errors,
+        open ? absl::StrFormat("%.1f", flags.rate) : "-", rps, p50, p95, p99, max, client_ms,
+        server_ms < 0 ? "-" : absl::StrFormat("%.2f", server_ms),
+        others < 0 ? "-" : absl::StrFormat("%.2f", others));
+    if (!sustained) {
+      std::cout << absl::StrFormat(
+          "  N=%d: offered rate NOT sustained: offered %.1f calls/s, achieved %.1f calls/s (%d of "
+          "the %d calls due were never sent: the clients fell behind schedule)\n",
+          n, flags.rate, rps, p.unsent, p.due);
+    }
     std::cout.flush();
     machine.push_back(absl::StrFormat(
-        "load N=%d channel=%s calls=%d errors=%d seconds=%.3f rps=%.1f p50_ms=%.3f p95_ms=%.3f "
-        "p99_ms=%.3f max_ms=%.3f client_cpu_ms=%.3f%s",
-        n, flags.shared_channel ? "shared" : "per-client", calls, p.errors, p.wall_seconds, rps,
-        p50, p95, p99, max, client_ms,
+        "load N=%d %s channel=%s calls=%d errors=%d seconds=%.3f rps=%.1f p50_ms=%.3f "
+        "p95_ms=%.3f p99_ms=%.3f max_ms=%.3f client_cpu_ms=%.3f%s",
+        n,
+        open ? absl::StrFormat("mode=open offered_rps=%g due_calls=%d unsent_calls=%d "
+                               "sustained=%s",
+                               flags.rate, p.due, p.unsent, sustained ? "yes" : "no")
+             : "mode=closed",
+        flags.shared_channel ? "shared" : "per-client", calls, p.errors, p.wall_seconds, rps, p50,
+        p95, p99, max, client_ms,
         server_ms < 0
             ? ""
             : absl::StrFormat(" server_cpu_ms=%.3f other_cores=%.2f", server_ms, others)));

@@ -406,13 +406,29 @@ std::vector<std::vector<int>> ConnectedComponents(const AreaAdjacency& graph,
     set = &sorted_copy;
   }
   const std::vector<int>& s = *set;
+  // Each area's position in s, valid for this call's generation: a lookup per neighbour, where a
+  // search of s would cost log |s|. Per thread, reused.
+  thread_local std::vector<uint32_t> stamp;
+  thread_local std::vector<int> position;
+  thread_local uint32_t generation = 0;
+  if (stamp.size() != graph.areas()) {
+    stamp.assign(graph.areas(), 0);
+    position.assign(graph.areas(), -1);
+    generation = 0;
+  }
+  if (++generation == 0) {  // wrapped: forget every old mark
+    std::fill(stamp.begin(), stamp.end(), 0);
+    generation = 1;
+  }
+  for (size_t p = 0; p < s.size(); ++p) {
+    stamp[s[p]] = generation;
+    position[s[p]] = static_cast<int>(p);
+  }
   DisjointSets sets(s.size());  // over positions in s
   for (size_t p = 0; p < s.size(); ++p) {
     for (const AreaNeighbour& nb : graph.Of(s[p])) {
-      if (nb.area <= s[p] || (!nb.edge && !point_joins)) continue;
-      auto it = std::lower_bound(s.begin() + p + 1, s.end(), nb.area);
-      if (it == s.end() || *it != nb.area) continue;
-      int x = sets.Find(static_cast<int>(p)), y = sets.Find(static_cast<int>(it - s.begin()));
+      if (nb.area <= s[p] || (!nb.edge && !point_joins) || stamp[nb.area] != generation) continue;
+      int x = sets.Find(static_cast<int>(p)), y = sets.Find(position[nb.area]);
       sets.Join(std::max(x, y), std::min(x, y));  // the root is the first member
     }
   }

@@ -1,6 +1,7 @@
 #include "geo/catchment.h"
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 
 #include "geo/geos_handle.h"
@@ -9,21 +10,28 @@
 namespace pcnv {
 
 ShareTable::ShareTable(std::vector<std::string> group_codes, int area_count)
-    : group_codes_(std::move(group_codes)), total_(area_count, 0), slot_(area_count, -1) {}
+    : group_codes_(std::move(group_codes)), slot_(area_count, -1) {}
 
 void ShareTable::Add(int group, int area, int64_t patients) {
-  total_[area] += patients;
-  if (group < 0) {
-    outside_total_ += patients;
-    return;
-  }
   int& slot = slot_[area];
   if (slot < 0) {
     slot = static_cast<int>(cells_.size());
     touched_.push_back(area);
     cells_.emplace_back();
   }
-  cells_[slot][group] += patients;
+  Cell& cell = cells_[slot];
+  cell.total += patients;
+  if (group < 0) {
+    outside_total_ += patients;
+    return;
+  }
+  for (auto& [g, n] : cell.groups) {
+    if (g == group) {
+      n += patients;
+      return;
+    }
+  }
+  cell.groups.emplace_back(group, patients);
 }
 
 std::vector<int> ShareTable::TouchedAreas() const {
@@ -33,20 +41,25 @@ std::vector<int> ShareTable::TouchedAreas() const {
 }
 
 int64_t ShareTable::Patients(int group, int area) const {
-  const int slot = slot_[area];
-  if (slot < 0) return 0;
-  auto it = cells_[slot].find(group);
-  return it == cells_[slot].end() ? 0 : it->second;
+  const Cell* cell = CellOf(area);
+  if (cell == nullptr) return 0;
+  for (const auto& [g, n] : cell->groups) {
+    if (g == group) return n;
+  }
+  return 0;
 }
 
 double ShareTable::Share(int group, int area) const {
-  return total_[area] == 0 ? 0.0 : static_cast<double>(Patients(group, area)) / total_[area];
+  const int64_t total = Total(area);
+  return total == 0 ? 0.0 : static_cast<double>(Patients(group, area)) / total;
 }
 
 std::vector<int> ShareTable::AreasOf(int group) const {
   std::vector<int> out;
   for (int a : TouchedAreas()) {
-    if (cells_[slot_[a]].contains(group)) out.push_back(a);
+    for (const auto& [g, n] : CellOf(a)->groups) {
+      if (g == group) out.push_back(a);
+    }
   }
   return out;
 }
@@ -54,58 +67,62 @@ std::vector<int> ShareTable::AreasOf(int group) const {
 std::vector<std::vector<int>> ShareTable::AreasByGroup() const {
   std::vector<std::vector<int>> out(group_count());
   for (int a : TouchedAreas()) {
-    for (const auto& [g, n] : cells_[slot_[a]]) out[g].push_back(a);  // a ascends: sorted
+    for (const auto& [g, n] : CellOf(a)->groups) out[g].push_back(a);  // a ascends: sorted
   }
   return out;
+}
+
+int ShareTable::OwnerOf(const Cell& cell) const {
+  int best = -1;
+  int64_t best_n = 0;
+  int64_t listed = 0;
+  for (const auto& [g, n] : cell.groups) {
+    listed += n;
+    if (n <= 0) continue;
+    // Largest count wins; a tie goes to the smallest PCN code (DOMAIN.md 4).
+    if (best < 0 || n > best_n || (n == best_n && group_codes_[g] < group_codes_[best])) {
+      best = g;
+      best_n = n;
+    }
+  }
+  // Patients of practices outside every listed group form one "outside" group. It takes the
+  // area only when strictly larger: on a tie the listed PCN keeps it, since the outside group
+  // has no code to compare and is not one organisation.
+  const int64_t outside = cell.total - listed;
+  return (best >= 0 && best_n >= outside) ? best : -1;
 }
 
 std::vector<int> ShareTable::MajorityOwners() const {
   // Areas no listed group touched have no owner: only the outside group, or nobody, is there.
   std::vector<int> owners(area_count(), -1);
-  for (int a : touched_) {
-    int best = -1;
-    int64_t best_n = 0;
-    int64_t listed = 0;
-    for (const auto& [g, n] : cells_[slot_[a]]) {
-      listed += n;
-      if (n <= 0) continue;
-      // Largest count wins; a tie goes to the smallest PCN code (DOMAIN.md 4).
-      if (best < 0 || n > best_n || (n == best_n && group_codes_[g] < group_codes_[best])) {
-        best = g;
-        best_n = n;
-      }
-    }
-    // Patients of practices outside every listed group form one "outside" group. It takes the
-    // area only when strictly larger: on a tie the listed PCN keeps it, since the outside group
-    // has no code to compare and is not one organisation.
-    int64_t outside = total_[a] - listed;
-    owners[a] = (best >= 0 && best_n >= outside) ? best : -1;
-  }
+  for (size_t slot = 0; slot < cells_.size(); ++slot)
+    owners[touched_[slot]] = OwnerOf(cells_[slot]);
   return owners;
+}
+
+std::vector<std::vector<int>> ShareTable::MajorityTerritories() const {
+  std::vector<std::vector<int>> out(group_count());
+  for (int a : TouchedAreas()) {
+    const int owner = OwnerOf(*CellOf(a));
+    if (owner >= 0) out[owner].push_back(a);  // a ascends: sorted
+  }
+  return out;
 }
 
 std::vector<std::vector<int>> ShareTable::ShareCatchments(double threshold) const {
   std::vector<std::vector<int>> out(group_count());
   for (int a : TouchedAreas()) {
-    if (total_[a] == 0) continue;
-    for (const auto& [g, n] : cells_[slot_[a]]) {
+    const Cell& cell = *CellOf(a);
+    if (cell.total == 0) continue;
+    for (const auto& [g, n] : cell.groups) {
       // Compare in integers where possible: n / N >= t  <=>  n >= t * N, but t is a double, so
       // compare the double quotient exactly as the definition states.
-      if (n > 0 && static_cast<double>(n) / static_cast<double>(total_[a]) >= threshold) {
+      if (n > 0 && static_cast<double>(n) / static_cast<double>(cell.total) >= threshold) {
         out[g].push_back(a);
       }
     }
   }
   return out;  // areas ascend, so each list is sorted
-}
-
-std::vector<std::vector<int>> TerritoriesFromOwners(const std::vector<int>& owners,
-                                                    int group_count) {
-  std::vector<std::vector<int>> out(group_count);
-  for (int a = 0; a < static_cast<int>(owners.size()); ++a) {
-    if (owners[a] >= 0) out[owners[a]].push_back(a);
-  }
-  return out;
 }
 
 Geometry UnionAreas(const std::vector<const Geometry*>& parts) {
@@ -128,9 +145,29 @@ Geometry UnionAreas(const std::vector<const Geometry*>& parts) {
 }
 
 Geometry UnionOfAreas(const ReferenceData& ref, std::span<const int> areas) {
-  if (std::optional<Geometry> joined = ref.coverage_rings().Union(areas)) return *std::move(joined);
+  const CoverageRings& rings = ref.coverage_rings();
+  if (std::optional<Geometry> joined = rings.Union(areas)) return *std::move(joined);
+  // A few of the areas are not noded alike with others of the set (overlaps, slivers): join
+  // the rest from rings and let GEOS merge only those few into it, rather than overlay them all.
+  const std::vector<int> irregular = rings.UnjoinableIn(areas);
+  std::vector<int> rest(areas.begin(), areas.end());
+  std::sort(rest.begin(), rest.end());
+  rest.erase(std::unique(rest.begin(), rest.end()), rest.end());
+  std::vector<int> regular;
+  std::set_difference(rest.begin(), rest.end(), irregular.begin(), irregular.end(),
+                      std::back_inserter(regular));
+  std::optional<Geometry> joined = rings.Union(regular);
+  auto ctx = geos::Context();
+  if (joined && !irregular.empty()) {
+    std::vector<GEOSGeometry*> parts;
+    if (!joined->is_null()) parts.push_back(GEOSGeom_clone_r(ctx, joined->raw()));
+    for (int a : irregular) parts.push_back(GEOSGeom_clone_r(ctx, ref.areas()[a].geometry.raw()));
+    geos::GeomPtr collection(GEOSGeom_createCollection_r(ctx, GEOS_GEOMETRYCOLLECTION, parts.data(),
+                                                         static_cast<unsigned>(parts.size())));
+    return Geometry::Adopt(GEOSUnaryUnion_r(ctx, collection.get()));
+  }
+  // Rings that cannot be joined for another reason (degenerate): GEOS's union of them all.
   std::vector<const Geometry*> polygons;
-  polygons.reserve(areas.size());
   for (int a : areas) polygons.push_back(&ref.areas()[a].geometry);
   return UnionAreas(polygons);
 }

@@ -11,9 +11,11 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "geo/geometry.h"
 
 namespace pcnv {
@@ -27,11 +29,11 @@ class ShareTable {
   void Add(int group, int area, int64_t patients);  // group may be -1
 
   int group_count() const { return static_cast<int>(group_codes_.size()); }
-  int area_count() const { return static_cast<int>(total_.size()); }
+  int area_count() const { return static_cast<int>(slot_.size()); }
   const std::string& group_code(int group) const { return group_codes_[group]; }
-  int64_t Total(int area) const { return total_[area]; }  // N(a)
-  int64_t Patients(int group, int area) const;            // n(k,a)
-  double Share(int group, int area) const;                // n(k,a)/N(a), 0 if N=0
+  int64_t Total(int area) const { return CellOf(area) ? CellOf(area)->total : 0; }  // N(a)
+  int64_t Patients(int group, int area) const;                                      // n(k,a)
+  double Share(int group, int area) const;  // n(k,a)/N(a), 0 if N=0
   // Areas where the group has patients, ascending.
   std::vector<int> AreasOf(int group) const;
   // The same for every group in one pass: result[g] = AreasOf(g).
@@ -39,26 +41,30 @@ class ShareTable {
 
   // Majority owner of each area: group index, or -1 (outside group wins, or no patients).
   std::vector<int> MajorityOwners() const;
+  // The same as territories: result[g] = areas whose majority owner is g, ascending.
+  std::vector<std::vector<int>> MajorityTerritories() const;
   // Areas of each group's share catchment (share >= threshold), ascending.
   std::vector<std::vector<int>> ShareCatchments(double threshold) const;
 
  private:
+  // One touched area: N(a) and its groups' counts. An area holds few groups (a request's PCNs
+  // near it), so a short list beats a hash map, and two fit without an allocation.
+  struct Cell {
+    int64_t total = 0;
+    absl::InlinedVector<std::pair<int, int64_t>, 2> groups;  // group -> n(k,a), first-seen order
+  };
+  const Cell* CellOf(int area) const { return slot_[area] < 0 ? nullptr : &cells_[slot_[area]]; }
+  int OwnerOf(const Cell& cell) const;  // majority owner, or -1
   // The areas that have patients, ascending (a request touches a few hundred of a snapshot's
   // tens of thousands: every pass walks these, not all areas).
   std::vector<int> TouchedAreas() const;
 
   std::vector<std::string> group_codes_;
-  std::vector<int64_t> total_;
   int64_t outside_total_ = 0;
   std::vector<int> slot_;     // per area: its index in cells_, or -1 while untouched
   std::vector<int> touched_;  // per slot: the area, in the order first touched
-  // Per touched area: group -> patients. Sparse: few groups per area.
-  std::vector<absl::flat_hash_map<int, int64_t>> cells_;
+  std::vector<Cell> cells_;
 };
-
-// Areas grouped per owner: result[g] = areas whose majority owner is g, ascending.
-std::vector<std::vector<int>> TerritoriesFromOwners(const std::vector<int>& owners,
-                                                    int group_count);
 
 // Union of the given area polygons. Uses GEOS coverage union (areas form a coverage); falls
 // back to a unary union when the inputs are not a clean coverage.

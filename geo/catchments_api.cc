@@ -68,7 +68,7 @@ absl::StatusOr<CatchmentSet> CatchmentSet::Build(const ReferenceData& reference,
     set.table_.Add(group, resolved[i].area, d.rows[i].patients);
   }
   set.owners_ = set.table_.MajorityOwners();
-  set.territories_ = TerritoriesFromOwners(set.owners_, set.table_.group_count());
+  set.territories_ = set.table_.MajorityTerritories();
   set.shares_ = set.table_.ShareCatchments(share_threshold);
   set.areas_of_ = set.table_.AreasByGroup();
   return set;

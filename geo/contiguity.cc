@@ -48,9 +48,9 @@ Geometry Collect(std::vector<GEOSGeometry*> polygons) {
                                                      static_cast<unsigned>(polygons.size())));
 }
 
-// The components from the adjacency graph, each one's geometry joined from its areas' rings:
-// no union of the whole set, no point-in-polygon. nullopt when the rings cannot be joined or a
-// bridge distance needs distances between parts.
+// The components from the adjacency graph, each one's geometry its areas' union (UnionOfAreas:
+// joined from rings where they allow): no union of the whole set, no point-in-polygon. nullopt
+// when a bridge distance needs distances between parts.
 std::optional<std::vector<Component>> ComponentsFromGraph(const ReferenceData& ref,
                                                           const std::vector<int>& areas,
                                                           const ContiguityOptions& options) {
@@ -82,9 +82,7 @@ std::optional<std::vector<Component>> ComponentsFromGraph(const ReferenceData& r
   }
   std::vector<Component> comps(groups.size());
   for (size_t c = 0; c < groups.size(); ++c) {
-    std::optional<Geometry> g = ref.coverage_rings().Union(groups[c]);
-    if (!g) return std::nullopt;
-    comps[c].geometry = *std::move(g);
+    comps[c].geometry = UnionOfAreas(ref, groups[c]);
     comps[c].areas = std::move(groups[c]);
   }
   return comps;

@@ -5,10 +5,10 @@
 // point (Adjacency::kPoint), closer than bridge_distance_m, or holding the two ends of a named
 // bridge (an island and its ferry port). The main component is the one with most patients.
 //
-// Usually the components come from the snapshot's adjacency graph and each one's geometry is
-// joined from its areas' rings (geo/coverage_rings.h): no overlay. A bridge distance (which needs
-// distances between parts), or areas whose rings cannot be joined, take the general way: GEOS's
-// union of all the areas, its parts, and each area placed in a part.
+// The components come from the snapshot's adjacency graph, and each one's geometry is joined
+// from its areas' rings (UnionOfAreas, geo/coverage_rings.h): no overlay, but for the few areas
+// not noded alike with their neighbours. A bridge distance, which needs distances between parts,
+// takes the general way: GEOS's union of all the areas, its parts, and each area placed in a part.
 #ifndef PCNV_GEO_CONTIGUITY_H_
 #define PCNV_GEO_CONTIGUITY_H_
 

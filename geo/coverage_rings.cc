@@ -274,25 +274,50 @@ CoverageRings CoverageRings::Build(const std::vector<Area>& areas, const AreaAdj
   return out;
 }
 
-std::optional<Geometry> CoverageRings::Union(std::span<const int> areas) const {
-  if (areas.empty()) return Geometry();
-  Scratch& s = ThreadScratch();
+namespace {
+
+// Marks the set in s.stamp under a new generation; returns the set ascending, without repeats.
+std::span<const int> Mark(Scratch& s, std::span<const int> areas, size_t area_count) {
   if (std::adjacent_find(areas.begin(), areas.end(), std::greater_equal<int>()) != areas.end()) {
     s.areas.assign(areas.begin(), areas.end());
     std::sort(s.areas.begin(), s.areas.end());
     s.areas.erase(std::unique(s.areas.begin(), s.areas.end()), s.areas.end());
     areas = s.areas;
   }
-  if (s.stamp.size() != area_count_) {
-    s.stamp.assign(area_count_, 0);
+  if (s.stamp.size() != area_count) {
+    s.stamp.assign(area_count, 0);
     s.generation = 0;
   }
   if (++s.generation == 0) {  // wrapped: forget every old mark
     std::fill(s.stamp.begin(), s.stamp.end(), 0);
     s.generation = 1;
   }
+  for (int a : areas) s.stamp[a] = s.generation;
+  return areas;
+}
+
+}  // namespace
+
+std::vector<int> CoverageRings::UnjoinableIn(std::span<const int> areas) const {
+  Scratch& s = ThreadScratch();
+  areas = Mark(s, areas, area_count_);
+  std::vector<int> out;
+  for (int a : areas) {
+    for (uint32_t k = unjoinable_offsets_[a]; k < unjoinable_offsets_[a + 1]; ++k) {
+      if (s.stamp[unjoinable_[k]] == s.generation) {
+        out.push_back(a);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+std::optional<Geometry> CoverageRings::Union(std::span<const int> areas) const {
+  if (areas.empty()) return Geometry();
+  Scratch& s = ThreadScratch();
+  areas = Mark(s, areas, area_count_);
   const uint32_t gen = s.generation;
-  for (int a : areas) s.stamp[a] = gen;
   auto in_set = [&](int32_t a) { return a >= 0 && s.stamp[a] == gen; };
   for (int a : areas) {
     for (uint32_t k = unjoinable_offsets_[a]; k < unjoinable_offsets_[a + 1]; ++k) {

@@ -50,6 +50,10 @@ class CoverageRings {
   // cannot be joined (see above). Thread-safe.
   std::optional<Geometry> Union(std::span<const int> areas) const;
 
+  // The areas of the set (ascending) that cannot be joined with another area of the set: the
+  // ones Union stumbles on. Empty when Union succeeds, bar degenerate rings. Thread-safe.
+  std::vector<int> UnjoinableIn(std::span<const int> areas) const;
+
   // Neighbouring pairs whose rings cannot be joined (each pair once). For reports and tests.
   size_t unjoinable_pairs() const { return unjoinable_.size() / 2; }
   size_t vertices() const { return vertices_.size(); }

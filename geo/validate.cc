@@ -136,7 +136,7 @@ void BuildCatchments(ValidationContext& ctx) {
     table.Add(groups.first, ctx.resolved[i].area, row.patients);
     practices.Add(groups.second, ctx.resolved[i].area, row.patients);
   }
-  ctx.majority_areas = TerritoriesFromOwners(table.MajorityOwners(), table.group_count());
+  ctx.majority_areas = table.MajorityTerritories();
   ctx.share_areas = table.ShareCatchments(ctx.options.share_threshold);
   ctx.catchment_areas =
       ctx.options.method == CatchmentMethod::kShare ? ctx.share_areas : ctx.majority_areas;

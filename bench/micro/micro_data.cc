@@ -101,7 +101,7 @@ Candidates MakeCandidates() {
   ShareTable table(rows.groups, static_cast<int>(Ref().areas().size()));
   for (const TableRows::Row& r : rows.rows) table.Add(r.group, r.area, r.patients);
   Candidates c;
-  const auto territories = TerritoriesFromOwners(table.MajorityOwners(), table.group_count());
+  const auto territories = table.MajorityTerritories();
   const auto catchments = table.ShareCatchments(ValidationOptions{}.share_threshold);
   for (size_t g = 0; g < rows.groups.size(); ++g) {
     c.sets.push_back({rows.groups[g] + " territory", territories[g]});

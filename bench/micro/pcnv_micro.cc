@@ -223,8 +223,7 @@ void BM_OnePcnStep(benchmark::State& state, PcnStep step) {
   const TableRows practice_rows = MakeTableRows(input, true);
   ShareTable table(pcn_rows.groups, areas);
   for (const TableRows::Row& r : pcn_rows.rows) table.Add(r.group, r.area, r.patients);
-  const std::vector<int> territory =
-      TerritoriesFromOwners(table.MajorityOwners(), table.group_count()).at(0);
+  const std::vector<int> territory = table.MajorityTerritories().at(0);
   const std::vector<int> catchment = table.ShareCatchments(kShareThreshold).at(0);
   std::vector<const Geometry*> catchment_polys;
   for (int a : catchment) catchment_polys.push_back(&ref.areas()[a].geometry);
@@ -237,7 +236,7 @@ void BM_OnePcnStep(benchmark::State& state, PcnStep step) {
       case PcnStep::kShareTables: {  // BuildCatchments' tables and passes, CON003's catchments
         ShareTable t(pcn_rows.groups, areas);
         for (const TableRows::Row& r : pcn_rows.rows) t.Add(r.group, r.area, r.patients);
-        benchmark::DoNotOptimize(TerritoriesFromOwners(t.MajorityOwners(), t.group_count()));
+        benchmark::DoNotOptimize(t.MajorityTerritories());
         benchmark::DoNotOptimize(t.ShareCatchments(kShareThreshold));
         benchmark::DoNotOptimize(t.AreasByGroup());
         ShareTable p(practice_rows.groups, areas);

@@ -78,7 +78,8 @@ TEST(ShareTableTest, PracticeLevelCatchments) {
   t.Add(0, 1, 100);
   EXPECT_THAT(t.MajorityOwners(), ElementsAre(1, 0));
   EXPECT_THAT(t.AreasOf(0), ElementsAre(0, 1));
-  EXPECT_THAT(TerritoriesFromOwners(t.MajorityOwners(), 2)[0], ElementsAre(1));
+  EXPECT_THAT(t.MajorityTerritories()[0], ElementsAre(1));
+  EXPECT_THAT(t.MajorityTerritories()[1], ElementsAre(0));
 }
 
 TEST(UnionAreasTest, AdjacentSquaresMergeIntoOnePart) {

@@ -170,6 +170,14 @@ TEST(CoverageRingsTest, IrregularContactsAreRefused) {
   const Geometry fallback = UnionOfAreas(ref, std::vector<int>{0, 1, 2});
   EXPECT_EQ(fallback.InvalidReason(), "");
   EXPECT_DOUBLE_EQ(fallback.Area(), 4e6);
+  // With regular areas too: those are joined from rings, the irregular ones merged by GEOS.
+  EXPECT_EQ(c.rings.UnjoinableIn(std::vector<int>{0, 1, 2, 5}), (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(c.rings.UnjoinableIn(std::vector<int>{1, 2, 5}), std::vector<int>{});
+  std::vector<const Geometry*> all;
+  for (const Area& a : c.areas) all.push_back(&a.geometry);
+  const Geometry mixed = UnionOfAreas(ref, std::vector<int>{0, 1, 2, 3, 4, 5});
+  EXPECT_EQ(mixed.InvalidReason(), "");
+  EXPECT_EQ(GEOSEquals_r(geos::Context(), mixed.raw(), UnionAreas(all).raw()), 1) << mixed.ToWkt();
 }
 
 TEST(CoverageRingsTest, NestedAreasAreRefused) {

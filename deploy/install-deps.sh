@@ -9,6 +9,8 @@ packages=(
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   libgeos-dev libgdal-dev gdal-bin libproj-dev
   libabsl-dev nlohmann-json3-dev libssl-dev libcli11-dev libcsv-dev
+  # pcnv-server allocates through tcmalloc (server/CMakeLists.txt)
+  libgoogle-perftools-dev
   libgtest-dev libgmock-dev
   libxml2-utils python3-jsonschema chromium
   # tests/server: TLS and mTLS tests make their certificates with the openssl command

@@ -215,8 +215,12 @@ ContiguityResult AnalyseContiguity(const ReferenceData& ref, const std::vector<i
            std::make_tuple(-y.patients, -y.area_m2, first_area(y));
   });
   if (from_graph) result.union_geometry = CollectComponents(comps);
-  for (size_t c = 1; c < comps.size(); ++c) {
-    GEOSDistance_r(ctx, comps[c].geometry.raw(), comps[0].geometry.raw(), &comps[c].gap_to_main_m);
+  if (comps.size() > 1) {
+    // The main component prepared once (an index of its segments) for all the others.
+    geos::PreparedPtr main(GEOSPrepare_r(ctx, comps[0].geometry.raw()));
+    for (size_t c = 1; c < comps.size(); ++c) {
+      GEOSPreparedDistance_r(ctx, main.get(), comps[c].geometry.raw(), &comps[c].gap_to_main_m);
+    }
   }
   // Enclaves: holes in the main component's polygons.
   const GEOSGeometry* main = comps[0].geometry.raw();

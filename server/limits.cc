@@ -1,5 +1,6 @@
 #include "server/limits.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -173,6 +174,36 @@ HeavyCallSlots::Slot HeavyCallSlots::TryAcquire() {
     if (in_use_.compare_exchange_weak(current, current + 1)) return Slot(this);
   }
   return Slot(nullptr);
+}
+
+EngineGate::Pass::~Pass() {
+  if (owner_ == nullptr) return;
+  absl::MutexLock lock(&owner_->mu_);
+  --owner_->running_;
+}
+
+std::optional<EngineGate::Pass> EngineGate::Enter(const std::function<bool()>& give_up) {
+  if (capacity_ <= 0) return Pass(nullptr);
+  mu_.Lock();
+  const uint64_t ticket = next_ticket_++;
+  queue_.push_back(ticket);
+  auto my_turn = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return queue_.front() == ticket && running_ < capacity_;
+  };
+  while (!mu_.AwaitWithTimeout(absl::Condition(&my_turn), absl::Milliseconds(5))) {
+    mu_.Unlock();
+    const bool stop = give_up && give_up();
+    mu_.Lock();
+    if (stop && !my_turn()) {
+      queue_.erase(std::find(queue_.begin(), queue_.end(), ticket));
+      mu_.Unlock();
+      return std::nullopt;
+    }
+  }
+  queue_.pop_front();
+  ++running_;
+  mu_.Unlock();
+  return Pass(this);
 }
 
 absl::Status ServerBusyError(int capacity) {

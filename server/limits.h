@@ -9,9 +9,13 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
+#include <functional>
+#include <optional>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "pcnv/v1/validator.pb.h"
 
 namespace pcnv::wire {
@@ -42,6 +46,9 @@ struct ServerLimits {
   // (--max-concurrent-heavy-calls); more are refused with
   // RESOURCE_EXHAUSTED at once, never queued. 0 disables the limit.
   int max_concurrent_heavy_calls = 32;
+  // Engine runs (the CPU-bound part of a heavy call) at once (--engine-concurrency); more wait
+  // their turn in arrival order, within their deadline. 0: the machine's cores (PCNV_THREADS).
+  int engine_concurrency = 0;
 };
 
 // Checks the request's shape against the limits before it is converted, so an oversized request
@@ -89,6 +96,44 @@ class HeavyCallSlots {
  private:
   const int capacity_;  // 0: unlimited
   std::atomic<int> in_use_{0};
+};
+
+// At most `capacity` engine runs at once; the others wait in arrival order. Validation is CPU
+// work: running more calls than cores only time-slices them, so every call in flight takes as
+// long as all of them together and a large one stretches longest. Queued, each runs at full speed
+// once its turn comes: the same throughput, a far shorter tail (docs/PERFORMANCE.md). Heavy
+// calls past --max-concurrent-heavy-calls are still refused before they queue.
+class EngineGate {
+ public:
+  explicit EngineGate(int capacity) : capacity_(capacity) {}  // <= 0: no waiting
+  EngineGate(const EngineGate&) = delete;
+  EngineGate& operator=(const EngineGate&) = delete;
+
+  // Holds a turn for its lifetime.
+  class Pass {
+   public:
+    Pass(Pass&& other) noexcept : owner_(other.owner_) { other.owner_ = nullptr; }
+    Pass(const Pass&) = delete;
+    Pass& operator=(const Pass&) = delete;
+    ~Pass();
+
+   private:
+    friend class EngineGate;
+    explicit Pass(EngineGate* owner) : owner_(owner) {}
+    EngineGate* owner_;
+  };
+
+  // Waits for a turn; nullopt when `give_up` (asked every few milliseconds while waiting, never
+  // under the gate's lock) says to stop: the deadline passed or the caller went away.
+  std::optional<Pass> Enter(const std::function<bool()>& give_up);
+  int capacity() const { return capacity_; }
+
+ private:
+  const int capacity_;
+  absl::Mutex mu_;
+  int running_ ABSL_GUARDED_BY(mu_) = 0;
+  std::deque<uint64_t> queue_ ABSL_GUARDED_BY(mu_);  // waiting tickets, oldest first
+  uint64_t next_ticket_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 // RESOURCE_EXHAUSTED for a heavy call turned away; carries QuotaFailure and ErrorInfo payloads.

@@ -352,6 +352,12 @@ int main(int argc, char** argv) {
       ->envname("PCNV_MAX_CONCURRENT_HEAVY_CALLS")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--engine-concurrency", limits.engine_concurrency,
+                 "Validations computing at once; more wait their turn in arrival order (within "
+                 "their deadline); 0: one per core")
+      ->envname("PCNV_ENGINE_CONCURRENCY")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--report-cache-entries", flags.report_cache_entries,
                  "Reports kept for ValidateChange's base_report_id (the oldest go first); 0: keep "
                  "none")

@@ -20,6 +20,7 @@
 #include "geo/catchments_api.h"
 #include "geo/io/reference_store.h"
 #include "geo/io/versions.h"
+#include "geo/parallel.h"
 #include "geo/validate.h"
 #include "nlohmann/json.hpp"
 #include "server/convert.h"
@@ -195,6 +196,8 @@ BoundaryValidatorService::BoundaryValidatorService(ServiceOptions options)
         return loaded;
       }),
       heavy_(options_.limits.max_concurrent_heavy_calls),
+      engine_gate_(options_.limits.engine_concurrency > 0 ? options_.limits.engine_concurrency
+                                                          : ThreadCount()),
       reports_(options_.report_cache) {}
 
 BoundaryValidatorService::BoundaryValidatorService(std::string tool)
@@ -359,6 +362,11 @@ absl::StatusOr<Report> BoundaryValidatorService::RunEngine(
     const v1::ValidateRequest& request, const v1::ValidationOptions& options,
     std::function<void(const PcnEntry&, const std::vector<Finding>&)> on_pcn_ready) {
   if (absl::Status s = CheckRequestLimits(options_.limits, request); !s.ok()) return s;
+  // Wait for an engine turn (EngineGate): the deadline or the client's going away ends the wait.
+  std::optional<EngineGate::Pass> turn = engine_gate_.Enter([&context] {
+    return std::chrono::system_clock::now() >= context.deadline() || context.IsCancelled();
+  });
+  if (!turn) return Interrupted(context, absl::CancelledError("waiting for an engine turn"));
   absl::StatusOr<ValidationInput> input = wire::InputFromProto(request);
   if (!input.ok()) return input.status();
   absl::StatusOr<ValidationOptions> engine_options = wire::OptionsFromProto(options);

@@ -136,6 +136,7 @@ class BoundaryValidatorService final : public v1::BoundaryValidator::Service {
   const std::map<std::string, std::string> libraries_;
   ReferenceSnapshots snapshots_;
   HeavyCallSlots heavy_;
+  EngineGate engine_gate_;
   ReportCache reports_;
 };
 

@@ -1,8 +1,13 @@
 // In-process units of the production layer: WKB vertex counting, the heavy-call semaphore, the
-// tokens file and roles, and reference snapshots swapping (or not) on reload.
+// engine gate, the tokens file and roles, and reference snapshots swapping (or not) on reload.
+#include <atomic>
+#include <chrono>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "geo/geometry.h"
 #include "gtest/gtest.h"
 #include "server/auth.h"
@@ -54,6 +59,49 @@ TEST(HeavyCallSlots, RefusesPastCapacityAndReleases) {
   HeavyCallSlots::Slot a = unlimited.TryAcquire();
   HeavyCallSlots::Slot b = unlimited.TryAcquire();
   EXPECT_TRUE(a.ok() && b.ok());
+}
+
+TEST(EngineGate, TurnsInArrivalOrderAndGivingUpLeavesTheQueue) {
+  EngineGate gate(1);
+  std::optional<EngineGate::Pass> first = gate.Enter(nullptr);
+  ASSERT_TRUE(first.has_value());
+  // Three callers queue behind the first, 30 ms apart in arrival; each records its turn.
+  absl::Mutex mu;
+  std::vector<int> order;
+  std::atomic<bool> impatient_gave_up{false};
+  std::vector<std::thread> waiters;
+  for (int i = 0; i < 3; ++i) {
+    waiters.emplace_back([&, i] {
+      std::optional<EngineGate::Pass> turn = gate.Enter(nullptr);
+      ASSERT_TRUE(turn.has_value());
+      absl::MutexLock lock(&mu);
+      order.push_back(i);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));  // arrive in order
+  }
+  // An impatient caller arrives last and gives up while still queued: it leaves the queue and
+  // holds nobody up.
+  std::thread impatient([&] {
+    const auto start = std::chrono::steady_clock::now();
+    std::optional<EngineGate::Pass> turn = gate.Enter(
+        [&] { return std::chrono::steady_clock::now() - start > std::chrono::milliseconds(50); });
+    impatient_gave_up = !turn.has_value();
+  });
+  impatient.join();
+  EXPECT_TRUE(impatient_gave_up);
+  {
+    absl::MutexLock lock(&mu);
+    EXPECT_TRUE(order.empty());  // nobody passes while the first holds the only turn
+  }
+  first.reset();
+  for (std::thread& t : waiters) t.join();
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2}));
+
+  // Capacity 0: no waiting at all.
+  EngineGate open(0);
+  std::optional<EngineGate::Pass> a = open.Enter(nullptr);
+  std::optional<EngineGate::Pass> b = open.Enter(nullptr);
+  EXPECT_TRUE(a.has_value() && b.has_value());
 }
 
 TEST(TokenTable, RolesAndErrors) {

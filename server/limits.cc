@@ -190,7 +190,9 @@ std::optional<EngineGate::Pass> EngineGate::Enter(const std::function<bool()>& g
   auto my_turn = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return queue_.front() == ticket && running_ < capacity_;
   };
-  while (!mu_.AwaitWithTimeout(absl::Condition(&my_turn), absl::Milliseconds(5))) {
+  // Between turns, ask `give_up` every 20 ms: often enough for a deadline, rarely enough that a
+  // long queue costs no CPU (asking the client's state is a system call).
+  while (!mu_.AwaitWithTimeout(absl::Condition(&my_turn), absl::Milliseconds(20))) {
     mu_.Unlock();
     const bool stop = give_up && give_up();
     mu_.Lock();

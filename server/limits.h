@@ -123,8 +123,8 @@ class EngineGate {
     EngineGate* owner_;
   };
 
-  // Waits for a turn; nullopt when `give_up` (asked every few milliseconds while waiting, never
-  // under the gate's lock) says to stop: the deadline passed or the caller went away.
+  // Waits for a turn; nullopt when `give_up` (asked every 20 ms while waiting, never under the
+  // gate's lock) says to stop: the deadline passed or the caller went away.
   std::optional<Pass> Enter(const std::function<bool()>& give_up);
   int capacity() const { return capacity_; }
 

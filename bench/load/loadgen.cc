@@ -24,9 +24,21 @@
 //   unsent calls are more than 1% of those due, the offered rate was not sustained and a line
 //   says so (with the offered and achieved rates). calls/s is measured as in the closed loop.
 //
-// Any call that does not return OK, or returns a report that is not about the PCN asked for,
-// fails the run: the message is printed and the exit status is 1. Prints a table per N and one
-// machine-readable `load N=...` line per N (bench/run.sh greps them).
+// Client CPU is kept off the server's cores (they share the machine): each request is
+// serialized once, up front, and every call sends those bytes (a grpc::ByteBuffer: each call
+// takes a reference to it, nothing is encoded again) through the generic API (grpc::GenericStub,
+// method /pcnv.v1.BoundaryValidator/Validate, one CompletionQueue per client thread); replies
+// arrive as bytes and are parsed only for the sample below.
+//
+// What is checked. Every call: its status is OK (any other status fails the run) and its reply
+// is not empty. Fully parsed as a pcnv.v1.ValidateResponse, and checked to hold a report of
+// exactly one PCN, the one asked for: the first reply for each distinct request in the process
+// (whichever phase and client it arrives in, warm-up included; every request sent at least once
+// is so checked), and each client's calls 0, 64, 128, ... of every phase (warm-up and measured).
+// A reply that is not parsed is not known to be a well-formed ValidateResponse about the right
+// PCN: the sample is what says the server answers each request correctly. A reply that fails any
+// check fails the run: the message is printed and the exit status is 1. Prints a table per N and
+// one machine-readable `load N=...` line per N (bench/run.sh greps them).
 //
 // --channel per-client (default): one channel and TCP connection per client thread, as N
 // independent callers would have; shared: one channel (one HTTP/2 connection) for all threads.
@@ -35,7 +47,9 @@
 // with "other cores" well above 0 was disturbed.
 // --pcns M: M PCNs evenly spaced in code order; --pcn-codes: just these (to profile one
 // request); --slowest K: after the table, the PCNs of the K slowest calls per N.
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/codegen/proto_utils.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -61,9 +75,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "bench/fail.h"
 #include "geo/io/readers.h"
-#include "pcnv/v1/validator.grpc.pb.h"
+#include "pcnv/v1/validator.pb.h"
 #include "server/convert.h"
 #include "server/limits.h"
 
@@ -192,9 +207,18 @@ absl::flat_hash_map<std::string, pcnv::Point> ReadPracticeLocations(const std::s
   return out;
 }
 
+// The full name of BoundaryValidator.Validate (validator.grpc.pb.cc), for the generic stub.
+constexpr char kValidateMethod[] = "/pcnv.v1.BoundaryValidator/Validate";
+
+// Fully parse and check every kParseEvery-th reply of each client (calls 0, 64, ...), on top of
+// the first reply of each distinct request.
+constexpr int64_t kParseEvery = 64;
+
 struct Workload {
   std::vector<std::string> codes;  // PCN code of each request
   std::vector<pcnv::v1::ValidateRequest> requests;
+  // requests[i] serialized once; each call sends a reference to these bytes.
+  std::vector<grpc::ByteBuffer> encoded;
 };
 
 // One request per PCN: its membership rows (with locations), its practices' list-size and
@@ -260,6 +284,14 @@ Workload BuildRequests(const Flags& flags) {
     w.codes.push_back(code);
     w.requests.push_back(pcnv::wire::MakeRequest(input, options));
   }
+  for (size_t i = 0; i < w.requests.size(); ++i) {
+    std::string bytes;
+    if (!w.requests[i].SerializeToString(&bytes)) {
+      Die("cannot serialize the request of " + w.codes[i]);
+    }
+    grpc::Slice slice(bytes);
+    w.encoded.emplace_back(&slice, 1);
+  }
   return w;
 }
 
@@ -319,6 +351,33 @@ struct Failure {
   std::string message;  // written once, by the thread that set `failed`
 };
 
+// Which requests have had a reply fully parsed and checked (the first reply of each), over the
+// whole process.
+struct FirstReplies {
+  explicit FirstReplies(size_t n) : checked(new std::atomic<bool>[n]) {
+    for (size_t i = 0; i < n; ++i) checked[i].store(false);
+  }
+  std::unique_ptr<std::atomic<bool>[]> checked;
+};
+
+// The reply check (the comment at the top of the file); empty when the reply passes. `reply` is
+// consumed when parsed.
+std::string CheckReply(const Workload& w, size_t request, bool parse, grpc::ByteBuffer& reply) {
+  if (reply.Length() == 0) {
+    return absl::StrFormat("Validate %s: empty reply", w.codes[request]);
+  }
+  if (!parse) return "";
+  pcnv::v1::ValidateResponse response;
+  if (!grpc::SerializationTraits<pcnv::v1::ValidateResponse>::Deserialize(&reply, &response).ok()) {
+    return absl::StrFormat("Validate %s: the reply is not a ValidateResponse", w.codes[request]);
+  }
+  if (response.report().pcns_size() != 1 || response.report().pcns(0).code() != w.codes[request]) {
+    return absl::StrFormat("Validate %s: the report holds %d PCNs, not just this one",
+                           w.codes[request], response.report().pcns_size());
+  }
+  return "";
+}
+
 struct Call {
   double ms = 0;
   size_t request = 0;  // index into Workload::requests
@@ -337,8 +396,8 @@ struct Phase {
 // N clients calling until `seconds` have passed or `max_calls` calls were started: back to back
 // (closed loop), or with --rate on the open-loop schedule (the comment at the top of the file).
 Phase RunPhase(const Flags& flags, const Workload& w,
-               const std::vector<std::unique_ptr<pcnv::v1::BoundaryValidator::Stub>>& stubs, int n,
-               double seconds, int64_t max_calls, bool record, Failure& failure) {
+               const std::vector<std::unique_ptr<grpc::GenericStub>>& stubs, int n, double seconds,
+               int64_t max_calls, bool record, FirstReplies& first, Failure& failure) {
   Phase phase;
   phase.calls.resize(n);
   const bool open = flags.rate > 0;
@@ -362,7 +421,8 @@ Phase RunPhase(const Flags& flags, const Workload& w,
   std::vector<std::thread> threads;
   for (int c = 0; c < n; ++c) {
     threads.emplace_back([&, c] {
-      pcnv::v1::BoundaryValidator::Stub& stub = *stubs[flags.shared_channel ? 0 : c];
+      grpc::GenericStub& stub = *stubs[flags.shared_channel ? 0 : c];
+      grpc::CompletionQueue cq;  // this client's calls, one at a time
       std::vector<Call>& mine = phase.calls[c];
       if (record) mine.reserve(1 << 16);
       size_t next = (w.requests.size() * c) / n;  // spread the clients over the PCNs
@@ -388,19 +448,31 @@ Phase RunPhase(const Flags& flags, const Workload& w,
         context.set_deadline(std::chrono::system_clock::now() +
                              std::chrono::milliseconds(flags.deadline_ms));
         if (!flags.token.empty()) context.AddMetadata("authorization", "Bearer " + flags.token);
-        pcnv::v1::ValidateResponse response;
-        const grpc::Status status = stub.Validate(&context, w.requests[next], &response);
+        grpc::ByteBuffer reply;
+        grpc::Status status;
+        // Blocking call on this thread's queue: start, then wait for its one completion.
+        const std::unique_ptr<grpc::ClientAsyncResponseReader<grpc::ByteBuffer>> rpc =
+            stub.PrepareUnaryCall(&context, kValidateMethod, w.encoded[next], &cq);
+        rpc->StartCall();
+        rpc->Finish(&reply, &status, &reply);
+        void* tag = nullptr;
+        bool ok = false;
+        const bool got = cq.Next(&tag, &ok);
         const Clock::time_point t1 = Clock::now();
         std::string error;
-        if (!status.ok()) {
+        if (!got || tag != &reply || !ok) {
+          error = absl::StrFormat("Validate %s: the completion queue failed", w.codes[next]);
+        } else if (!status.ok()) {
           error = absl::StrFormat(
               "Validate %s: %s: %s", w.codes[next],
               absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())),
               status.error_message());
-        } else if (response.report().pcns_size() != 1 ||
-                   response.report().pcns(0).code() != w.codes[next]) {
-          error = absl::StrFormat("Validate %s: the report holds %d PCNs, not just this one",
-                                  w.codes[next], response.report().pcns_size());
+        } else {
+          // The first reply for this request (a plain load first: the flag is set once, and a
+          // read-modify-write on every call would bounce its cache line between the clients).
+          std::atomic<bool>& seen = first.checked[next];
+          const bool first_reply = !seen.load(std::memory_order_relaxed) && !seen.exchange(true);
+          error = CheckReply(w, next, first_reply || k % kParseEvery == 0, reply);
         }
         if (!error.empty()) {
           errors.fetch_add(1);
@@ -413,6 +485,11 @@ Phase RunPhase(const Flags& flags, const Workload& w,
         next = (next + 1) % w.requests.size();
       }
       finished[c] = Clock::now();
+      cq.Shutdown();
+      void* tag = nullptr;
+      bool ok = false;
+      while (cq.Next(&tag, &ok)) {
+      }
     });
   }
   while (ready.load() < n) std::this_thread::yield();
@@ -439,6 +516,11 @@ Phase RunPhase(const Flags& flags, const Workload& w,
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Debian's Abseil is built with absl::Mutex deadlock detection on, and gRPC's mutexes are
+  // absl::Mutexes: without this every lock gRPC takes updates a lock graph (a few % of the
+  // client's CPU per call in perf). A debugging aid for gRPC's own locks, not a check of the
+  // server.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   const Flags flags = ParseFlags(argc, argv);
   const Clock::time_point read_start = Clock::now();
   const Workload w = BuildRequests(flags);
@@ -482,20 +564,21 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> machine, slow;
   Failure failure;
+  FirstReplies first(w.requests.size());
   for (int n : flags.clients) {
-    std::vector<std::unique_ptr<pcnv::v1::BoundaryValidator::Stub>> stubs;
+    std::vector<std::unique_ptr<grpc::GenericStub>> stubs;
     for (int c = 0; c < (flags.shared_channel ? 1 : n); ++c) {
-      stubs.push_back(pcnv::v1::BoundaryValidator::NewStub(MakeChannel(flags.target)));
+      stubs.push_back(std::make_unique<grpc::GenericStub>(MakeChannel(flags.target)));
     }
     if (flags.warmup_seconds > 0) {
-      RunPhase(flags, w, stubs, n, flags.warmup_seconds, 0, false, failure);
+      RunPhase(flags, w, stubs, n, flags.warmup_seconds, 0, false, first, failure);
     }
     const double cpu0 = ProcessCpuSeconds();
     const double server0 = PidCpuSeconds(flags.server_pid);
     const double machine0 = MachineBusySeconds();
-    Phase p = failure.failed
-                  ? Phase{}
-                  : RunPhase(flags, w, stubs, n, flags.seconds, flags.max_calls, true, failure);
+    Phase p = failure.failed ? Phase{}
+                             : RunPhase(flags, w, stubs, n, flags.seconds, flags.max_calls, true,
+                                        first, failure);
     const double cpu = ProcessCpuSeconds() - cpu0;
     const double server = PidCpuSeconds(flags.server_pid) - server0;
     const double busy = MachineBusySeconds() - machine0;

@@ -1,9 +1,8 @@
 #include "server/report_cache.h"
 
-#include <random>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "server/random_bits.h"
 #include "server/status.h"
 
 namespace pcnv::server {
@@ -11,8 +10,7 @@ namespace {
 
 std::string NewId() {
   // Unguessable, so that an id is as good as a capability only for its owner anyway.
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return absl::StrFormat("r-%016x%016x", rng(), rng());
+  return absl::StrFormat("r-%016x%016x", RandomBits(), RandomBits());
 }
 
 }  // namespace

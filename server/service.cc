@@ -8,7 +8,6 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
-#include <random>
 #include <set>
 #include <utility>
 
@@ -24,6 +23,7 @@
 #include "geo/validate.h"
 #include "nlohmann/json.hpp"
 #include "server/convert.h"
+#include "server/random_bits.h"
 #include "server/status.h"
 
 namespace pcnv::server {
@@ -55,8 +55,7 @@ std::string RequestId(const grpc::ServerContext& context) {
                       c == '.' || c == ':');
   }
   if (plain) return id;
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return absl::StrFormat("%016x", rng());
+  return absl::StrFormat("%016x", RandomBits());
 }
 
 std::string CodeName(const grpc::Status& status) {

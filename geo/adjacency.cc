@@ -13,6 +13,7 @@
 #include "geo/parallel.h"
 #include "geo/reference.h"
 #include "geo/rings.h"
+#include "geo/scratch_pool.h"
 
 namespace pcnv {
 namespace {
@@ -407,10 +408,17 @@ std::vector<std::vector<int>> ConnectedComponents(const AreaAdjacency& graph,
   }
   const std::vector<int>& s = *set;
   // Each area's position in s, valid for this call's generation: a lookup per neighbour, where a
-  // search of s would cost log |s|. Per thread, reused.
-  thread_local std::vector<uint32_t> stamp;
-  thread_local std::vector<int> position;
-  thread_local uint32_t generation = 0;
+  // search of s would cost log |s|. Buffers sized to the snapshot, reused (ScratchPool).
+  struct Positions {
+    std::vector<uint32_t> stamp;
+    std::vector<int> position;
+    uint32_t generation = 0;
+  };
+  static ScratchPool<Positions> pool;
+  ScratchPool<Positions>::Lease lease(pool);
+  std::vector<uint32_t>& stamp = lease->stamp;
+  std::vector<int>& position = lease->position;
+  uint32_t& generation = lease->generation;
   if (stamp.size() != graph.areas()) {
     stamp.assign(graph.areas(), 0);
     position.assign(graph.areas(), -1);

@@ -11,6 +11,7 @@
 #include "geo/geos_handle.h"
 #include "geo/reference.h"
 #include "geo/rings.h"
+#include "geo/scratch_pool.h"
 
 namespace pcnv {
 namespace {
@@ -86,7 +87,7 @@ struct OutRing {
   Box box;
 };
 
-// Per-thread buffers, reused from call to call.
+// Buffers of one call, reused from call to call (ScratchPool).
 struct Scratch {
   std::vector<uint32_t> stamp;  // area -> generation when the area is in the current set
   uint32_t generation = 0;
@@ -106,9 +107,9 @@ struct Scratch {
   std::vector<double> xy;  // one ring for GEOS, closed
 };
 
-Scratch& ThreadScratch() {
-  thread_local Scratch scratch;
-  return scratch;
+ScratchPool<Scratch>& Pool() {
+  static ScratchPool<Scratch> pool;
+  return pool;
 }
 
 // Appends the ring walk[stack...] to s.out as an output ring; false if it encloses no area.
@@ -299,7 +300,8 @@ std::span<const int> Mark(Scratch& s, std::span<const int> areas, size_t area_co
 }  // namespace
 
 std::vector<int> CoverageRings::UnjoinableIn(std::span<const int> areas) const {
-  Scratch& s = ThreadScratch();
+  ScratchPool<Scratch>::Lease lease(Pool());
+  Scratch& s = *lease;
   areas = Mark(s, areas, area_count_);
   std::vector<int> out;
   for (int a : areas) {
@@ -315,7 +317,8 @@ std::vector<int> CoverageRings::UnjoinableIn(std::span<const int> areas) const {
 
 std::optional<Geometry> CoverageRings::Union(std::span<const int> areas) const {
   if (areas.empty()) return Geometry();
-  Scratch& s = ThreadScratch();
+  ScratchPool<Scratch>::Lease lease(Pool());
+  Scratch& s = *lease;
   areas = Mark(s, areas, area_count_);
   const uint32_t gen = s.generation;
   auto in_set = [&](int32_t a) { return a >= 0 && s.stamp[a] == gen; };

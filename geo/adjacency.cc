@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "geo/area_marks.h"
 #include "geo/disjoint_sets.h"
 #include "geo/geos_handle.h"
 #include "geo/parallel.h"
@@ -399,44 +400,18 @@ std::vector<AreaPair> AreaAdjacency::Pairs() const {
 std::vector<std::vector<int>> ConnectedComponents(const AreaAdjacency& graph,
                                                   const std::vector<int>& areas, bool point_joins) {
   std::vector<int> sorted_copy;
-  const std::vector<int>* set = &areas;
-  if (std::adjacent_find(areas.begin(), areas.end(), std::greater_equal<int>()) != areas.end()) {
-    sorted_copy = areas;
-    std::sort(sorted_copy.begin(), sorted_copy.end());
-    sorted_copy.erase(std::unique(sorted_copy.begin(), sorted_copy.end()), sorted_copy.end());
-    set = &sorted_copy;
-  }
-  const std::vector<int>& s = *set;
-  // Each area's position in s, valid for this call's generation: a lookup per neighbour, where a
-  // search of s would cost log |s|. Buffers sized to the snapshot, reused (ScratchPool).
-  struct Positions {
-    std::vector<uint32_t> stamp;
-    std::vector<int> position;
-    uint32_t generation = 0;
-  };
-  static ScratchPool<Positions> pool;
-  ScratchPool<Positions>::Lease lease(pool);
-  std::vector<uint32_t>& stamp = lease->stamp;
-  std::vector<int>& position = lease->position;
-  uint32_t& generation = lease->generation;
-  if (stamp.size() != graph.areas()) {
-    stamp.assign(graph.areas(), 0);
-    position.assign(graph.areas(), -1);
-    generation = 0;
-  }
-  if (++generation == 0) {  // wrapped: forget every old mark
-    std::fill(stamp.begin(), stamp.end(), 0);
-    generation = 1;
-  }
-  for (size_t p = 0; p < s.size(); ++p) {
-    stamp[s[p]] = generation;
-    position[s[p]] = static_cast<int>(p);
-  }
+  const std::span<const int> s = Ascending(areas, sorted_copy);
+  // Each area's position in s (a lookup per neighbour, where a search of s would cost log |s|),
+  // in buffers sized to the snapshot and reused (ScratchPool).
+  static ScratchPool<AreaMarks> pool;
+  ScratchPool<AreaMarks>::Lease in_set(pool);
+  in_set->Begin(graph.areas());
+  for (size_t p = 0; p < s.size(); ++p) in_set->Mark(s[p], static_cast<int>(p) + 1);
   DisjointSets sets(s.size());  // over positions in s
   for (size_t p = 0; p < s.size(); ++p) {
     for (const AreaNeighbour& nb : graph.Of(s[p])) {
-      if (nb.area <= s[p] || (!nb.edge && !point_joins) || stamp[nb.area] != generation) continue;
-      int x = sets.Find(static_cast<int>(p)), y = sets.Find(position[nb.area]);
+      if (nb.area <= s[p] || (!nb.edge && !point_joins) || !in_set->Contains(nb.area)) continue;
+      int x = sets.Find(static_cast<int>(p)), y = sets.Find(in_set->ValueOf(nb.area) - 1);
       sets.Join(std::max(x, y), std::min(x, y));  // the root is the first member
     }
   }

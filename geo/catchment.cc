@@ -4,6 +4,7 @@
 #include <iterator>
 #include <optional>
 
+#include "geo/area_marks.h"
 #include "geo/geos_handle.h"
 #include "geo/reference.h"
 
@@ -150,11 +151,10 @@ Geometry UnionOfAreas(const ReferenceData& ref, std::span<const int> areas) {
   // A few of the areas are not noded alike with others of the set (overlaps, slivers): join
   // the rest from rings and let GEOS merge only those few into it, rather than overlay them all.
   const std::vector<int> irregular = rings.UnjoinableIn(areas);
-  std::vector<int> rest(areas.begin(), areas.end());
-  std::sort(rest.begin(), rest.end());
-  rest.erase(std::unique(rest.begin(), rest.end()), rest.end());
+  std::vector<int> copy;
+  const std::span<const int> all = Ascending(areas, copy);
   std::vector<int> regular;
-  std::set_difference(rest.begin(), rest.end(), irregular.begin(), irregular.end(),
+  std::set_difference(all.begin(), all.end(), irregular.begin(), irregular.end(),
                       std::back_inserter(regular));
   std::optional<Geometry> joined = rings.Union(regular);
   auto ctx = geos::Context();

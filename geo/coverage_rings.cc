@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
 #include "geo/adjacency.h"
+#include "geo/area_marks.h"
 #include "geo/geos_handle.h"
 #include "geo/reference.h"
 #include "geo/rings.h"
@@ -89,8 +90,7 @@ struct OutRing {
 
 // Buffers of one call, reused from call to call (ScratchPool).
 struct Scratch {
-  std::vector<uint32_t> stamp;  // area -> generation when the area is in the current set
-  uint32_t generation = 0;
+  AreaMarks set;           // the areas of the current call
   std::vector<int> areas;  // the set, ascending, when the caller's was not
   std::vector<uint8_t> kept;
   std::vector<Run> runs;
@@ -277,23 +277,11 @@ CoverageRings CoverageRings::Build(const std::vector<Area>& areas, const AreaAdj
 
 namespace {
 
-// Marks the set in s.stamp under a new generation; returns the set ascending, without repeats.
+// Marks the set in s.set; returns it ascending, without repeats.
 std::span<const int> Mark(Scratch& s, std::span<const int> areas, size_t area_count) {
-  if (std::adjacent_find(areas.begin(), areas.end(), std::greater_equal<int>()) != areas.end()) {
-    s.areas.assign(areas.begin(), areas.end());
-    std::sort(s.areas.begin(), s.areas.end());
-    s.areas.erase(std::unique(s.areas.begin(), s.areas.end()), s.areas.end());
-    areas = s.areas;
-  }
-  if (s.stamp.size() != area_count) {
-    s.stamp.assign(area_count, 0);
-    s.generation = 0;
-  }
-  if (++s.generation == 0) {  // wrapped: forget every old mark
-    std::fill(s.stamp.begin(), s.stamp.end(), 0);
-    s.generation = 1;
-  }
-  for (int a : areas) s.stamp[a] = s.generation;
+  areas = Ascending(areas, s.areas);
+  s.set.Begin(area_count);
+  for (int a : areas) s.set.Mark(a);
   return areas;
 }
 
@@ -306,7 +294,7 @@ std::vector<int> CoverageRings::UnjoinableIn(std::span<const int> areas) const {
   std::vector<int> out;
   for (int a : areas) {
     for (uint32_t k = unjoinable_offsets_[a]; k < unjoinable_offsets_[a + 1]; ++k) {
-      if (s.stamp[unjoinable_[k]] == s.generation) {
+      if (s.set.Contains(unjoinable_[k])) {
         out.push_back(a);
         break;
       }
@@ -320,8 +308,7 @@ std::optional<Geometry> CoverageRings::Union(std::span<const int> areas) const {
   ScratchPool<Scratch>::Lease lease(Pool());
   Scratch& s = *lease;
   areas = Mark(s, areas, area_count_);
-  const uint32_t gen = s.generation;
-  auto in_set = [&](int32_t a) { return a >= 0 && s.stamp[a] == gen; };
+  auto in_set = [&](int32_t a) { return s.set.Contains(a); };
   for (int a : areas) {
     for (uint32_t k = unjoinable_offsets_[a]; k < unjoinable_offsets_[a + 1]; ++k) {
       if (in_set(unjoinable_[k])) return std::nullopt;

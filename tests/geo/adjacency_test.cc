@@ -14,22 +14,8 @@
 namespace pcnv {
 namespace {
 
+using ::pcnv::testing::AreasFromWkt;
 using ::pcnv::testing::SquareWkt;
-
-std::vector<Area> Areas(const std::vector<std::string>& wkts) {
-  std::vector<Area> out;
-  for (size_t i = 0; i < wkts.size(); ++i) {
-    absl::StatusOr<Geometry> g = Geometry::FromWkt(wkts[i]);
-    EXPECT_TRUE(g.ok()) << wkts[i] << ": " << g.status();
-    Area a;
-    a.code = absl::StrCat("A", i);
-    a.geometry = *std::move(g);
-    a.area_m2 = a.geometry.Area();
-    a.perimeter_m = BoundaryLength(a.geometry);
-    out.push_back(std::move(a));
-  }
-  return out;
-}
 
 // The neighbour entry of `b` in a's list, or null.
 const AreaNeighbour* Find(const AreaAdjacency& g, int a, int b) {
@@ -58,7 +44,7 @@ void ExpectSortedLists(const AreaAdjacency& g) {
 
 // 1 km squares: 0 (0,0), 1 (1,0), 2 (0,1), 3 (1,1), and 4 (2,2) touching 3 at a corner only.
 std::vector<Area> Grid() {
-  return Areas(
+  return AreasFromWkt(
       {SquareWkt(0, 0), SquareWkt(1, 0), SquareWkt(0, 1), SquareWkt(1, 1), SquareWkt(2, 2)});
 }
 
@@ -107,7 +93,7 @@ TEST(AdjacencyTest, ConnectedComponentsWithAndWithoutPointJoins) {
 }
 
 TEST(AdjacencyTest, OverlapNestingAndDisjoint) {
-  std::vector<Area> areas = Areas({
+  std::vector<Area> areas = AreasFromWkt({
       "POLYGON((0 0,10 0,10 10,0 10,0 0))",
       "POLYGON((5 5,15 5,15 15,5 15,5 5))",          // overlaps 0: boundaries cross at 2 points
       "POLYGON((2 2,3 2,3 3,2 3,2 2))",              // inside 0, boundaries never meet
@@ -131,7 +117,7 @@ TEST(AdjacencyTest, OverlapNestingAndDisjoint) {
 }
 
 TEST(AdjacencyTest, CollinearOverlapsAndTJunctionsFallBackToGeos) {
-  std::vector<Area> areas = Areas({
+  std::vector<Area> areas = AreasFromWkt({
       // A 2 x 1 rectangle with no vertex at (1, 1) ...
       "POLYGON((0 0,2 0,2 1,0 1,0 0))",
       // ... under two unit squares: their shared edges with it meet it at a T-junction.
@@ -192,7 +178,7 @@ TEST(AdjacencyTest, FromPairsRoundTripAndErrors) {
 // An irregular coverage: five polygons noded alike, one touching two of them at a corner only,
 // one far away and one meeting another at a T-junction.
 std::vector<Area> Irregular() {
-  return Areas({
+  return AreasFromWkt({
       "POLYGON((0 0,4.3 0,3.7 3.1,0 4.2,0 0))",
       "POLYGON((4.3 0,10 0,10 3.9,6.2 4.4,3.7 3.1,4.3 0))",
       "POLYGON((0 4.2,3.7 3.1,6.2 4.4,5.1 7.3,0 6.8,0 4.2))",

@@ -18,20 +18,9 @@
 namespace pcnv {
 namespace {
 
+using ::pcnv::testing::AreasFromWkt;
+using ::pcnv::testing::Holes;
 using ::pcnv::testing::SquareWkt;
-
-std::vector<Area> Areas(const std::vector<std::string>& wkts) {
-  std::vector<Area> out;
-  for (size_t i = 0; i < wkts.size(); ++i) {
-    absl::StatusOr<Geometry> g = Geometry::FromWkt(wkts[i]);
-    EXPECT_TRUE(g.ok()) << wkts[i] << ": " << g.status();
-    Area a;
-    a.code = absl::StrCat("A", i);
-    a.geometry = *std::move(g);
-    out.push_back(std::move(a));
-  }
-  return out;
-}
 
 struct Coverage {
   explicit Coverage(std::vector<Area> a)
@@ -42,15 +31,6 @@ struct Coverage {
   AreaAdjacency graph;
   CoverageRings rings;
 };
-
-int Holes(const Geometry& g) {
-  auto ctx = geos::Context();
-  int holes = 0;
-  for (int i = 0; i < GEOSGetNumGeometries_r(ctx, g.raw()); ++i) {
-    holes += GEOSGetNumInteriorRings_r(ctx, GEOSGetGeometryN_r(ctx, g.raw(), i));
-  }
-  return holes;
-}
 
 // The joined union of `subset` is valid and equals GEOS's union, part for part.
 void ExpectLikeGeos(const Coverage& c, const std::vector<int>& subset) {
@@ -85,7 +65,7 @@ std::vector<Area> Grid(int width, int height) {
   for (int y = 0; y < height; ++y) {
     for (int x = 0; x < width; ++x) wkts.push_back(SquareWkt(x, y));
   }
-  return Areas(wkts);
+  return AreasFromWkt(wkts);
 }
 
 // Every subset of a 3 x 3 grid: corners touching, holes, a hole touching the outside at a point.
@@ -121,7 +101,7 @@ TEST(CoverageRingsTest, IslandInsideAHole) {
 
 // Rings in either orientation, areas with holes and with several polygons.
 TEST(CoverageRingsTest, HolesIslandsAndClockwiseRings) {
-  Coverage c(Areas({
+  Coverage c(AreasFromWkt({
       // 0: a 3 x 3 km square with a 1 km hole, drawn clockwise (GEOS keeps what it reads).
       "POLYGON((0 0,0 3000,3000 3000,3000 1000,3000 0,0 0),(1000 1000,2000 1000,2000 2000,"
       "1000 2000,1000 1000))",
@@ -149,7 +129,7 @@ TEST(CoverageRingsTest, HolesIslandsAndClockwiseRings) {
 // Pairs not noded alike cannot be joined from rings: Union says so rather than guess; each
 // area alone, and sets without both of such a pair, still join.
 TEST(CoverageRingsTest, IrregularContactsAreRefused) {
-  Coverage c(Areas({
+  Coverage c(AreasFromWkt({
       "POLYGON((0 0,2000 0,2000 1000,0 1000,0 0))",  // 0: no vertex at (1000, 1000) ...
       SquareWkt(0, 1),                               // 1, 2: ... on top: T-junction
       SquareWkt(1, 1),
@@ -181,7 +161,8 @@ TEST(CoverageRingsTest, IrregularContactsAreRefused) {
 }
 
 TEST(CoverageRingsTest, NestedAreasAreRefused) {
-  Coverage c(Areas({"POLYGON((0 0,10 0,10 10,0 10,0 0))", "POLYGON((2 2,3 2,3 3,2 3,2 2))"}));
+  Coverage c(
+      AreasFromWkt({"POLYGON((0 0,10 0,10 10,0 10,0 0))", "POLYGON((2 2,3 2,3 3,2 3,2 2))"}));
   EXPECT_EQ(c.rings.unjoinable_pairs(), 1u);
   EXPECT_FALSE(c.rings.Union(std::vector<int>{0, 1}).has_value());
 }

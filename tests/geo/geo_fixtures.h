@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "geo/geos_handle.h"
 #include "geo/reference.h"
 #include "geo/report.h"
 #include "gtest/gtest.h"
@@ -19,6 +20,32 @@ inline std::string SquareWkt(int x, int y) {
   int x0 = x * 1000, y0 = y * 1000, x1 = x0 + 1000, y1 = y0 + 1000;
   return absl::StrCat("POLYGON((", x0, " ", y0, ",", x1, " ", y0, ",", x1, " ", y1, ",", x0, " ",
                       y1, ",", x0, " ", y0, "))");
+}
+
+// Areas A0, A1, ... from WKT, with their area and perimeter.
+inline std::vector<Area> AreasFromWkt(const std::vector<std::string>& wkts) {
+  std::vector<Area> out;
+  for (size_t i = 0; i < wkts.size(); ++i) {
+    absl::StatusOr<Geometry> g = Geometry::FromWkt(wkts[i]);
+    EXPECT_TRUE(g.ok()) << wkts[i] << ": " << g.status();
+    Area a;
+    a.code = absl::StrCat("A", i);
+    a.geometry = *std::move(g);
+    a.area_m2 = a.geometry.Area();
+    a.perimeter_m = BoundaryLength(a.geometry);
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+// Interior rings of every polygon of a (multi)polygon.
+inline int Holes(const Geometry& g) {
+  auto ctx = geos::Context();
+  int holes = 0;
+  for (int i = 0; i < GEOSGetNumGeometries_r(ctx, g.raw()); ++i) {
+    holes += GEOSGetNumInteriorRings_r(ctx, GEOSGetGeometryN_r(ctx, g.raw(), i));
+  }
+  return holes;
 }
 
 struct AreaSpec {

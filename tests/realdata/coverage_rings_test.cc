@@ -14,20 +14,14 @@
 #include "geo/geos_handle.h"
 #include "geo/io/reference_store.h"
 #include "gtest/gtest.h"
+#include "tests/geo/geo_fixtures.h"
 #include "tests/realdata/realdata_util.h"
 #include "tests/support/test_support.h"
 
 namespace pcnv::realdata {
 namespace {
 
-int Holes(const Geometry& g) {
-  auto ctx = geos::Context();
-  int holes = 0;
-  for (int i = 0; i < GEOSGetNumGeometries_r(ctx, g.raw()); ++i) {
-    holes += GEOSGetNumInteriorRings_r(ctx, GEOSGetGeometryN_r(ctx, g.raw(), i));
-  }
-  return holes;
-}
+using ::pcnv::testing::Holes;
 
 // A connected set of about `size` areas grown from `seed` through edge neighbours, in random
 // order (a territory's shape), plus a few areas anywhere (its outlying patients).

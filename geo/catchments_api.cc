@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "geo/options_check.h"
 #include "geo/resolve.h"
 
 namespace pcnv {
@@ -29,10 +30,7 @@ absl::StatusOr<CatchmentSet> CatchmentSet::Build(const ReferenceData& reference,
   if (!input.distribution) {
     return absl::InvalidArgumentError("catchments need a distribution of patients by area");
   }
-  if (!(share_threshold > 0 && share_threshold <= 1)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("share threshold ", share_threshold, " is not in (0, 1]"));
-  }
+  if (absl::Status s = CheckShareThreshold(share_threshold); !s.ok()) return s;
   // PCNs named by any membership row (code order, name from the first row naming it) and each
   // practice's PCN: the first real one its rows name, as Validate decides.
   std::map<std::string, std::string> names;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "geo/options_check.h"
 #include "geo/parallel.h"
 #include "geo/rules/catalogue.h"
 #include "geo/rules/context.h"
@@ -368,10 +369,7 @@ std::string Percent(double fraction, int decimals) {
 
 absl::StatusOr<Report> Validate(const ReferenceData& reference, const ValidationInput& input,
                                 const ValidationOptions& options) {
-  if (!(options.share_threshold > 0 && options.share_threshold <= 1)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("share_threshold: ", options.share_threshold, " is outside (0, 1]"));
-  }
+  if (absl::Status s = CheckShareThreshold(options.share_threshold); !s.ok()) return s;
   if (input.memberships.empty()) {
     return absl::InvalidArgumentError("memberships: no practice rows given");
   }

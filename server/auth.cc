@@ -2,8 +2,6 @@
 
 #include <openssl/sha.h>
 
-#include <fstream>
-#include <sstream>
 #include <utility>
 #include <vector>
 
@@ -14,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "geo/io/file_io.h"
 
 namespace pcnv::server {
 namespace {
@@ -29,11 +28,9 @@ std::string Sha256(absl::string_view text) {
 absl::string_view RoleName(Role role) { return role == Role::kAdmin ? "admin" : "read"; }
 
 absl::StatusOr<TokenTable> TokenTable::Load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open the tokens file"));
-  std::stringstream text;
-  text << in.rdbuf();
-  return Parse(text.str(), path);
+  absl::StatusOr<std::string> text = io::ReadFile(path, "the tokens file");
+  if (!text.ok()) return text.status();
+  return Parse(*text, path);
 }
 
 TokenTable::TokenTable(std::shared_ptr<const ByDigest> by_digest)

@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/rpc/error_details.pb.h"
-#include "server/status.h"
+#include "wire/status.h"
 
 namespace pcnv::server {
 namespace {

@@ -1,9 +1,10 @@
-// Every limit the server enforces, in one place: the gRPC message size (shared with clients, so
-// both ends agree on what fits in one message), the request shape checked before any parsing,
-// and the number of heavy calls allowed to run at once. main.cc fills ServerLimits from flags;
-// the service checks requests with CheckRequestLimits and takes a HeavyCallSlots slot per heavy
-// call. Going past any of them is RESOURCE_EXHAUSTED with a google.rpc.QuotaFailure naming the
-// limit and the flag that raises it, and an ErrorInfo reason (see validator.proto).
+// Every limit the server enforces, in one place: the gRPC message size (its ceiling,
+// wire::kMaxMessageBytes, is shared with clients in wire/message_size.h), the request shape checked
+// before any parsing, and the number of heavy calls allowed to run at once. main.cc fills
+// ServerLimits from flags; the service checks requests with CheckRequestLimits and takes a
+// HeavyCallSlots slot per heavy call. Going past any of them is RESOURCE_EXHAUSTED with a
+// google.rpc.QuotaFailure naming the limit and the flag that raises it, and an ErrorInfo reason
+// (see validator.proto).
 #ifndef PCNV_SERVER_LIMITS_H_
 #define PCNV_SERVER_LIMITS_H_
 
@@ -17,16 +18,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "pcnv/v1/validator.pb.h"
-
-namespace pcnv::wire {
-
-// gRPC's 4 MiB default is far too small: a national distribution is ~1M rows (~30 MB on the
-// wire) and a national report carries ~1,250 territory polygons. Bigger requests are refused by
-// gRPC itself with RESOURCE_EXHAUSTED before any parsing happens. The server's own receive limit
-// (--max-request-bytes) may be lower; this is the ceiling and the clients' setting.
-inline constexpr int kMaxMessageBytes = 512 * 1024 * 1024;
-
-}  // namespace pcnv::wire
+#include "wire/message_size.h"
 
 namespace pcnv::server {
 

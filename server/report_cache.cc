@@ -3,7 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "server/random_bits.h"
-#include "server/status.h"
+#include "wire/status.h"
 
 namespace pcnv::server {
 namespace {

@@ -1,6 +1,5 @@
 #include "server/service.h"
 
-#include <google/protobuf/util/time_util.h>
 #include <grpcpp/server_context.h>
 
 #include <cctype>
@@ -14,17 +13,17 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "clients/writers/disclosure.h"
-#include "clients/writers/report_diff.h"
-#include "geo/catchments_api.h"
+#include "geo/engine.h"
 #include "geo/io/reference_store.h"
-#include "geo/io/versions.h"
 #include "geo/parallel.h"
-#include "geo/validate.h"
 #include "nlohmann/json.hpp"
-#include "server/convert.h"
 #include "server/random_bits.h"
-#include "server/status.h"
+#include "wire/catchments.h"
+#include "wire/change.h"
+#include "wire/convert.h"
+#include "wire/reference_info.h"
+#include "wire/status.h"
+#include "wire/stream.h"
 
 namespace pcnv::server {
 
@@ -76,118 +75,15 @@ absl::Status Interrupted(const grpc::ServerContext& context, const absl::Status&
   return absl::CancelledError(absl::StrCat("cancelled by the client: ", engine.message()));
 }
 
-absl::StatusOr<writers::FailOn> FailOnFromProto(int fail_on) {
-  switch (fail_on) {
-    case v1::FAIL_ON_UNSPECIFIED:
-    case v1::FAIL_ON_NEW_ERRORS:
-      return writers::FailOn::kNewErrors;
-    case v1::FAIL_ON_ANY_ERRORS:
-      return writers::FailOn::kAnyErrors;
-    case v1::FAIL_ON_NEW_WARNINGS:
-      return writers::FailOn::kNewWarnings;
-  }
-  return wire::WithFieldViolation(
-      absl::InvalidArgumentError(absl::StrCat("fail_on: unknown value ", fail_on)), "fail_on",
-      absl::StrCat("unknown value ", fail_on));
-}
-
-v1::ChangeStatus ChangeStatusToProto(writers::Baseline b) {
-  switch (b) {
-    case writers::Baseline::kNew:
-      return v1::CHANGE_STATUS_NEW;
-    case writers::Baseline::kUnchanged:
-      return v1::CHANGE_STATUS_UNCHANGED;
-    case writers::Baseline::kUpdated:
-      return v1::CHANGE_STATUS_UPDATED;
-    case writers::Baseline::kAbsent:
-      return v1::CHANGE_STATUS_FIXED;
-    case writers::Baseline::kNone:
-      break;
-  }
-  return v1::CHANGE_STATUS_UNSPECIFIED;
-}
-
-google::protobuf::Timestamp ToTimestamp(absl::Time t) {
-  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
-}
-
 // True once the client has cancelled or the deadline has passed.
 bool Stopped(const grpc::ServerContext& context) {
   return context.IsCancelled() || std::chrono::system_clock::now() >= context.deadline();
-}
-
-absl::Status BadField(absl::string_view field, absl::string_view why) {
-  return wire::WithFieldViolation(absl::InvalidArgumentError(absl::StrCat(field, ": ", why)), field,
-                                  why);
-}
-
-v1::ValidateStreamResponse ProgressEvent(absl::string_view stage, int64_t done, int64_t total) {
-  v1::ValidateStreamResponse event;
-  v1::Progress* p = event.mutable_progress();
-  p->set_stage(std::string(stage));
-  p->set_done(done);
-  p->set_total(total);
-  return event;
-}
-
-template <typename T>
-void MoveAppend(google::protobuf::RepeatedPtrField<T>* from,
-                google::protobuf::RepeatedPtrField<T>* to) {
-  to->Reserve(to->size() + from->size());
-  for (T& item : *from) *to->Add() = std::move(item);
-}
-
-// Adds one chunk to the assembled request. Rows received: *rows grows by the chunk's rows.
-absl::Status AddChunk(v1::ValidateStreamRequest& chunk, v1::ValidateRequest& assembled,
-                      bool* has_options, bool* ended, int64_t* rows) {
-  if (*ended) return BadField("end", "a chunk arrived after the end marker");
-  switch (chunk.chunk_case()) {
-    case v1::ValidateStreamRequest::kMemberships:
-      *rows += chunk.memberships().rows_size();
-      MoveAppend(chunk.mutable_memberships()->mutable_rows(), assembled.mutable_memberships());
-      break;
-    case v1::ValidateStreamRequest::kListSizes:
-      *rows += chunk.list_sizes().rows_size();
-      MoveAppend(chunk.mutable_list_sizes()->mutable_rows(),
-                 assembled.mutable_list_sizes()->mutable_rows());
-      break;
-    case v1::ValidateStreamRequest::kDistribution:
-      if (assembled.has_distribution() &&
-          assembled.distribution().level() != chunk.distribution().level()) {
-        return BadField("distribution.level", "every distribution chunk must state the same level");
-      }
-      *rows += chunk.distribution().rows_size();
-      assembled.mutable_distribution()->set_level(chunk.distribution().level());
-      MoveAppend(chunk.mutable_distribution()->mutable_rows(),
-                 assembled.mutable_distribution()->mutable_rows());
-      break;
-    case v1::ValidateStreamRequest::kDeclared:
-      *rows += chunk.declared().boundaries_size();
-      MoveAppend(chunk.mutable_declared()->mutable_boundaries(),
-                 assembled.mutable_declared()->mutable_boundaries());
-      break;
-    case v1::ValidateStreamRequest::kSources:
-      MoveAppend(chunk.mutable_sources()->mutable_files(), assembled.mutable_sources());
-      break;
-    case v1::ValidateStreamRequest::kOptions:
-      if (*has_options) return BadField("options", "options were sent more than once");
-      *has_options = true;
-      *assembled.mutable_options() = std::move(*chunk.mutable_options());
-      break;
-    case v1::ValidateStreamRequest::kEnd:
-      *ended = true;
-      break;
-    case v1::ValidateStreamRequest::CHUNK_NOT_SET:
-      return BadField("chunk", "an empty chunk (no kind set)");
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace
 
 BoundaryValidatorService::BoundaryValidatorService(ServiceOptions options)
     : options_(std::move(options)),
-      libraries_(io::LibraryVersions()),
       snapshots_([](const std::string& path) {
         absl::StatusOr<std::shared_ptr<const ReferenceData>> loaded = io::LoadReferenceStore(path);
         // Before it serves, so that no call pays for building the point-in-polygon indexes.
@@ -279,31 +175,6 @@ grpc::Status BoundaryValidatorService::HandleCall(const MethodSpec& method,
   return result;
 }
 
-grpc::Status BoundaryValidatorService::Validate(grpc::ServerContext* context,
-                                                const v1::ValidateRequest* request,
-                                                v1::ValidateResponse* response) {
-  return Handle(
-      kValidate, context, *request, *response, [&](const Principal& caller) -> absl::Status {
-        // Hold our own snapshot for the whole call: a concurrent reload cannot free it under us.
-        absl::StatusOr<std::shared_ptr<const ReferenceData>> reference = RequireReference();
-        if (!reference.ok()) return reference.status();
-        absl::StatusOr<Report> report =
-            RunEngine(*context, **reference, *request, request->options());
-        if (!report.ok()) return report.status();
-        wire::ToProto(*report, response->mutable_report());
-        response->set_report_id(KeepReport(caller, *std::move(report), response->report()));
-        return absl::OkStatus();
-      });
-}
-
-grpc::Status BoundaryValidatorService::ValidateChange(grpc::ServerContext* context,
-                                                      const v1::ValidateChangeRequest* request,
-                                                      v1::ValidateChangeResponse* response) {
-  return Handle(kValidateChange, context, *request, *response, [&](const Principal& caller) {
-    return DoValidateChange(*context, caller, *request, response);
-  });
-}
-
 std::string BoundaryValidatorService::KeepReport(const Principal& caller, Report report,
                                                  const v1::Report& wire_form) {
   return reports_.Put(caller.name, std::make_shared<const Report>(std::move(report)),
@@ -346,19 +217,20 @@ absl::Status BoundaryValidatorService::CheckComparable(const Report& base,
       "BASE_REPORT_OPTIONS_DIFFER");
 }
 
-absl::StatusOr<std::shared_ptr<const ReferenceData>> BoundaryValidatorService::RequireReference()
-    const {
+absl::StatusOr<Engine> BoundaryValidatorService::RequireEngine() const {
+  // The engine holds its own reference to the snapshot for the whole call: a concurrent reload
+  // cannot free it under us.
   std::shared_ptr<const ReferenceData> reference = this->reference();
   if (reference == nullptr) {
     return absl::FailedPreconditionError(
         "reference data is not loaded yet; wait for the health service to report SERVING");
   }
-  return reference;
+  return Engine(std::move(reference), options_.tool);
 }
 
 absl::StatusOr<Report> BoundaryValidatorService::RunEngine(
-    grpc::ServerContext& context, const ReferenceData& reference,
-    const v1::ValidateRequest& request, const v1::ValidationOptions& options,
+    grpc::ServerContext& context, const Engine& engine, const v1::ValidateRequest& request,
+    const v1::ValidationOptions& options,
     std::function<void(const PcnEntry&, const std::vector<Finding>&)> on_pcn_ready) {
   if (absl::Status s = CheckRequestLimits(options_.limits, request); !s.ok()) return s;
   // Wait for an engine turn (EngineGate): the deadline or the client's going away ends the wait.
@@ -380,76 +252,74 @@ absl::StatusOr<Report> BoundaryValidatorService::RunEngine(
     return context.IsCancelled();
   };
   engine_options->on_pcn_ready = std::move(on_pcn_ready);
-  absl::StatusOr<Report> report = pcnv::Validate(reference, *input, *engine_options);
+  absl::StatusOr<Report> report = engine.Validate(*input, *engine_options);
   if (report.status().code() == absl::StatusCode::kCancelled) {
     return Interrupted(context, report.status());
   }
-  if (!report.ok()) return report.status();
-  // The engine leaves these to the front door (geo/validate.h).
-  report->provenance.tool = options_.tool;
-  report->provenance.libraries = libraries_;
-  if (options_.metrics != nullptr) options_.metrics->CountFindings(*report);
+  if (report.ok() && options_.metrics != nullptr) options_.metrics->CountFindings(*report);
   return report;
 }
 
-absl::Status BoundaryValidatorService::DoValidateChange(grpc::ServerContext& context,
-                                                        const Principal& caller,
-                                                        const v1::ValidateChangeRequest& request,
-                                                        v1::ValidateChangeResponse* response) {
-  absl::StatusOr<std::shared_ptr<const ReferenceData>> reference = RequireReference();
-  if (!reference.ok()) return reference.status();
-  absl::StatusOr<writers::FailOn> fail_on = FailOnFromProto(request.fail_on());
-  if (!fail_on.ok()) return fail_on.status();
-  // Both sides with the candidate's options, so that only the data differs.
-  const v1::ValidationOptions& options = request.candidate().options();
-  std::shared_ptr<const Report> base;
+grpc::Status BoundaryValidatorService::Validate(grpc::ServerContext* context,
+                                                const v1::ValidateRequest* request,
+                                                v1::ValidateResponse* response) {
+  return Handle(
+      kValidate, context, *request, *response, [&](const Principal& caller) -> absl::Status {
+        absl::StatusOr<Engine> engine = RequireEngine();
+        if (!engine.ok()) return engine.status();
+        absl::StatusOr<Report> report = RunEngine(*context, *engine, *request, request->options());
+        if (!report.ok()) return report.status();
+        wire::ToProto(*report, response->mutable_report());
+        response->set_report_id(KeepReport(caller, *std::move(report), response->report()));
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status BoundaryValidatorService::ValidateChange(grpc::ServerContext* context,
+                                                      const v1::ValidateChangeRequest* request,
+                                                      v1::ValidateChangeResponse* response) {
+  return Handle(
+      kValidateChange, context, *request, *response, [&](const Principal& caller) -> absl::Status {
+        absl::StatusOr<Engine> engine = RequireEngine();
+        if (!engine.ok()) return engine.status();
+        absl::StatusOr<FailOn> fail_on = wire::FailOnFromProto(request->fail_on());
+        if (!fail_on.ok()) return fail_on.status();
+        absl::StatusOr<std::shared_ptr<const Report>> base =
+            BaseReport(*context, caller, *engine, *request);
+        if (!base.ok()) return base.status();
+        // Both sides with the candidate's options, so that only the data differs.
+        absl::StatusOr<Report> candidate =
+            RunEngine(*context, *engine, request->candidate(), request->candidate().options());
+        if (!candidate.ok()) return wire::WithFieldPrefix(candidate.status(), "candidate.");
+        if (request->has_base_report_id()) {
+          if (absl::Status s = CheckComparable(**base, *candidate); !s.ok()) return s;
+        }
+        wire::ToProto(*candidate, response->mutable_candidate());
+        response->set_candidate_report_id(KeepReport(caller, *candidate, response->candidate()));
+        // Waivers were applied by the engine on both sides already.
+        const ReportDiff diff = Engine::Diff(**base, *std::move(candidate), *fail_on,
+                                             /*waivers=*/{}, /*today=*/"");
+        wire::ChangeToProto((*base)->summary, diff, response);
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<std::shared_ptr<const Report>> BoundaryValidatorService::BaseReport(
+    grpc::ServerContext& context, const Principal& caller, const Engine& engine,
+    const v1::ValidateChangeRequest& request) {
   switch (request.base_side_case()) {
     case v1::ValidateChangeRequest::kBase: {
-      absl::StatusOr<Report> made = RunEngine(context, **reference, request.base(), options);
+      absl::StatusOr<Report> made =
+          RunEngine(context, engine, request.base(), request.candidate().options());
       if (!made.ok()) return wire::WithFieldPrefix(made.status(), "base.");
-      base = std::make_shared<const Report>(*std::move(made));
-      break;
+      return std::make_shared<const Report>(*std::move(made));
     }
-    case v1::ValidateChangeRequest::kBaseReportId: {
-      absl::StatusOr<std::shared_ptr<const Report>> kept =
-          reports_.Get(request.base_report_id(), caller.name);
-      if (!kept.ok()) return kept.status();
-      base = *std::move(kept);
-      break;
-    }
+    case v1::ValidateChangeRequest::kBaseReportId:
+      return reports_.Get(request.base_report_id(), caller.name);
     case v1::ValidateChangeRequest::BASE_SIDE_NOT_SET:
-      return BadField("base", "required: the base configuration or a base_report_id");
+      break;
   }
-  absl::StatusOr<Report> candidate = RunEngine(context, **reference, request.candidate(), options);
-  if (!candidate.ok()) return wire::WithFieldPrefix(candidate.status(), "candidate.");
-  if (request.has_base_report_id()) {
-    if (absl::Status s = CheckComparable(*base, *candidate); !s.ok()) return s;
-  }
-
-  wire::ToProto(*candidate, response->mutable_candidate());
-  *response->mutable_base_summary() = [&] {
-    v1::Report summary_only;
-    wire::ToProto(Report{.summary = base->summary}, &summary_only);
-    return summary_only.summary();
-  }();
-  // Waivers were applied by the engine on both sides already.
-  response->set_candidate_report_id(KeepReport(caller, *candidate, response->candidate()));
-  const writers::ReportDiff diff = writers::DiffReports(*base, *std::move(candidate), *fail_on,
-                                                        /*waivers=*/{}, /*today=*/"");
-  v1::Report marked;  // the candidate's findings then the fixed ones, parallel to diff marks
-  wire::ToProto(diff.view.report, &marked);
-  for (int i = 0; i < marked.findings_size(); ++i) {
-    v1::ChangedFinding* out = response->add_findings();
-    *out->mutable_finding() = std::move(*marked.mutable_findings(i));
-    out->set_status(ChangeStatusToProto(diff.view.marks[i].baseline));
-    out->set_failing(diff.view.marks[i].failing);
-  }
-  response->set_new_findings(diff.counts.new_findings);
-  response->set_fixed(diff.counts.fixed);
-  response->set_unchanged(diff.counts.unchanged);
-  response->set_failing(diff.counts.failing);
-  response->set_regressed(diff.counts.failing > 0);
-  return absl::OkStatus();
+  return wire::BadField("base", "required: the base configuration or a base_report_id");
 }
 
 grpc::Status BoundaryValidatorService::ValidateStream(
@@ -457,78 +327,79 @@ grpc::Status BoundaryValidatorService::ValidateStream(
     grpc::ServerReaderWriter<v1::ValidateStreamResponse, v1::ValidateStreamRequest>* stream) {
   int64_t in_bytes = 0;
   int64_t out_bytes = 0;
+  auto send = [&](const v1::ValidateStreamResponse& event) -> absl::Status {
+    out_bytes += static_cast<int64_t>(event.ByteSizeLong());
+    if (stream->Write(event)) return absl::OkStatus();
+    return Interrupted(*context, absl::CancelledError("the client stopped reading"));
+  };
   return HandleCall(
       kValidateStream, context, [&] { return in_bytes; }, [&] { return out_bytes; },
-      [&](const Principal& caller) {
-        return DoValidateStream(*context, caller, *stream, &in_bytes, &out_bytes);
+      [&](const Principal& caller) -> absl::Status {
+        absl::StatusOr<Engine> engine = RequireEngine();
+        if (!engine.ok()) return engine.status();
+        absl::StatusOr<v1::ValidateRequest> request =
+            ReceiveStream(*context, *stream, send, &in_bytes);
+        if (!request.ok()) return request.status();
+        absl::StatusOr<Report> report = ValidateStreaming(*context, *engine, *request, send);
+        if (!report.ok()) return report.status();
+        v1::ValidateStreamResponse summary;
+        v1::Report* full = summary.mutable_summary()->mutable_report();
+        wire::ToProto(*report, full);
+        summary.mutable_summary()->set_report_id(KeepReport(caller, *std::move(report), *full));
+        return send(summary);
       });
 }
 
-absl::Status BoundaryValidatorService::DoValidateStream(
-    grpc::ServerContext& context, const Principal& caller,
+absl::StatusOr<v1::ValidateRequest> BoundaryValidatorService::ReceiveStream(
+    grpc::ServerContext& context,
     grpc::ServerReaderWriter<v1::ValidateStreamResponse, v1::ValidateStreamRequest>& stream,
-    int64_t* in_bytes, int64_t* out_bytes) {
-  absl::StatusOr<std::shared_ptr<const ReferenceData>> reference = RequireReference();
-  if (!reference.ok()) return reference.status();
-  auto send = [&](const v1::ValidateStreamResponse& event) -> absl::Status {
-    *out_bytes += static_cast<int64_t>(event.ByteSizeLong());
-    if (stream.Write(event)) return absl::OkStatus();
-    return Interrupted(context, absl::CancelledError("the client stopped reading"));
-  };
-
-  // Receive: assemble the chunks, refusing as soon as a running total passes a limit.
-  v1::ValidateRequest assembled;
-  bool has_options = false;
-  bool ended = false;
-  int64_t rows = 0;
+    const SendEvent& send, int64_t* in_bytes) {
+  // Assemble the chunks, refusing as soon as a running total passes a limit.
+  wire::StreamAssembler assembler;
   v1::ValidateStreamRequest chunk;
   while (stream.Read(&chunk)) {
     *in_bytes += static_cast<int64_t>(chunk.ByteSizeLong());
-    const int first_new_boundary = assembled.declared().boundaries_size();
-    if (absl::Status s = AddChunk(chunk, assembled, &has_options, &ended, &rows); !s.ok()) {
-      return s;
-    }
-    if (absl::Status s = CheckAssembledLimits(options_.limits, assembled, first_new_boundary);
+    const int first_new_boundary = assembler.request().declared().boundaries_size();
+    if (absl::Status s = assembler.Add(chunk); !s.ok()) return s;
+    if (absl::Status s =
+            CheckAssembledLimits(options_.limits, assembler.request(), first_new_boundary);
         !s.ok()) {
       return s;
     }
     if (Stopped(context)) return Interrupted(context, absl::CancelledError("while receiving"));
-    if (absl::Status s = send(ProgressEvent("receive", rows, 0)); !s.ok()) return s;
+    if (absl::Status s = send(wire::ProgressEvent("receive", assembler.rows(), 0)); !s.ok()) {
+      return s;
+    }
   }
   if (Stopped(context)) return Interrupted(context, absl::CancelledError("while receiving"));
+  return assembler.request();
+}
 
+absl::StatusOr<Report> BoundaryValidatorService::ValidateStreaming(
+    grpc::ServerContext& context, const Engine& engine, const v1::ValidateRequest& request,
+    const SendEvent& send) {
   // Validate exactly as the unary call does, sending each PCN's result as soon as the engine has
   // it (from its worker threads: one writer at a time).
-  if (absl::Status s = send(ProgressEvent("validate", 0, 1)); !s.ok()) return s;
+  if (absl::Status s = send(wire::ProgressEvent("validate", 0, 1)); !s.ok()) return s;
   absl::Mutex write_mu;
   absl::Status write_failed;
   int64_t results_sent = 0;
-  std::set<std::string> pcn_codes;
-  for (const v1::Membership& m : assembled.memberships()) {
-    if (!m.pcn_code().empty() && m.pcn_code() != kUnallocatedPcn) pcn_codes.insert(m.pcn_code());
-  }
-  const int64_t total = static_cast<int64_t>(pcn_codes.size());
+  const int64_t total = wire::PcnCount(request);
   auto on_pcn_ready = [&](const PcnEntry& pcn, const std::vector<Finding>& findings) {
-    v1::ValidateStreamResponse event;
-    v1::PcnResult* result = event.mutable_pcn_result();
-    wire::ToProto(pcn, result->mutable_pcn());
-    for (const Finding& f : findings) wire::ToProto(f, result->add_findings());
+    const v1::ValidateStreamResponse event = wire::PcnResultEvent(pcn, findings);
     absl::MutexLock lock(&write_mu);
     if (!write_failed.ok()) return;
     write_failed = send(event);
-    if (write_failed.ok()) write_failed = send(ProgressEvent("results", ++results_sent, total));
+    if (write_failed.ok()) {
+      write_failed = send(wire::ProgressEvent("results", ++results_sent, total));
+    }
   };
   absl::StatusOr<Report> report =
-      RunEngine(context, **reference, assembled, assembled.options(), on_pcn_ready);
+      RunEngine(context, engine, request, request.options(), on_pcn_ready);
   if (!write_failed.ok()) return write_failed;
   if (!report.ok()) return report.status();
-  if (absl::Status s = send(ProgressEvent("validate", 1, 1)); !s.ok()) return s;
-
-  v1::ValidateStreamResponse summary;
-  v1::Report* full = summary.mutable_summary()->mutable_report();
-  wire::ToProto(*report, full);
-  summary.mutable_summary()->set_report_id(KeepReport(caller, *std::move(report), *full));
-  return send(summary);
+  if (absl::Status s = send(wire::ProgressEvent("validate", 1, 1)); !s.ok()) return s;
+  return report;
 }
 
 grpc::Status BoundaryValidatorService::ComputeCatchments(
@@ -538,68 +409,31 @@ grpc::Status BoundaryValidatorService::ComputeCatchments(
   return HandleCall(
       kComputeCatchments, context, [&] { return static_cast<int64_t>(request->ByteSizeLong()); },
       [&] { return out_bytes; },
-      [&](const Principal&) {
-        return DoComputeCatchments(*context, *request, *writer, &out_bytes);
+      [&](const Principal&) -> absl::Status {
+        absl::StatusOr<Engine> engine = RequireEngine();
+        if (!engine.ok()) return engine.status();
+        if (absl::Status s = CheckRequestLimits(options_.limits, request->input()); !s.ok()) {
+          return wire::WithFieldPrefix(s, "input.");
+        }
+        absl::StatusOr<double> threshold = wire::ShareThresholdFromProto(*request);
+        if (!threshold.ok()) return threshold.status();
+        absl::StatusOr<ValidationInput> input = wire::CatchmentsInputFromProto(*request);
+        if (!input.ok()) return input.status();
+        absl::StatusOr<CatchmentSet> set = engine->Catchments(*input, *threshold);
+        if (!set.ok()) return set.status();
+        for (int k = 0; k < set->pcn_count(); ++k) {
+          if (Stopped(*context)) {
+            return Interrupted(*context, absl::CancelledError(absl::StrCat("after ", k, " PCNs")));
+          }
+          const v1::PcnCatchments out =
+              wire::CatchmentsToProto(set->Get(k), engine->reference()->areas(), *threshold);
+          out_bytes += static_cast<int64_t>(out.ByteSizeLong());
+          if (!writer->Write(out)) {
+            return Interrupted(*context, absl::CancelledError("the client stopped reading"));
+          }
+        }
+        return absl::OkStatus();
       });
-}
-
-absl::Status BoundaryValidatorService::DoComputeCatchments(
-    grpc::ServerContext& context, const v1::ComputeCatchmentsRequest& request,
-    grpc::ServerWriter<v1::PcnCatchments>& writer, int64_t* out_bytes) {
-  absl::StatusOr<std::shared_ptr<const ReferenceData>> reference = RequireReference();
-  if (!reference.ok()) return reference.status();
-  if (absl::Status s = CheckRequestLimits(options_.limits, request.input()); !s.ok()) {
-    return wire::WithFieldPrefix(s, "input.");
-  }
-  const double threshold = request.has_share_threshold() ? request.share_threshold() : 0.05;
-  if (!(threshold > 0 && threshold <= 1)) {
-    return BadField("share_threshold", absl::StrCat(threshold, " is not in (0, 1]"));
-  }
-  if (!request.input().has_distribution()) {
-    return BadField("input.distribution", "required: catchments are built from the distribution");
-  }
-  absl::StatusOr<ValidationInput> input = wire::InputFromProto(request.input());
-  if (!input.ok()) return wire::WithFieldPrefix(input.status(), "input.");
-  absl::StatusOr<CatchmentSet> set = CatchmentSet::Build(**reference, *input, threshold);
-  if (!set.ok()) return set.status();
-
-  const std::vector<Area>& areas = (*reference)->areas();
-  for (int k = 0; k < set->pcn_count(); ++k) {
-    if (Stopped(context)) {
-      return Interrupted(context, absl::CancelledError(absl::StrCat("after ", k, " PCNs")));
-    }
-    const PcnCatchment c = set->Get(k);
-    v1::PcnCatchments out;
-    out.set_pcn_code(c.code);
-    out.set_pcn_name(c.name);
-    if (!c.territory_geometry.is_null()) {
-      wire::ToProto(c.territory_geometry, out.mutable_territory_geometry());
-    }
-    if (!c.share_catchment_geometry.is_null()) {
-      wire::ToProto(c.share_catchment_geometry, out.mutable_share_catchment_geometry());
-    }
-    out.set_share_threshold(threshold);
-    out.set_territory_areas(static_cast<int32_t>(c.territory_areas.size()));
-    out.set_share_catchment_areas(static_cast<int32_t>(c.share_areas.size()));
-    for (const AreaShareRow& row : c.areas) {
-      v1::AreaShare* a = out.add_areas();
-      a->set_area_code(areas[row.area].code);
-      // Small-number disclosure control (DOMAIN.md section 4): 1 to 4 patients are "<5", and
-      // the share, which with N(a) would give the count away, is left out with it.
-      const bool suppressed = row.patients > 0 && row.patients < writers::kSuppressBelow;
-      a->set_patients_suppressed(suppressed);
-      a->set_patients(suppressed ? writers::kSuppressedText : absl::StrCat(row.patients));
-      if (!suppressed) a->set_share(row.share);
-      a->set_area_total(row.total);
-      a->set_in_territory(row.in_territory);
-      a->set_in_share_catchment(row.in_share_catchment);
-    }
-    *out_bytes += static_cast<int64_t>(out.ByteSizeLong());
-    if (!writer.Write(out)) {
-      return Interrupted(context, absl::CancelledError("the client stopped reading"));
-    }
-  }
-  return absl::OkStatus();
 }
 
 grpc::Status BoundaryValidatorService::GetReferenceInfo(grpc::ServerContext* context,
@@ -631,29 +465,17 @@ grpc::Status BoundaryValidatorService::ReloadReference(grpc::ServerContext* cont
 
 void BoundaryValidatorService::SnapshotToProto(const Snapshot& snapshot,
                                                v1::ReferenceInfo* out) const {
-  const ReferenceData& data = *snapshot.data;
-  out->set_path(data.store_path());
-  out->set_sha256(data.store_sha256());
-  for (const LayerInfo& l : data.layers()) {
-    v1::ReferenceLayer* layer = out->add_layers();
-    layer->set_name(l.name);
-    layer->set_source(l.source);
-    layer->set_sha256(l.sha256);
-    layer->set_vintage(l.vintage);
-    layer->set_features(l.features);
-  }
-  out->set_areas(static_cast<int64_t>(data.areas().size()));
-  out->set_postcodes(static_cast<int64_t>(data.postcode_count()));
-  out->set_repairs(static_cast<int64_t>(data.repairs().size()));
-  *out->mutable_loaded_at() = ToTimestamp(snapshot.loaded_at);
-  out->set_load_seconds(snapshot.load_seconds);
-  out->set_generation(snapshot.generation);
   // Failures recorded after this snapshot went live (a later success clears them).
   std::optional<ReloadFailure> failure = snapshots_.LastFailure();
+  std::optional<wire::FailedReload> shown;
   if (failure && failure->at >= snapshot.loaded_at && snapshots_.Current().get() == &snapshot) {
-    *out->mutable_last_failed_reload()->mutable_at() = ToTimestamp(failure->at);
-    out->mutable_last_failed_reload()->set_error(failure->error);
+    shown = wire::FailedReload{failure->at, failure->error};
   }
+  wire::ReferenceInfoToProto(*snapshot.data,
+                             {.loaded_at = snapshot.loaded_at,
+                              .load_seconds = snapshot.load_seconds,
+                              .generation = snapshot.generation},
+                             shown, out);
 }
 
 }  // namespace pcnv::server

@@ -2,10 +2,10 @@
 //
 // Every method runs through one wrapper (Handle) that does, in order: the request id, the
 // method's role check (server/auth.h), the heavy-call slot (server/limits.h), the handler body
-// (an absl::Status), the one status funnel (server/status.h), one JSON log line and the metrics.
+// (an absl::Status), the one status funnel (wire/status.h), one JSON log line and the metrics.
 // The body gets the caller (Principal), to whom reports kept for ValidateChange are bound.
-// A handler body parses the request (server/convert.h), calls the engine on the current
-// reference snapshot (server/snapshots.h) and converts the result back.
+// A handler body unpacks the request with wire/, calls the Engine (geo/engine.h) on the current
+// reference snapshot (server/snapshots.h) and packs the result with wire/.
 //
 // Log line (stderr, one JSON object per call): ts, method, code, latency_ms, request_bytes,
 // response_bytes, request_id (the caller's `x-request-id` metadata when it is a plain token of
@@ -23,6 +23,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "geo/engine.h"
 #include "geo/reference.h"
 #include "pcnv/v1/validator.grpc.pb.h"
 #include "server/auth.h"
@@ -102,38 +104,40 @@ class BoundaryValidatorService final : public v1::BoundaryValidator::Service {
                           RequestBytes&& request_bytes, ResponseBytes&& response_bytes,
                           Body&& body);
 
-  // The snapshot every heavy call starts from, or FAILED_PRECONDITION before the first load.
-  absl::StatusOr<std::shared_ptr<const ReferenceData>> RequireReference() const;
+  using Stream = grpc::ServerReaderWriter<v1::ValidateStreamResponse, v1::ValidateStreamRequest>;
+  // Sends one ValidateStream event (counting its bytes); CANCELLED once the client stops reading.
+  using SendEvent = std::function<absl::Status(const v1::ValidateStreamResponse&)>;
+
+  // An engine on the snapshot in force, or FAILED_PRECONDITION before the first load.
+  absl::StatusOr<Engine> RequireEngine() const;
   // Checks limits, converts `request` (with `options` in place of its own), and runs the engine
   // with the call's deadline and cancellation as its interruption hook.
   // `on_pcn_ready` as ValidationOptions::on_pcn_ready (ValidateStream).
   absl::StatusOr<Report> RunEngine(
-      grpc::ServerContext& context, const ReferenceData& reference,
-      const v1::ValidateRequest& request, const v1::ValidationOptions& options,
+      grpc::ServerContext& context, const Engine& engine, const v1::ValidateRequest& request,
+      const v1::ValidationOptions& options,
       std::function<void(const PcnEntry&, const std::vector<Finding>&)> on_pcn_ready = nullptr);
   // Keeps `report` for `caller` (server/report_cache.h); returns its id or "".
   std::string KeepReport(const Principal& caller, Report report, const v1::Report& wire_form);
   // OK when a stored base report can be compared with the candidate: same reference snapshot,
   // method, ruleset and tolerances; else FAILED_PRECONDITION saying what differs.
   absl::Status CheckComparable(const Report& base, const Report& candidate) const;
-  absl::Status DoValidateChange(grpc::ServerContext& context, const Principal& caller,
-                                const v1::ValidateChangeRequest& request,
-                                v1::ValidateChangeResponse* response);
-  // Reads the chunks into one request (checking limits as they arrive), validates it and
-  // streams the events. Byte counts go to *in_bytes / *out_bytes.
-  absl::Status DoValidateStream(
-      grpc::ServerContext& context, const Principal& caller,
-      grpc::ServerReaderWriter<v1::ValidateStreamResponse, v1::ValidateStreamRequest>& stream,
-      int64_t* in_bytes, int64_t* out_bytes);
-  absl::Status DoComputeCatchments(grpc::ServerContext& context,
-                                   const v1::ComputeCatchmentsRequest& request,
-                                   grpc::ServerWriter<v1::PcnCatchments>& writer,
-                                   int64_t* out_bytes);
+  // ValidateChange's base side: validated from `base` (with the candidate's options) or the
+  // caller's kept report named by base_report_id.
+  absl::StatusOr<std::shared_ptr<const Report>> BaseReport(
+      grpc::ServerContext& context, const Principal& caller, const Engine& engine,
+      const v1::ValidateChangeRequest& request);
+  // ValidateStream's two halves: read the chunks into one request (checking limits as they
+  // arrive, sending "receive" progress), then validate it, sending each PCN's result as the
+  // engine finishes it.
+  absl::StatusOr<v1::ValidateRequest> ReceiveStream(grpc::ServerContext& context, Stream& stream,
+                                                    const SendEvent& send, int64_t* in_bytes);
+  absl::StatusOr<Report> ValidateStreaming(grpc::ServerContext& context, const Engine& engine,
+                                           const v1::ValidateRequest& request,
+                                           const SendEvent& send);
   void SnapshotToProto(const Snapshot& snapshot, v1::ReferenceInfo* out) const;
 
   const ServiceOptions options_;
-  // Computed once: the versions cannot change while the process runs.
-  const std::map<std::string, std::string> libraries_;
   ReferenceSnapshots snapshots_;
   HeavyCallSlots heavy_;
   EngineGate engine_gate_;

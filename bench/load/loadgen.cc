@@ -79,8 +79,8 @@
 #include "bench/fail.h"
 #include "geo/io/readers.h"
 #include "pcnv/v1/validator.pb.h"
-#include "server/convert.h"
 #include "server/limits.h"
+#include "wire/convert.h"
 
 namespace {
 

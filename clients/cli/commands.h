@@ -19,8 +19,6 @@ inline constexpr int kExitClean = 0;
 inline constexpr int kExitFindings = 1;
 inline constexpr int kExitBadInput = 2;
 
-inline constexpr char kToolName[] = "pcnv 0.1.0";
-
 // Engine options as given on the command line; shared by validate and diff.
 struct OptionFlags {
   std::string method = "majority";
@@ -63,10 +61,6 @@ int RunDiff(const DiffCommand& cmd);
 absl::StatusOr<ValidationOptions> ParseValidationOptions(const OptionFlags& flags);
 // The ruleset and waivers files as provenance entries (path and SHA-256).
 absl::StatusOr<std::vector<SourceFile>> OptionSources(const OptionFlags& flags);
-// Validates in-process and stamps the tool name and library versions into provenance.
-absl::StatusOr<Report> ValidateInProcess(const ReferenceData& reference,
-                                         const ValidationInput& input,
-                                         const ValidationOptions& options);
 
 struct ReferenceBuildCommand {
   ReferencePaths reference;  // areas, footprints, postcodes (store must be empty)

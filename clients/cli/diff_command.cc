@@ -1,16 +1,17 @@
 // `pcnv diff`: validate (or read) a base and a candidate release, classify every finding as
 // new, fixed or unchanged, apply waivers, and fail only as --fail-on says.
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/progress.h"
-#include "clients/writers/report_diff.h"
-#include "geo/io/report_json_read.h"
+#include "geo/engine.h"
+#include "geo/io/file_io.h"
 #include "geo/io/ruleset_json.h"
+#include "report/diff_json.h"
+#include "report/report_json_read.h"
 
 namespace pcnv::cli {
 namespace {
@@ -54,13 +55,13 @@ absl::StatusOr<InputPaths> FolderInputs(const std::string& dir, const std::strin
 class Reference {
  public:
   explicit Reference(const ReferencePaths& paths) : paths_(paths) {}
-  absl::StatusOr<const ReferenceData*> Get() {
+  absl::StatusOr<Engine> Get() {
     if (!data_) {
       auto ref = LoadReference(paths_);
       if (!ref.ok()) return ref.status();
       data_ = std::move(*ref);
     }
-    return data_.get();
+    return Engine(data_);
   }
 
  private:
@@ -79,9 +80,9 @@ absl::StatusOr<Report> LoadSide(const DiffCommand& cmd, const std::string& side,
     progress.Stage(absl::StrCat("validating the ", side, " release"));
     auto input = LoadInputs(*paths);
     if (!input.ok()) return input.status();
-    auto ref = reference.Get();
-    if (!ref.ok()) return ref.status();
-    auto report = ValidateInProcess(**ref, *input, options);
+    auto engine = reference.Get();
+    if (!engine.ok()) return engine.status();
+    auto report = engine->Validate(*input, options);
     if (report.ok()) progress.Done(static_cast<int64_t>(report->pcns.size()), "PCNs");
     return report;
   }
@@ -90,7 +91,7 @@ absl::StatusOr<Report> LoadSide(const DiffCommand& cmd, const std::string& side,
         absl::StrCat("--", side, " ", path, ": no such report file or input folder"));
   }
   progress.Stage(absl::StrCat("reading the ", side, " report"));
-  auto report = io::ReadReportJson(path);
+  auto report = report::ReadReportJson(path);
   if (report.ok()) progress.Done(static_cast<int64_t>(report->findings.size()), "findings");
   return report;
 }
@@ -100,7 +101,7 @@ std::string Who(const Finding& f) {
   return f.pcn.empty() ? f.practice : f.pcn;
 }
 
-void PrintDiff(const writers::ReportDiff& diff, const std::string& fail_on) {
+void PrintDiff(const ReportDiff& diff, const std::string& fail_on) {
   const auto& c = diff.counts;
   std::cout << (c.failing > 0 ? "FAIL" : "PASS") << ": " << c.new_findings << " new, " << c.fixed
             << " fixed, " << c.unchanged << " unchanged; " << c.waived << " waived; --fail-on "
@@ -108,12 +109,12 @@ void PrintDiff(const writers::ReportDiff& diff, const std::string& fail_on) {
   const Report& r = diff.view.report;
   for (size_t i = 0; i < r.findings.size(); ++i) {
     const Finding& f = r.findings[i];
-    const writers::FindingMark& m = diff.view.marks[i];
-    const char* label = m.baseline == writers::Baseline::kNew      ? "NEW"
-                        : m.baseline == writers::Baseline::kAbsent ? "FIXED"
-                                                                   : nullptr;
+    const FindingMark& m = diff.view.marks[i];
+    const char* label = m.baseline == Baseline::kNew      ? "NEW"
+                        : m.baseline == Baseline::kAbsent ? "FIXED"
+                                                          : nullptr;
     if (label == nullptr && !f.waiver) continue;  // unchanged and not waived: no news
-    const bool waived = f.waiver && m.baseline != writers::Baseline::kAbsent;
+    const bool waived = f.waiver && m.baseline != Baseline::kAbsent;
     std::cout << "  " << (label ? label : "UNCHANGED") << (waived ? " (waived)" : "")
               << (m.failing ? " [failing]" : "") << " " << SeverityName(f.severity) << " " << f.rule
               << " " << Who(f) << ": " << f.message << "\n";
@@ -129,7 +130,7 @@ void PrintDiff(const writers::ReportDiff& diff, const std::string& fail_on) {
 int RunDiff(const DiffCommand& cmd) {
   auto parsed = ParseValidationOptions(cmd.options);
   if (!parsed.ok()) return BadInput(parsed.status());
-  auto fail_on = writers::ParseFailOn(cmd.fail_on);
+  auto fail_on = ParseFailOn(cmd.fail_on);
   if (!fail_on.ok()) return BadInput(fail_on.status());
   // Waivers apply to the candidate only: the base is what was accepted before, and waiving a
   // base finding would make its fix look like nothing changed.
@@ -148,16 +149,12 @@ int RunDiff(const DiffCommand& cmd) {
   if (!candidate.ok()) return BadInput(candidate.status());
 
   progress.Stage("comparing findings");
-  writers::ReportDiff diff =
-      writers::DiffReports(*base, std::move(*candidate), *fail_on, waivers, today);
+  ReportDiff diff = Engine::Diff(*base, std::move(*candidate), *fail_on, waivers, today);
   progress.Done(static_cast<int64_t>(diff.view.report.findings.size()), "findings");
 
   if (!cmd.out.empty()) {
     progress.Stage("writing the diff JSON");
-    std::ofstream out(cmd.out, std::ios::binary | std::ios::trunc);
-    out << writers::DiffToJson(diff);
-    out.close();
-    if (!out) return BadInput(absl::StrCat(cmd.out, ": cannot write the diff"));
+    if (auto s = io::WriteFile(cmd.out, report::DiffToJson(diff)); !s.ok()) return BadInput(s);
     progress.Done(0, "");
   }
   if (auto s = WriteOutputs(diff.view, cmd.outputs, progress); !s.ok()) return BadInput(s);

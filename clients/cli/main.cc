@@ -4,6 +4,7 @@
 #include "CLI/CLI.hpp"
 #include "clients/cli/commands.h"
 #include "clients/remote/security.h"
+#include "geo/version.h"
 
 namespace {
 
@@ -16,7 +17,7 @@ void AddReferenceFlags(CLI::App* app, pcnv::cli::ReferencePaths& ref) {
                   "Postcode directory: an NSPL/ONSPD-style CSV or a folder of them");
 }
 
-// The writers `validate` and `diff` share (clients/writers, docs/OUTPUTS.md).
+// The writers `validate` and `diff` share (report/, docs/OUTPUTS.md).
 void AddOutputFlags(CLI::App* app, pcnv::cli::OutputPaths& out) {
   app->add_option("--geo-out", out.geo_out,
                   "GIS layers for QGIS: FILE.gpkg (one GeoPackage) or FILE.geojson (one file "
@@ -74,6 +75,8 @@ void AddSecurityFlags(CLI::App* app, CLI::Option* server, pcnv::remote::Security
 int main(int argc, char** argv) {
   CLI::App app{"pcnv: validate the geography of NHS England Primary Care Networks"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", pcnv::kToolName,
+                       "Print the version (as stamped in reports) and exit");
 
   pcnv::cli::ValidateCommand validate;
   CLI::App* v = app.add_subcommand("validate", "Validate a PCN configuration and write a report");

@@ -1,17 +1,16 @@
 #include "clients/cli/outputs.h"
 
-#include "clients/writers/geo_layers.h"
-#include "clients/writers/html_report.h"
-#include "clients/writers/junit.h"
-#include "clients/writers/sarif.h"
+#include "report/geo_layers.h"
+#include "report/html_report.h"
+#include "report/junit.h"
+#include "report/sarif.h"
 
 namespace pcnv::cli {
 
-absl::Status WriteOutputs(const writers::ReportView& view, const OutputPaths& paths,
-                          Progress& progress) {
+absl::Status WriteOutputs(const ReportView& view, const OutputPaths& paths, Progress& progress) {
   if (!paths.geo_out.empty()) {
     progress.Stage("writing GIS layers");
-    auto files = writers::WriteGeoLayers(
+    auto files = report::WriteGeoLayers(
         view, paths.geo_out,
         [&](std::string_view, int done, int total) { progress.Update(done, total, "layers"); });
     if (!files.ok()) return files.status();
@@ -21,17 +20,17 @@ absl::Status WriteOutputs(const writers::ReportView& view, const OutputPaths& pa
   }
   if (!paths.html.empty()) {
     progress.Stage("writing the HTML report");
-    if (auto s = writers::WriteHtmlReport(view, paths.html); !s.ok()) return s;
+    if (auto s = report::WriteHtmlReport(view, paths.html); !s.ok()) return s;
     progress.Done(0, "");
   }
   if (!paths.junit.empty()) {
     progress.Stage("writing JUnit XML");
-    if (auto s = writers::WriteJunit(view, paths.junit); !s.ok()) return s;
+    if (auto s = report::WriteJunit(view, paths.junit); !s.ok()) return s;
     progress.Done(0, "");
   }
   if (!paths.sarif.empty()) {
     progress.Stage("writing SARIF");
-    if (auto s = writers::WriteSarif(view, paths.sarif); !s.ok()) return s;
+    if (auto s = report::WriteSarif(view, paths.sarif); !s.ok()) return s;
     progress.Done(0, "");
   }
   return absl::OkStatus();

@@ -6,7 +6,7 @@
 
 #include "absl/status/status.h"
 #include "clients/cli/progress.h"
-#include "clients/writers/report_view.h"
+#include "geo/report_view.h"
 
 namespace pcnv::cli {
 
@@ -19,8 +19,7 @@ struct OutputPaths {
 };
 
 // Writes every requested output, one progress stage each; stops at the first failure.
-absl::Status WriteOutputs(const writers::ReportView& view, const OutputPaths& paths,
-                          Progress& progress);
+absl::Status WriteOutputs(const ReportView& view, const OutputPaths& paths, Progress& progress);
 
 }  // namespace pcnv::cli
 

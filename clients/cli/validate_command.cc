@@ -7,12 +7,12 @@
 #include "clients/cli/commands.h"
 #include "clients/cli/progress.h"
 #include "clients/remote/remote_validate.h"
-#include "clients/writers/report_view.h"
+#include "geo/engine.h"
 #include "geo/io/readers.h"
-#include "geo/io/report_json.h"
 #include "geo/io/ruleset_json.h"
-#include "geo/io/versions.h"
-#include "geo/validate.h"
+#include "geo/options_check.h"
+#include "geo/report_view.h"
+#include "report/report_json.h"
 
 namespace pcnv::cli {
 namespace {
@@ -31,7 +31,7 @@ int64_t InputRecords(const ValidationInput& input) {
   return n;
 }
 
-void PrintVerdict(const writers::ReportView& view, const std::string& out_path) {
+void PrintVerdict(const ReportView& view, const std::string& out_path) {
   const Report& r = view.report;
   const auto& by = r.summary.findings_by_severity;
   auto count = [&](const char* k) { return by.count(k) ? by.at(k) : 0; };
@@ -69,9 +69,8 @@ absl::StatusOr<ValidationOptions> ParseValidationOptions(const OptionFlags& flag
     return absl::InvalidArgumentError(
         absl::StrCat("--method: '", flags.method, "' is not one of majority, share"));
   }
-  if (!(flags.share_threshold > 0 && flags.share_threshold <= 1)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--share-threshold: ", flags.share_threshold, " is outside (0, 1]"));
+  if (absl::Status s = CheckShareThreshold(flags.share_threshold, "--share-threshold"); !s.ok()) {
+    return s;
   }
   o.share_threshold = flags.share_threshold;
   if (!flags.ruleset.empty()) {
@@ -84,7 +83,7 @@ absl::StatusOr<ValidationOptions> ParseValidationOptions(const OptionFlags& flag
     if (!w.ok()) return w.status();
     o.waivers = std::move(*w);
   }
-  o.as_of = flags.as_of.empty() ? writers::TodayUtc() : flags.as_of;
+  o.as_of = flags.as_of.empty() ? TodayUtc() : flags.as_of;
   if (o.as_of.size() != 10 || o.as_of[4] != '-' || o.as_of[7] != '-') {
     return absl::InvalidArgumentError(
         absl::StrCat("--as-of: '", o.as_of, "' is not a date (YYYY-MM-DD)"));
@@ -102,16 +101,6 @@ absl::StatusOr<std::vector<SourceFile>> OptionSources(const OptionFlags& flags) 
     out.push_back({role, path, *sha, 0});
   }
   return out;
-}
-
-absl::StatusOr<Report> ValidateInProcess(const ReferenceData& reference,
-                                         const ValidationInput& input,
-                                         const ValidationOptions& options) {
-  auto report = Validate(reference, input, options);
-  if (!report.ok()) return report.status();
-  report->provenance.tool = kToolName;
-  report->provenance.libraries = io::LibraryVersions();
-  return report;
 }
 
 int RunValidate(const ValidateCommand& cmd) {
@@ -146,7 +135,7 @@ int RunValidate(const ValidateCommand& cmd) {
     if (!ref.ok()) return BadInput(ref.status());
     progress.Done(static_cast<int64_t>((*ref)->areas().size()), "areas");
     progress.Stage("validating");
-    report = ValidateInProcess(**ref, *input, *options);
+    report = Engine(*std::move(ref)).Validate(*input, *options);
   } else {
     if (cmd.reference.given() && !cmd.quiet) {
       std::cerr << "pcnv: note: reference flags are not used with --server; the server "
@@ -161,8 +150,8 @@ int RunValidate(const ValidateCommand& cmd) {
   if (!report.ok()) return BadInput(report.status());
   progress.Done(static_cast<int64_t>(report->pcns.size()), "PCNs");
 
-  if (auto s = io::WriteReportJson(*report, cmd.out); !s.ok()) return BadInput(s);
-  writers::ReportView view = writers::ViewForValidate(std::move(*report), *fail_at);
+  if (auto s = report::WriteReportJson(*report, cmd.out); !s.ok()) return BadInput(s);
+  ReportView view = ViewForValidate(std::move(*report), *fail_at);
   if (auto s = WriteOutputs(view, cmd.outputs, progress); !s.ok()) return BadInput(s);
   if (!cmd.quiet) PrintVerdict(view, cmd.out);
   return view.AnyFailing() ? kExitFindings : kExitClean;

@@ -8,9 +8,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "pcnv/v1/validator.grpc.pb.h"
-#include "server/convert.h"
-#include "server/limits.h"
-#include "server/status.h"
+#include "wire/convert.h"
+#include "wire/message_size.h"
+#include "wire/status.h"
 
 namespace pcnv::remote {
 namespace {

@@ -16,7 +16,7 @@ namespace pcnv::remote {
 
 // `target` is host:port. The RPC's status maps back to absl::Status with the server's message
 // (INVALID_ARGUMENT for bad input, FAILED_PRECONDITION when no reference is loaded, ...) and its
-// google.rpc details as payloads (server/status.h).
+// google.rpc details as payloads (wire/status.h).
 //
 // `security` (clients/remote/security.h: token, plaintext / TLS / mutual TLS) is resolved once by
 // the caller from its flags and the environment; nothing here reads the environment.

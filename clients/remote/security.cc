@@ -4,14 +4,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <system_error>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "geo/io/file_io.h"
 
 namespace pcnv::remote {
 namespace {
@@ -36,19 +35,12 @@ absl::StatusOr<std::string> ReadWhole(const Source& source) {
     return absl::InvalidArgumentError(
         absl::StrCat(source.origin, ": cannot read '", source.value, "': it is a directory"));
   }
-  std::ifstream in(source.value, std::ios::binary);
-  if (!in) {
-    const int error = errno;
-    return absl::InvalidArgumentError(
-        absl::StrCat(source.origin, ": cannot read '", source.value, "': ", std::strerror(error)));
+  absl::StatusOr<std::string> text = io::ReadFile(source.value);
+  if (!text.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(source.origin, ": cannot read '", source.value,
+                                                   "': ", text.status().message()));
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(source.origin, ": cannot read '", source.value, "'"));
-  }
-  return text.str();
+  return text;
 }
 
 absl::StatusOr<std::string> ReadPem(const Source& source) {

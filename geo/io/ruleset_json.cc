@@ -1,11 +1,10 @@
 #include "geo/io/ruleset_json.h"
 
-#include <fstream>
 #include <functional>
 #include <map>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "geo/io/file_io.h"
 #include "geo/rules/catalogue.h"
 #include "nlohmann/json.hpp"
 
@@ -16,14 +15,6 @@ using nlohmann::json;
 
 absl::Status Bad(const std::string& source, const std::string& where, const std::string& what) {
   return absl::InvalidArgumentError(absl::StrCat(source, ": ", where, ": ", what));
-}
-
-absl::StatusOr<std::string> Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 absl::StatusOr<json> Parse(const std::string& text, const std::string& source) {
@@ -152,7 +143,7 @@ absl::StatusOr<Ruleset> ParseRuleset(const std::string& text, const std::string&
 }
 
 absl::StatusOr<Ruleset> ReadRuleset(const std::string& path) {
-  auto text = Slurp(path);
+  auto text = io::ReadFile(path, "the ruleset");
   if (!text.ok()) return text.status();
   return ParseRuleset(*text, path);
 }
@@ -190,7 +181,7 @@ absl::StatusOr<std::vector<Waiver>> ParseWaivers(const std::string& text,
 }
 
 absl::StatusOr<std::vector<Waiver>> ReadWaivers(const std::string& path) {
-  auto text = Slurp(path);
+  auto text = io::ReadFile(path, "the waivers file");
   if (!text.ok()) return text.status();
   return ParseWaivers(*text, path);
 }

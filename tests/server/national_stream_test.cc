@@ -14,13 +14,13 @@
 #include <set>
 
 #include "geo/io/readers.h"
-#include "geo/io/report_json.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "pcnv/v1/validator.grpc.pb.h"
-#include "server/convert.h"
+#include "report/report_json.h"
 #include "tests/server/server_harness.h"
 #include "tests/support/test_support.h"
+#include "wire/convert.h"
 
 namespace pcnv::testing {
 namespace {
@@ -30,7 +30,7 @@ using google::protobuf::util::MessageDifferencer;
 std::string JsonOf(const v1::Report& report) {
   absl::StatusOr<Report> domain = wire::ReportFromProto(report);
   EXPECT_TRUE(domain.ok()) << domain.status();
-  return domain.ok() ? io::ReportToJson(*domain) : "";
+  return domain.ok() ? report::ReportToJson(*domain) : "";
 }
 
 // The inputs as `pcnv validate` reads them, with the same provenance (path, SHA-256, records).

@@ -25,9 +25,9 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "pcnv/v1/validator.grpc.pb.h"
-#include "server/convert.h"
 #include "server/limits.h"
 #include "tests/server/server_harness.h"
+#include "wire/convert.h"
 
 namespace pcnv::testing {
 namespace {

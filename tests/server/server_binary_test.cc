@@ -9,14 +9,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "geo/io/reference_store.h"
-#include "geo/io/report_json.h"
 #include "geo/io/versions.h"
 #include "geo/validate.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "pcnv/v1/validator.grpc.pb.h"
-#include "server/convert.h"
+#include "report/report_json.h"
 #include "tests/server/server_harness.h"
+#include "wire/convert.h"
 
 namespace pcnv::testing {
 namespace {
@@ -74,7 +74,7 @@ TEST_F(ServerBinaryTest, ServesHealthReflectionAndValidateThenStopsOnSigterm) {
     ASSERT_TRUE(local.ok()) << local.status();
     local->provenance.tool = remote->provenance.tool;
     local->provenance.libraries = io::LibraryVersions();
-    EXPECT_EQ(io::ReportToJson(*remote), io::ReportToJson(*local));
+    EXPECT_EQ(report::ReportToJson(*remote), report::ReportToJson(*local));
 
     // A bad request: INVALID_ARGUMENT naming the field and row, straight through the wire.
     {

@@ -4,12 +4,12 @@
 
 #include <grpcpp/server_context.h>
 
-#include "geo/io/report_json.h"
 #include "geo/io/versions.h"
 #include "geo/validate.h"
 #include "gtest/gtest.h"
-#include "server/convert.h"
+#include "report/report_json.h"
 #include "tests/server/server_harness.h"
+#include "wire/convert.h"
 
 namespace pcnv::server {
 namespace {
@@ -58,7 +58,7 @@ TEST(Service, ReportMatchesTheEngineInProcess) {
   ASSERT_TRUE(local.ok()) << local.status();
   local->provenance.tool = "pcnv test";
   local->provenance.libraries = io::LibraryVersions();
-  EXPECT_EQ(io::ReportToJson(*remote), io::ReportToJson(*local));
+  EXPECT_EQ(report::ReportToJson(*remote), report::ReportToJson(*local));
   ASSERT_EQ(remote->pcns.size(), local->pcns.size());
   for (size_t i = 0; i < local->pcns.size(); ++i) {  // not in the JSON, but on the wire
     EXPECT_EQ(remote->pcns[i].territory_geometry.ToWkb(),

@@ -11,12 +11,12 @@
 #include <set>
 
 #include "geo/io/readers.h"
-#include "geo/io/report_json.h"
 #include "gtest/gtest.h"
 #include "pcnv/v1/validator.grpc.pb.h"
-#include "server/convert.h"
+#include "report/report_json.h"
 #include "tests/server/server_harness.h"
 #include "tests/support/test_support.h"
+#include "wire/convert.h"
 
 namespace pcnv::testing {
 namespace {
@@ -32,7 +32,7 @@ std::unique_ptr<grpc::ClientContext> Context() {
 std::string JsonOf(const v1::Report& report) {
   absl::StatusOr<Report> domain = wire::ReportFromProto(report);
   EXPECT_TRUE(domain.ok()) << domain.status();
-  return domain.ok() ? io::ReportToJson(*domain) : "";
+  return domain.ok() ? report::ReportToJson(*domain) : "";
 }
 
 // The sample region served by a real server, and its inputs as a unary request.

@@ -1,0 +1,92 @@
+// The absl <-> grpc status funnel keeps code and message, both ways.
+#include "wire/status.h"
+
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "gtest/gtest.h"
+
+namespace pcnv::wire {
+namespace {
+
+TEST(StatusFunnel, OkIsOk) {
+  EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok());
+  EXPECT_TRUE(FromGrpcStatus(grpc::Status::OK).ok());
+}
+
+TEST(StatusFunnel, KeepsCodeAndMessage) {
+  const absl::Status cases[] = {
+      absl::InvalidArgumentError("distribution.rows[12].patients: -4 is negative"),
+      absl::FailedPreconditionError("reference data is not loaded yet"),
+      absl::ResourceExhaustedError("too many rows"),
+      absl::DeadlineExceededError("deadline"),
+      absl::InternalError("bug"),
+      absl::UnavailableError("down"),
+      absl::UnauthenticatedError("no token"),
+      absl::PermissionDeniedError("not yours"),
+      absl::NotFoundError("no such PCN"),
+      absl::CancelledError("cancelled"),
+  };
+  for (const absl::Status& s : cases) {
+    const grpc::Status g = ToGrpcStatus(s);
+    EXPECT_EQ(static_cast<int>(g.error_code()), static_cast<int>(s.code())) << s;
+    EXPECT_EQ(g.error_message(), s.message());
+    const absl::Status back = FromGrpcStatus(g);
+    EXPECT_EQ(back.code(), s.code());
+    EXPECT_EQ(back.message(), s.message());
+  }
+}
+
+TEST(StatusFunnel, InvalidArgumentCarriesAFieldViolation) {
+  const grpc::Status g =
+      ToGrpcStatus(absl::InvalidArgumentError("distribution.rows[12].patients: -4 is negative"));
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(g.error_details()));
+  EXPECT_EQ(details.code(), 3);
+  EXPECT_EQ(details.message(), g.error_message());
+  ASSERT_EQ(details.details_size(), 1);
+  EXPECT_EQ(details.details(0).type_url(), "type.googleapis.com/google.rpc.BadRequest");
+  google::rpc::BadRequest bad;
+  ASSERT_TRUE(details.details(0).UnpackTo(&bad));
+  ASSERT_EQ(bad.field_violations_size(), 1);
+  EXPECT_EQ(bad.field_violations(0).field(), "distribution.rows[12].patients");
+  EXPECT_EQ(bad.field_violations(0).description(), "-4 is negative");
+
+  // And back: the client sees the same violation as a payload.
+  std::optional<google::rpc::BadRequest> again =
+      GetDetail<google::rpc::BadRequest>(FromGrpcStatus(g));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->field_violations(0).field(), "distribution.rows[12].patients");
+}
+
+TEST(StatusFunnel, MessagesThatAreNotFieldPathsGetNoViolation) {
+  const grpc::Status g = ToGrpcStatus(absl::InvalidArgumentError("the request is odd: really"));
+  EXPECT_TRUE(g.error_details().empty());
+  EXPECT_TRUE(ToGrpcStatus(absl::InternalError("bug")).error_details().empty());
+}
+
+TEST(StatusFunnel, ExplicitDetailsTravel) {
+  absl::Status s = WithErrorInfo(absl::ResourceExhaustedError("busy"), "SERVER_BUSY");
+  const absl::Status back = FromGrpcStatus(ToGrpcStatus(s));
+  std::optional<google::rpc::ErrorInfo> info = GetDetail<google::rpc::ErrorInfo>(back);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->reason(), "SERVER_BUSY");
+  EXPECT_EQ(info->domain(), "pcnv");
+}
+
+TEST(StatusFunnel, NamedCodesLineUp) {
+  EXPECT_EQ(ToGrpcStatus(absl::InvalidArgumentError("x")).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ToGrpcStatus(absl::FailedPreconditionError("x")).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ToGrpcStatus(absl::ResourceExhaustedError("x")).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+}
+
+TEST(StatusFunnel, NonCanonicalWireCodeIsNeverOk) {
+  const absl::Status s = FromGrpcStatus(grpc::Status(static_cast<grpc::StatusCode>(99), "odd"));
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(s.message(), "odd");
+}
+
+}  // namespace
+}  // namespace pcnv::wire

@@ -1,0 +1,57 @@
+#include "wire/catchments.h"
+
+#include "absl/strings/str_cat.h"
+#include "geo/options_check.h"
+#include "report/disclosure.h"
+#include "wire/convert.h"
+#include "wire/status.h"
+
+namespace pcnv::wire {
+
+absl::StatusOr<double> ShareThresholdFromProto(const v1::ComputeCatchmentsRequest& request) {
+  const double threshold = request.has_share_threshold() ? request.share_threshold() : 0.05;
+  if (absl::Status s = CheckShareThreshold(threshold); !s.ok()) {
+    return WithFieldViolation(s, "share_threshold", absl::StrCat(threshold, " is outside (0, 1]"));
+  }
+  return threshold;
+}
+
+absl::StatusOr<ValidationInput> CatchmentsInputFromProto(
+    const v1::ComputeCatchmentsRequest& request) {
+  if (!request.input().has_distribution()) {
+    return BadField("input.distribution", "required: catchments are built from the distribution");
+  }
+  absl::StatusOr<ValidationInput> input = InputFromProto(request.input());
+  if (!input.ok()) return WithFieldPrefix(input.status(), "input.");
+  return input;
+}
+
+v1::PcnCatchments CatchmentsToProto(const PcnCatchment& c, const std::vector<Area>& areas,
+                                    double share_threshold) {
+  v1::PcnCatchments out;
+  out.set_pcn_code(c.code);
+  out.set_pcn_name(c.name);
+  if (!c.territory_geometry.is_null()) {
+    ToProto(c.territory_geometry, out.mutable_territory_geometry());
+  }
+  if (!c.share_catchment_geometry.is_null()) {
+    ToProto(c.share_catchment_geometry, out.mutable_share_catchment_geometry());
+  }
+  out.set_share_threshold(share_threshold);
+  out.set_territory_areas(static_cast<int32_t>(c.territory_areas.size()));
+  out.set_share_catchment_areas(static_cast<int32_t>(c.share_areas.size()));
+  for (const AreaShareRow& row : c.areas) {
+    v1::AreaShare* a = out.add_areas();
+    a->set_area_code(areas[row.area].code);
+    const bool suppressed = report::IsSmallNumber(row.patients);
+    a->set_patients_suppressed(suppressed);
+    a->set_patients(suppressed ? report::kSuppressedText : absl::StrCat(row.patients));
+    if (!suppressed) a->set_share(row.share);
+    a->set_area_total(row.total);
+    a->set_in_territory(row.in_territory);
+    a->set_in_share_catchment(row.in_share_catchment);
+  }
+  return out;
+}
+
+}  // namespace pcnv::wire

@@ -1,5 +1,5 @@
 // What every rule reads: the inputs digested once (practices, PCNs, populations, resolved
-// distribution, catchments) plus the options in force. Built by validate.cc.
+// distribution, catchments) plus the options in force. Built by geo/digest.h.
 #ifndef PCNV_GEO_RULES_CONTEXT_H_
 #define PCNV_GEO_RULES_CONTEXT_H_
 

@@ -10,8 +10,8 @@
 #include "geo/digest.h"
 #include "geo/parallel.h"
 #include "geo/provenance.h"
-#include "geo/rules/catalogue.h"
 #include "geo/rules/context.h"
+#include "geo/rules/registry.h"
 #include "geo/waivers.h"
 
 namespace pcnv {
@@ -69,23 +69,6 @@ bool FindingBefore(const Finding& a, const Finding& b) {
   return std::tie(a.rule, a.pcn, a.practice, a.message) <
          std::tie(b.rule, b.pcn, b.practice, b.message);
 }
-
-// Each implemented rule: over the whole configuration, or one PCN at a time.
-struct RuleImpl {
-  std::string_view code;
-  RuleFn whole = nullptr;
-  const PcnRule* per_pcn = nullptr;
-};
-const RuleImpl kImplemented[] = {
-    {"POP001", nullptr, &kPop001},   {"POP002", nullptr, &kPop002}, {"POP003", CheckPop003},
-    {"MEM001", CheckMem001},         {"MEM002", CheckMem002},       {"MEM003", CheckMem003},
-    {"MEM004", CheckMem004},         {"DAT001", CheckDat001},       {"CON001", nullptr, &kCon001},
-    {"CON002", nullptr, &kCon002},   {"CON003", nullptr, &kCon003}, {"CON004", nullptr, &kCon004},
-    {"NEST001", nullptr, &kNest001}, {"NEST002", CheckNest002},     {"NEST003", nullptr, &kNest003},
-    {"COM001", nullptr, &kCom001},   {"OVL001", CheckOvl001},       {"OVL002", CheckOvl002},
-    {"OVL003", nullptr, &kOvl003},   {"GEO001", CheckGeo001},       {"CMP001", nullptr, &kCmp001},
-    {"CMP002", nullptr, &kCmp002},
-};
 
 // One catalogue rule in this run: its outcome, and its findings (for a per-PCN rule, per PCN).
 struct RuleSlot {
@@ -158,16 +141,14 @@ absl::StatusOr<Report> Validate(const ReferenceData& reference, const Validation
     if (absl::Status s = interrupted("before rule " + std::string(rule.code)); !s.ok()) return s;
     RuleSlot& slot = slots.emplace_back(RuleSlot{RuleRun{std::string(rule.code)}});
     RuleRun& run = slot.run;
-    auto impl = std::find_if(std::begin(kImplemented), std::end(kImplemented),
-                             [&](const RuleImpl& e) { return e.code == rule.code; });
-    if (impl == std::end(kImplemented)) {
+    if (rule.whole == nullptr && rule.per_pcn == nullptr) {
       run.NotEvaluated("not implemented in this version of pcnv");
     } else if (!options.ruleset.Enabled(rule.code)) {
       run.NotEvaluated("disabled by the ruleset");
-    } else if (impl->whole != nullptr) {
-      impl->whole(ctx, run);
-    } else if (impl->per_pcn->applies(ctx, run)) {
-      slot.per_pcn = impl->per_pcn;
+    } else if (rule.whole != nullptr) {
+      rule.whole(ctx, run);
+    } else if (rule.per_pcn->applies(ctx, run)) {
+      slot.per_pcn = rule.per_pcn;
       slot.pcn_findings.resize(ctx.pcns.size());
     }
     if (!run.decided()) run.NotEvaluated("internal: the rule reported no outcome");

@@ -15,7 +15,7 @@
 #include "clients/writers/disclosure.h"
 #include "clients/writers/finding_source.h"
 #include "clients/writers/ogr_geometry.h"
-#include "geo/rules/catalogue.h"
+#include "geo/rules/registry.h"
 
 namespace pcnv::writers {
 namespace {

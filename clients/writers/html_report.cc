@@ -9,7 +9,7 @@
 #include "clients/writers/disclosure.h"
 #include "clients/writers/markup.h"
 #include "clients/writers/svg_map.h"
-#include "geo/rules/catalogue.h"
+#include "geo/rules/registry.h"
 
 namespace pcnv::writers {
 namespace {

@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "clients/writers/disclosure.h"
 #include "clients/writers/markup.h"
-#include "geo/rules/catalogue.h"
+#include "geo/rules/registry.h"
 
 namespace pcnv::writers {
 namespace {

@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "clients/writers/disclosure.h"
 #include "clients/writers/finding_source.h"
-#include "geo/rules/catalogue.h"
+#include "geo/rules/registry.h"
 #include "nlohmann/json.hpp"
 
 namespace pcnv::writers {

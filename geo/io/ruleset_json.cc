@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
-#include "geo/rules/catalogue.h"
+#include "geo/rules/registry.h"
 #include "nlohmann/json.hpp"
 
 namespace pcnv::io {
@@ -66,7 +66,7 @@ absl::Status ReadRule(const std::string& source, const std::string& code, const 
     if (key == "severity") {
       auto sev = v.is_string() ? ParseSeverity(v.get<std::string>()) : std::nullopt;
       if (!sev) return Bad(source, at, "expected one of INFO, WARNING, ERROR");
-      r.SetSeverity(code, *sev);
+      r.severity[code] = *sev;
     } else if (key == "enabled") {
       if (!v.is_boolean()) return Bad(source, at, "expected true or false");
       if (v.get<bool>()) {

@@ -18,23 +18,15 @@ namespace pcnv {
 enum class CatchmentMethod { kMajority, kShare };
 std::string_view CatchmentMethodName(CatchmentMethod m);  // majority | share
 
-// Defaults are DOMAIN.md section 5.
+// Defaults are docs/DOMAIN.md section 5's.
 struct Ruleset {
   std::string name = "default";
   int64_t pop_min = 30000;            // POP001 below this
   int64_t pop_usual_max = 50000;      // POP002 above this
   double list_size_tolerance = 0.01;  // POP003 relative difference
-  Severity pop001 = Severity::kError;
-  Severity pop002 = Severity::kWarning;
-  Severity pop003 = Severity::kWarning;
-  Severity mem001 = Severity::kError;
-  Severity mem002 = Severity::kError;
-  Severity mem003 = Severity::kInfo;
-  Severity mem004 = Severity::kWarning;
-  Severity dat001 = Severity::kWarning;
 
-  // The rule pack (issue 3). Severities for these rules live in `severity` (defaults from
-  // DefaultSeverity); thresholds below are DOMAIN.md section 5's defaults.
+  // Severities this ruleset sets, by rule code; every other rule has its registry default
+  // (geo/rules/registry.h). Read them through SeverityOf.
   std::map<std::string, Severity> severity;
   std::set<std::string> disabled;        // rule codes switched off by the ruleset
   double con_detached_min_share = 0.02;  // CON001 at or above, CON002 below
@@ -50,15 +42,11 @@ struct Ruleset {
   bool repair_geometry = true;  // GEO001: repair (WARNING) or refuse (ERROR)
   ContiguityOptions contiguity;
 
-  // The severity in force for a rule: the named fields above for POP/MEM/DAT, else `severity`,
-  // else the catalogue default.
+  // The severity in force for a rule: `severity`, else the registry default (INFO for a code
+  // the registry does not know).
   Severity SeverityOf(std::string_view rule) const;
-  void SetSeverity(std::string_view rule, Severity s);
   bool Enabled(std::string_view rule) const { return !disabled.contains(std::string(rule)); }
 };
-
-// DOMAIN.md section 5's default severity for a rule code (INFO for unknown codes).
-Severity DefaultSeverity(std::string_view rule);
 
 // A recorded exception: a matching finding (same rule and PCN) becomes WAIVED until `expires`.
 struct Waiver {

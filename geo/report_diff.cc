@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "geo/waivers.h"
 
 namespace pcnv {
 namespace {
@@ -74,14 +75,9 @@ ReportDiff DiffReports(const Report& base, Report candidate, FailOn fail_on,
   }
   std::map<Key, size_t> taken;  // how many of each key's base findings are matched
 
+  const Waivers live(waivers, today);
   for (Finding& f : candidate.findings) {
-    if (f.waiver || f.pcn.empty()) continue;
-    for (const Waiver& w : waivers) {
-      if (w.rule != f.rule || w.pcn != f.pcn || w.expires < today) continue;
-      f.waiver = AppliedWaiver{w.reason, w.approved_by, w.expires};
-      if (f.rule == "POP001") f.severity = Severity::kWarning;
-      break;
-    }
+    if (!f.waiver) live.Apply(f);
   }
 
   ReportDiff diff;

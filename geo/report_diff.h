@@ -45,7 +45,7 @@ struct ReportDiff {
 // any-errors, current) and at the policy's severity.
 //
 // `waivers` are applied to candidate findings that carry none yet (a side read from a saved
-// report was validated without them), with the engine's rule (geo/validate.cc): same rule and
+// report was validated without them), with the engine's rule (geo/waivers.h): same rule and
 // PCN, unexpired on `today`, and a waived POP001 becomes a WARNING. Findings validated with the
 // waivers already carry them.
 ReportDiff DiffReports(const Report& base, Report candidate, FailOn fail_on,

@@ -12,7 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "geo/rules/catalogue.h"
+#include "geo/rules/registry.h"
 #include "report/disclosure.h"
 #include "report/finding_source.h"
 #include "report/ogr_geometry.h"

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "geo/io/file_io.h"
-#include "geo/rules/catalogue.h"
+#include "geo/rules/registry.h"
 #include "report/disclosure.h"
 #include "report/markup.h"
 

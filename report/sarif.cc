@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "geo/io/file_io.h"
-#include "geo/rules/catalogue.h"
+#include "geo/rules/registry.h"
 #include "nlohmann/json.hpp"
 #include "report/disclosure.h"
 #include "report/finding_source.h"
@@ -98,10 +98,12 @@ std::string RenderSarif(const ReportView& view) {
     rule_index[code] = static_cast<int>(rules.size());
     Json rule = {{"id", code},
                  {"name", RuleName(info.title)},
-                 {"shortDescription", {{"text", std::string(info.title)}}}};
-    if (auto sev = RulesetSeverity(r, code)) {
-      rule["defaultConfiguration"] = {{"level", std::string(Level(*sev))}};
-    }
+                 {"shortDescription", {{"text", std::string(info.title)}}},
+                 {"fullDescription", {{"text", std::string(info.description)}}},
+                 {"help", {{"text", std::string(info.description)}}}};
+    // The severity in force when the report records it, else the registry's default.
+    const Severity level = RulesetSeverity(r, code).value_or(info.default_severity);
+    rule["defaultConfiguration"] = {{"level", std::string(Level(level))}};
     rules.push_back(std::move(rule));
   }
 

@@ -1,9 +1,11 @@
 // ValidateRequest <-> ValidationInput and ValidationOptions.
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "geo/contiguity.h"
+#include "geo/rules/registry.h"
 #include "wire/convert.h"
 #include "wire/convert_internal.h"
 
@@ -24,12 +26,43 @@ using internal::SourceToProto;
 // The public overloads (convert.h), visible beside this file's own overloads below.
 using ::pcnv::wire::ToProto;
 
-// In a Ruleset, UNSPECIFIED means "keep the default".
-absl::Status RulesetSeverity(int s, absl::string_view field, Severity* out) {
+// The first release's rules have a Severity field of their own in v1.Ruleset; the rest travel
+// in its `severity` map, and in the domain all live in Ruleset::severity. The field is
+// authoritative for its rule: ToProto always fills it with the severity in force, and a map entry
+// for one of these codes was never read (it still is not), so the wire means what it meant.
+struct SeverityField {
+  std::string_view rule;
+  std::string_view name;  // of the field, for errors
+  v1::Severity (v1::Ruleset::*get)() const;
+  void (v1::Ruleset::*set)(v1::Severity);
+};
+constexpr SeverityField kSeverityFields[] = {
+    {"POP001", "pop001", &v1::Ruleset::pop001, &v1::Ruleset::set_pop001},
+    {"POP002", "pop002", &v1::Ruleset::pop002, &v1::Ruleset::set_pop002},
+    {"POP003", "pop003", &v1::Ruleset::pop003, &v1::Ruleset::set_pop003},
+    {"MEM001", "mem001", &v1::Ruleset::mem001, &v1::Ruleset::set_mem001},
+    {"MEM002", "mem002", &v1::Ruleset::mem002, &v1::Ruleset::set_mem002},
+    {"MEM003", "mem003", &v1::Ruleset::mem003, &v1::Ruleset::set_mem003},
+    {"MEM004", "mem004", &v1::Ruleset::mem004, &v1::Ruleset::set_mem004},
+    {"DAT001", "dat001", &v1::Ruleset::dat001, &v1::Ruleset::set_dat001},
+};
+
+bool HasSeverityField(std::string_view rule) {
+  for (const SeverityField& f : kSeverityFields) {
+    if (f.rule == rule) return true;
+  }
+  return false;
+}
+
+// A dedicated severity field into the ruleset. UNSPECIFIED, and the registry default itself
+// (which ToProto writes for a rule the ruleset leaves alone), set nothing.
+absl::Status RulesetSeverity(const v1::Ruleset& pr, const SeverityField& field, Ruleset& out) {
+  const v1::Severity s = (pr.*field.get)();
   if (s == v1::SEVERITY_UNSPECIFIED) return absl::OkStatus();
-  absl::StatusOr<Severity> sev = SeverityFromProto(s, field);
+  absl::StatusOr<Severity> sev =
+      SeverityFromProto(s, absl::StrCat("options.ruleset.", std::string(field.name)));
   if (!sev.ok()) return sev.status();
-  *out = *sev;
+  if (*sev != FindRule(field.rule)->default_severity) out.severity[std::string(field.rule)] = *sev;
   return absl::OkStatus();
 }
 
@@ -278,16 +311,11 @@ void ToProto(const ValidationOptions& options, v1::ValidationOptions* out) {
   p->set_pop_min(r.pop_min);
   p->set_pop_usual_max(r.pop_usual_max);
   p->set_list_size_tolerance(r.list_size_tolerance);
-  p->set_pop001(SeverityToProto(r.pop001));
-  p->set_pop002(SeverityToProto(r.pop002));
-  p->set_pop003(SeverityToProto(r.pop003));
-  p->set_mem001(SeverityToProto(r.mem001));
-  p->set_mem002(SeverityToProto(r.mem002));
-  p->set_mem003(SeverityToProto(r.mem003));
-  p->set_mem004(SeverityToProto(r.mem004));
-  p->set_dat001(SeverityToProto(r.dat001));
+  for (const SeverityField& f : kSeverityFields) {
+    (p->*f.set)(SeverityToProto(r.SeverityOf(f.rule)));
+  }
   for (const auto& [rule, severity] : r.severity) {
-    (*p->mutable_severity())[rule] = SeverityToProto(severity);
+    if (!HasSeverityField(rule)) (*p->mutable_severity())[rule] = SeverityToProto(severity);
   }
   for (const std::string& rule : r.disabled) p->add_disabled(rule);
   p->set_con_detached_min_share(r.con_detached_min_share);
@@ -356,19 +384,14 @@ absl::StatusOr<ValidationOptions> OptionsFromProto(const v1::ValidationOptions& 
         CheckFinite("options.ruleset.list_size_tolerance", pr.list_size_tolerance()));
     r.list_size_tolerance = pr.list_size_tolerance();
   }
-  PCNV_RETURN_IF_ERROR(RulesetSeverity(pr.pop001(), "options.ruleset.pop001", &r.pop001));
-  PCNV_RETURN_IF_ERROR(RulesetSeverity(pr.pop002(), "options.ruleset.pop002", &r.pop002));
-  PCNV_RETURN_IF_ERROR(RulesetSeverity(pr.pop003(), "options.ruleset.pop003", &r.pop003));
-  PCNV_RETURN_IF_ERROR(RulesetSeverity(pr.mem001(), "options.ruleset.mem001", &r.mem001));
-  PCNV_RETURN_IF_ERROR(RulesetSeverity(pr.mem002(), "options.ruleset.mem002", &r.mem002));
-  PCNV_RETURN_IF_ERROR(RulesetSeverity(pr.mem003(), "options.ruleset.mem003", &r.mem003));
-  PCNV_RETURN_IF_ERROR(RulesetSeverity(pr.mem004(), "options.ruleset.mem004", &r.mem004));
-  PCNV_RETURN_IF_ERROR(RulesetSeverity(pr.dat001(), "options.ruleset.dat001", &r.dat001));
+  for (const SeverityField& f : kSeverityFields) {
+    PCNV_RETURN_IF_ERROR(RulesetSeverity(pr, f, r));
+  }
   for (const auto& [rule, severity] : pr.severity()) {
     absl::StatusOr<Severity> sev =
         SeverityFromProto(severity, absl::StrCat("options.ruleset.severity[\"", rule, "\"]"));
     if (!sev.ok()) return sev.status();
-    r.severity[rule] = *sev;
+    if (!HasSeverityField(rule)) r.severity[rule] = *sev;
   }
   r.disabled.insert(pr.disabled().begin(), pr.disabled().end());
   PCNV_RETURN_IF_ERROR(RulesetDouble(pr.has_con_detached_min_share(), pr.con_detached_min_share(),

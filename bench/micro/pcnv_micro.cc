@@ -32,7 +32,7 @@
 #include "geo/contiguity.h"
 #include "geo/parallel.h"
 #include "geo/resolve.h"
-#include "geo/rules/catalogue.h"
+#include "geo/rules/registry.h"
 #include "geo/validate.h"
 
 namespace pcnv::bench {

@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "geo/io/file_io.h"
-#include "geo/rules/catalogue.h"
+#include "geo/rules/registry.h"
 #include "nlohmann/json.hpp"
 
 namespace pcnv::io {
@@ -57,7 +57,7 @@ absl::Status ReadRule(const std::string& source, const std::string& code, const 
     if (key == "severity") {
       auto sev = v.is_string() ? ParseSeverity(v.get<std::string>()) : std::nullopt;
       if (!sev) return Bad(source, at, "expected one of INFO, WARNING, ERROR");
-      r.SetSeverity(code, *sev);
+      r.severity[code] = *sev;
     } else if (key == "enabled") {
       if (!v.is_boolean()) return Bad(source, at, "expected true or false");
       if (v.get<bool>()) {

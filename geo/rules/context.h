@@ -1,5 +1,5 @@
 // What every rule reads: the inputs digested once (practices, PCNs, populations, resolved
-// distribution, catchments) plus the options in force. Built by validate.cc.
+// distribution, catchments) plus the options in force. Built by geo/digest.h.
 #ifndef PCNV_GEO_RULES_CONTEXT_H_
 #define PCNV_GEO_RULES_CONTEXT_H_
 
@@ -16,6 +16,7 @@
 #include "geo/reference.h"
 #include "geo/report.h"
 #include "geo/resolve.h"
+#include "geo/rules/registry.h"
 
 namespace pcnv {
 
@@ -118,10 +119,6 @@ class RuleRun {
   std::vector<Finding> findings_;
 };
 
-// A rule over the whole configuration (memberships, distribution rows, declared boundaries,
-// the snapshot): it runs once, before any PCN's own checks.
-using RuleFn = void (*)(const ValidationContext&, RuleRun&);
-
 // A rule that looks at one PCN at a time. `applies` runs once and decides (Evaluated or
 // NotEvaluated, from what was given); when it returns true, `check` runs for each PCN as soon as
 // that PCN's catchment and contiguity are ready, on several threads at once, each with a RuleRun
@@ -131,7 +128,8 @@ struct PcnRule {
   void (*check)(const ValidationContext& ctx, size_t k, RuleRun& run);
 };
 
-// The rules implemented in this version, each in the file of its family.
+// The rules implemented in this version, each in the file of its family; the registry
+// (geo/rules/registry.cc) says which code each one produces findings for.
 extern const PcnRule kPop001, kPop002;  // population_rules.cc
 void CheckPop003(const ValidationContext& ctx, RuleRun& run);
 void CheckMem001(const ValidationContext& ctx, RuleRun& run);  // membership_rules.cc

@@ -44,7 +44,7 @@ void CheckDat001(const ValidationContext& ctx, RuleRun& run) {
   }
   if (total_rows == 0) return;
   Finding& out =
-      run.Add(ctx.options.ruleset.dat001, "", "",
+      run.Add(ctx, "", "",
               absl::StrCat(Grouped(total_rows), " distribution rows (", Grouped(total_patients),
                            " patients) cannot be placed in any area: ", absl::StrJoin(parts, "; "),
                            ". Their patients count in populations but not in catchments."));

@@ -10,7 +10,7 @@ void CheckMem001(const ValidationContext& ctx, RuleRun& run) {
   for (const auto& [code, p] : ctx.practices) {
     if (!p.pcns.empty()) continue;
     Finding& f = run.Add(
-        ctx.options.ruleset.mem001, "", code,
+        ctx, "", code,
         absl::StrCat("Practice ", code, " ", p.name,
                      " is not in any PCN (its PCN code is 'U', unallocated, or blank); every "
                      "active practice must belong to exactly one PCN."));
@@ -26,7 +26,7 @@ void CheckMem002(const ValidationContext& ctx, RuleRun& run) {
     std::vector<std::string> rows;
     for (int r : p.rows) rows.push_back(absl::StrCat(r));
     Finding& f = run.Add(
-        ctx.options.ruleset.mem002, "", code,
+        ctx, "", code,
         absl::StrCat("Practice ", code, " ", p.name, " is listed in ", p.pcns.size(), " PCNs (",
                      absl::StrJoin(p.pcns, ", "), "; rows ", absl::StrJoin(rows, ", "),
                      "); a practice belongs to exactly one. Its patients are counted in ", p.pcn,
@@ -40,7 +40,7 @@ void CheckMem003(const ValidationContext& ctx, RuleRun& run) {
   run.Evaluated();
   for (const PcnInfo& p : ctx.pcns) {
     if (p.practices.size() != 1) continue;
-    Finding& f = run.Add(ctx.options.ruleset.mem003, p.code, "",
+    Finding& f = run.Add(ctx, p.code, "",
                          absl::StrCat(p.code, " ", p.name, " has a single member practice (",
                                       p.practices.front(), ")."));
     f.values["practice"] = p.practices.front();
@@ -55,7 +55,7 @@ void CheckMem004(const ValidationContext& ctx, RuleRun& run) {
   run.Evaluated();
   for (const auto& [code, counts] : ctx.unlisted_practices) {
     Finding& f = run.Add(
-        ctx.options.ruleset.mem004, "", code,
+        ctx, "", code,
         absl::StrCat("The distribution has ", Grouped(counts.first), " rows (",
                      Grouped(counts.second), " patients) for practice ", code,
                      ", which is not in the practice list; its patients count in each area's "

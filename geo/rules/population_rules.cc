@@ -49,7 +49,7 @@ void CheckPop001One(const ValidationContext& ctx, size_t k, RuleRun& run) {
   const PcnInfo& p = ctx.pcns[k];
   if (p.population >= rs.pop_min) return;
   Finding& f = run.Add(
-      rs.pop001, p.code, "",
+      ctx, p.code, "",
       absl::StrCat(p.code, " ", p.name, " serves ", Grouped(p.population), " registered patients (",
                    BasisText(p), "), below the minimum of ", Grouped(rs.pop_min),
                    "; a PCN this small needs a commissioner's exception."));
@@ -63,7 +63,7 @@ void CheckPop002One(const ValidationContext& ctx, size_t k, RuleRun& run) {
   const PcnInfo& p = ctx.pcns[k];
   if (p.population <= rs.pop_usual_max) return;
   Finding& f = run.Add(
-      rs.pop002, p.code, "",
+      ctx, p.code, "",
       absl::StrCat(p.code, " ", p.name, " serves ", Grouped(p.population), " registered patients (",
                    BasisText(p), "), above the usual maximum of ", Grouped(rs.pop_usual_max), "."));
   AddPopulationValues(p, f);
@@ -96,7 +96,7 @@ void CheckPop003(const ValidationContext& ctx, RuleRun& run) {
         declared > 0 ? std::fabs(static_cast<double>(diff)) / declared : (counted > 0 ? 1.0 : 0.0);
     if (rel <= tol) continue;
     Finding& f =
-        run.Add(ctx.options.ruleset.pop003, p.pcn, code,
+        run.Add(ctx, p.pcn, code,
                 absl::StrCat("Practice ", code, " ", p.name, " declares a list size of ",
                              Grouped(declared), " but its distribution rows total ",
                              Grouped(counted), " (", diff < 0 ? "" : "+", Grouped(diff), ", ",

@@ -70,7 +70,7 @@ TEST(ValidateTest, RulesetThresholdsAreHonoured) {
   o.ruleset.pop_min = 20000;
   EXPECT_TRUE(Of(ValidateOk(*ref, in, o), "POP001").empty());
   o.ruleset.pop_min = 30000;
-  o.ruleset.pop001 = Severity::kWarning;
+  o.ruleset.severity["POP001"] = Severity::kWarning;
   Report r = ValidateOk(*ref, in, o);
   ASSERT_EQ(Of(r, "POP001").size(), 1u);
   EXPECT_EQ(Of(r, "POP001")[0]->severity, Severity::kWarning);

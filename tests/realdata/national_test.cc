@@ -12,7 +12,7 @@
 
 #include "absl/strings/str_split.h"
 #include "geo/io/readers.h"
-#include "geo/rules/catalogue.h"
+#include "geo/rules/registry.h"
 #include "geo/validate.h"
 #include "gtest/gtest.h"
 #include "tests/realdata/independent_nesting.h"

@@ -7,6 +7,7 @@
 #include <limits>
 #include <string>
 
+#include "geo/rules/registry.h"
 #include "gtest/gtest.h"
 
 namespace pcnv::wire {
@@ -109,14 +110,9 @@ void ExpectSame(const ValidationOptions& a, const ValidationOptions& b) {
   EXPECT_EQ(a.ruleset.pop_min, b.ruleset.pop_min);
   EXPECT_EQ(a.ruleset.pop_usual_max, b.ruleset.pop_usual_max);
   EXPECT_EQ(a.ruleset.list_size_tolerance, b.ruleset.list_size_tolerance);
-  EXPECT_EQ(a.ruleset.pop001, b.ruleset.pop001);
-  EXPECT_EQ(a.ruleset.pop002, b.ruleset.pop002);
-  EXPECT_EQ(a.ruleset.pop003, b.ruleset.pop003);
-  EXPECT_EQ(a.ruleset.mem001, b.ruleset.mem001);
-  EXPECT_EQ(a.ruleset.mem002, b.ruleset.mem002);
-  EXPECT_EQ(a.ruleset.mem003, b.ruleset.mem003);
-  EXPECT_EQ(a.ruleset.mem004, b.ruleset.mem004);
-  EXPECT_EQ(a.ruleset.dat001, b.ruleset.dat001);
+  for (const RuleInfo& rule : RuleCatalogue()) {
+    EXPECT_EQ(a.ruleset.SeverityOf(rule.code), b.ruleset.SeverityOf(rule.code)) << rule.code;
+  }
   EXPECT_EQ(a.ruleset.severity, b.ruleset.severity);
   EXPECT_EQ(a.ruleset.disabled, b.ruleset.disabled);
   EXPECT_EQ(a.ruleset.con_detached_min_share, b.ruleset.con_detached_min_share);
@@ -283,15 +279,11 @@ ValidationOptions FullOptions() {
   o.ruleset.pop_min = 25000;
   o.ruleset.pop_usual_max = 60000;
   o.ruleset.list_size_tolerance = 0.02;
-  o.ruleset.pop001 = Severity::kWarning;
-  o.ruleset.pop002 = Severity::kInfo;
-  o.ruleset.pop003 = Severity::kError;
-  o.ruleset.mem001 = Severity::kWarning;
-  o.ruleset.mem002 = Severity::kInfo;
-  o.ruleset.mem003 = Severity::kError;
-  o.ruleset.mem004 = Severity::kError;
-  o.ruleset.dat001 = Severity::kInfo;
-  o.ruleset.severity = {{"CON001", Severity::kWarning}, {"OVL003", Severity::kError}};
+  o.ruleset.severity = {{"POP001", Severity::kWarning}, {"POP002", Severity::kInfo},
+                        {"POP003", Severity::kError},   {"MEM001", Severity::kWarning},
+                        {"MEM002", Severity::kInfo},    {"MEM003", Severity::kError},
+                        {"MEM004", Severity::kError},   {"DAT001", Severity::kInfo},
+                        {"CON001", Severity::kWarning}, {"OVL003", Severity::kError}};
   o.ruleset.disabled = {"CMP001", "CMP002"};
   o.ruleset.con_detached_min_share = 0.03;
   o.ruleset.con004_buffer_m = 750;
@@ -470,6 +462,34 @@ TEST(ConvertRoundTrip, AbsentOptionsMeanTheDefaults) {
   ExpectSame(ValidationOptions(), *back);
 }
 
+// POP001-POP003, MEM001-MEM004 and DAT001 keep their own v1.Ruleset fields; in the domain they
+// live in the one severity map with every other rule.
+TEST(ConvertRoundTrip, RulesetSeverityFieldsMapThroughTheSeverityMap) {
+  v1::ValidationOptions defaults;
+  ToProto(ValidationOptions(), &defaults);
+  EXPECT_EQ(defaults.ruleset().pop001(), v1::SEVERITY_ERROR);
+  EXPECT_EQ(defaults.ruleset().mem003(), v1::SEVERITY_INFO);
+  EXPECT_EQ(defaults.ruleset().dat001(), v1::SEVERITY_WARNING);
+  EXPECT_TRUE(defaults.ruleset().severity().empty());
+
+  v1::ValidationOptions full;
+  ToProto(FullOptions(), &full);
+  EXPECT_EQ(full.ruleset().pop001(), v1::SEVERITY_WARNING);
+  EXPECT_EQ(full.ruleset().dat001(), v1::SEVERITY_INFO);
+  EXPECT_EQ(full.ruleset().severity().size(), 2);  // CON001 and OVL003 only
+
+  // The field is authoritative for its rule: a map entry for it is not read.
+  v1::ValidationOptions p;
+  p.mutable_ruleset()->set_pop002(v1::SEVERITY_ERROR);
+  (*p.mutable_ruleset()->mutable_severity())["POP002"] = v1::SEVERITY_INFO;
+  (*p.mutable_ruleset()->mutable_severity())["POP003"] = v1::SEVERITY_INFO;
+  absl::StatusOr<ValidationOptions> back = OptionsFromProto(p);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->ruleset.SeverityOf("POP002"), Severity::kError);
+  EXPECT_EQ(back->ruleset.SeverityOf("POP003"), Severity::kWarning);
+  EXPECT_EQ(back->ruleset.SeverityOf("CON001"), Severity::kError);
+}
+
 TEST(ConvertRoundTrip, ReportWithEveryFieldSet) {
   const Report report = FullReport();
   v1::Report proto;
@@ -528,11 +548,13 @@ TEST(ConvertCoverage, DomainStructsAreTheOnesTheProtoMirrors) {
   EXPECT_EQ(sizeof(DeclaredBoundary), 80u);
   EXPECT_EQ(sizeof(SourceFile), 104u);
   EXPECT_EQ(sizeof(ValidationInput), 152u);
-  EXPECT_EQ(sizeof(Ruleset), 312u);
+  // The POP, MEM and DAT rules' severities have v1.Ruleset fields of their own but live in
+  // `severity` here (RulesetSeverityFieldsMapThroughTheSeverityMap).
+  EXPECT_EQ(sizeof(Ruleset), 280u);
   EXPECT_EQ(sizeof(ContiguityOptions), 40u);
   EXPECT_EQ(sizeof(Waiver), 160u);
   // + `cancelled` and `on_pcn_ready`, the front door's hooks: deliberately not on the wire.
-  EXPECT_EQ(sizeof(ValidationOptions), 456u);
+  EXPECT_EQ(sizeof(ValidationOptions), 424u);
   EXPECT_EQ(sizeof(AppliedWaiver), 96u);
   EXPECT_EQ(sizeof(Finding), 296u);
   EXPECT_EQ(sizeof(RuleOutcome), 80u);

@@ -1,0 +1,21 @@
+// Input digestion: turns a ValidationInput into the engine's working form, the
+// ValidationContext every rule reads (practices, PCNs and their populations, the resolved
+// distribution, catchments). Done once per validation, before any rule runs.
+#ifndef PCNV_GEO_DIGEST_H_
+#define PCNV_GEO_DIGEST_H_
+
+#include "geo/rules/context.h"
+
+namespace pcnv {
+
+// Practices from the membership rows (with list sizes and distribution totals attached), then
+// PCNs from their practices, each with its population and the basis it was counted on.
+void DigestInput(ValidationContext& ctx);
+
+// With a distribution: resolves its rows to areas and builds the PCN and practice share tables
+// and every catchment the rules read. Without one, leaves them empty. Needs DigestInput first.
+void BuildCatchments(ValidationContext& ctx);
+
+}  // namespace pcnv
+
+#endif  // PCNV_GEO_DIGEST_H_

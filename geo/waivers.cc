@@ -1,0 +1,27 @@
+#include "geo/waivers.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace pcnv {
+
+Waivers::Waivers(const std::vector<Waiver>& waivers, const std::string& as_of) {
+  for (const Waiver& w : waivers) {
+    if (!as_of.empty() && w.expires < as_of) {
+      expired_.push_back(absl::StrCat(w.rule, " ", w.pcn, " expired ", w.expires));
+    } else {
+      live_.push_back(&w);
+    }
+  }
+}
+
+bool Waivers::Apply(Finding& f) const {
+  for (const Waiver* w : live_) {
+    if (w->rule != f.rule || w->pcn != f.pcn || f.pcn.empty()) continue;
+    f.waiver = AppliedWaiver{w->reason, w->approved_by, w->expires};
+    if (f.rule == "POP001") f.severity = Severity::kWarning;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace pcnv

@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "geo/digest.h"
+#include "geo/field_error.h"
 #include "geo/options_check.h"
 #include "geo/parallel.h"
 #include "geo/provenance.h"
@@ -116,7 +117,7 @@ absl::StatusOr<Report> Validate(const ReferenceData& reference, const Validation
                                 const ValidationOptions& options) {
   if (absl::Status s = CheckShareThreshold(options.share_threshold); !s.ok()) return s;
   if (input.memberships.empty()) {
-    return absl::InvalidArgumentError("memberships: no practice rows given");
+    return FieldError("memberships", "no practice rows given");
   }
   // Checkpoints for ValidationOptions::cancelled: `step` names where the engine stopped.
   auto interrupted = [&](const std::string& step) -> absl::Status {

@@ -12,7 +12,7 @@ namespace pcnv::server {
 namespace {
 
 // RESOURCE_EXHAUSTED naming the limit, with the machine-readable details clients can act on.
-absl::Status OverLimit(absl::string_view reason, absl::string_view subject, int64_t value,
+absl::Status OverLimit(v1::ErrorReason reason, absl::string_view subject, int64_t value,
                        int64_t limit, absl::string_view what, absl::string_view flag) {
   absl::Status status = absl::ResourceExhaustedError(absl::StrCat(
       subject, ": ", value, " ", what, " is over the server's limit of ", limit, " (", flag, ")"));
@@ -144,21 +144,21 @@ absl::Status CheckAssembledLimits(const ServerLimits& limits, const v1::Validate
   const int64_t rows = int64_t{request.memberships_size()} + request.list_sizes().rows_size() +
                        request.distribution().rows_size();
   if (rows > limits.max_rows) {
-    return OverLimit("TOO_MANY_ROWS", "request", rows, limits.max_rows,
+    return OverLimit(v1::ERROR_REASON_TOO_MANY_ROWS, "request", rows, limits.max_rows,
                      "rows (memberships + list sizes + distribution)", "--max-rows");
   }
   const auto& boundaries = request.declared().boundaries();
   if (boundaries.size() > limits.max_features) {
-    return OverLimit("TOO_MANY_FEATURES", "declared.boundaries", boundaries.size(),
+    return OverLimit(v1::ERROR_REASON_TOO_MANY_FEATURES, "declared.boundaries", boundaries.size(),
                      limits.max_features, "declared boundaries", "--max-features");
   }
   for (int i = first_unchecked_boundary; i < boundaries.size(); ++i) {
     // Malformed WKB (-1) is left for the converter to refuse with INVALID_ARGUMENT.
     const int64_t n = CountWkbVertices(boundaries[i].geometry().wkb());
     if (n > limits.max_vertices_per_geometry) {
-      return OverLimit("TOO_MANY_VERTICES", absl::StrCat("declared.boundaries[", i, "].geometry"),
-                       n, limits.max_vertices_per_geometry, "vertices",
-                       "--max-vertices-per-geometry");
+      return OverLimit(v1::ERROR_REASON_TOO_MANY_VERTICES,
+                       absl::StrCat("declared.boundaries[", i, "].geometry"), n,
+                       limits.max_vertices_per_geometry, "vertices", "--max-vertices-per-geometry");
     }
   }
   return absl::OkStatus();
@@ -217,7 +217,7 @@ absl::Status ServerBusyError(int capacity) {
   v->set_subject("concurrent heavy calls");
   v->set_description(absl::StrCat("limit ", capacity, "; raise with --max-concurrent-heavy-calls"));
   wire::AttachDetail(status, quota);
-  return wire::WithErrorInfo(status, "SERVER_BUSY");
+  return wire::WithErrorInfo(status, v1::ERROR_REASON_SERVER_BUSY);
 }
 
 }  // namespace pcnv::server

@@ -40,7 +40,7 @@ absl::StatusOr<std::shared_ptr<const Report>> ReportCache::Get(absl::string_view
             absl::FormatDuration(limits_.ttl), ", at most ", limits_.max_entries,
             " of them, and are lost when the server restarts); send the base configuration "
             "as `base` instead")),
-        "BASE_REPORT_NOT_FOUND");
+        v1::ERROR_REASON_BASE_REPORT_NOT_FOUND);
   }
   return it->second.report;
 }

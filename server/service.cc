@@ -14,8 +14,10 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "geo/engine.h"
+#include "geo/field_error.h"
 #include "geo/io/reference_store.h"
 #include "geo/parallel.h"
+#include "geo/status_macros.h"
 #include "nlohmann/json.hpp"
 #include "server/random_bits.h"
 #include "wire/catchments.h"
@@ -112,7 +114,7 @@ absl::Status BoundaryValidatorService::Reload() {
   absl::StatusOr<std::shared_ptr<const Snapshot>> loaded = snapshots_.Load(options_.reference_path);
   if (!loaded.ok()) {
     if (options_.metrics != nullptr) options_.metrics->ReloadFailed();
-    return wire::WithErrorInfo(loaded.status(), "RELOAD_FAILED");
+    return wire::WithErrorInfo(loaded.status(), v1::ERROR_REASON_RELOAD_FAILED);
   }
   return absl::OkStatus();
 }
@@ -191,7 +193,7 @@ absl::Status BoundaryValidatorService::CheckComparable(const Report& base,
             absl::StrCat("base_report_id: the base report was made on reference snapshot ",
                          b.reference_sha256, " but the server now serves ", c.reference_sha256,
                          " (reloaded since); send the base configuration as `base` instead")),
-        "BASE_REPORT_STALE");
+        v1::ERROR_REASON_BASE_REPORT_STALE);
   }
   // Same method, ruleset and tolerances, or a finding could be "new" only because a threshold
   // moved: the comparison is meant to show what the edit changed.
@@ -214,7 +216,7 @@ absl::Status BoundaryValidatorService::CheckComparable(const Report& base,
           "base_report_id: the base report was made with different options (", differs,
           " differs from the candidate's); send the candidate with the base's options, or the "
           "base configuration as `base`")),
-      "BASE_REPORT_OPTIONS_DIFFER");
+      v1::ERROR_REASON_BASE_REPORT_OPTIONS_DIFFER);
 }
 
 absl::StatusOr<Engine> BoundaryValidatorService::RequireEngine() const {
@@ -238,21 +240,19 @@ absl::StatusOr<Report> BoundaryValidatorService::RunEngine(
     return std::chrono::system_clock::now() >= context.deadline() || context.IsCancelled();
   });
   if (!turn) return Interrupted(context, absl::CancelledError("waiting for an engine turn"));
-  absl::StatusOr<ValidationInput> input = wire::InputFromProto(request);
-  if (!input.ok()) return input.status();
-  absl::StatusOr<ValidationOptions> engine_options = wire::OptionsFromProto(options);
-  if (!engine_options.ok()) return engine_options.status();
+  PCNV_ASSIGN_OR_RETURN(auto input, wire::InputFromProto(request));
+  PCNV_ASSIGN_OR_RETURN(auto engine_options, wire::OptionsFromProto(options));
   // The deadline is a clock read; IsCancelled polls the completion queue (a syscall, ~25 us),
   // so ask it at most every 2 ms. The engine calls this from one thread at a time.
-  engine_options->cancelled = [&context, next_poll = Clock::time_point()]() mutable {
+  engine_options.cancelled = [&context, next_poll = Clock::time_point()]() mutable {
     if (std::chrono::system_clock::now() >= context.deadline()) return true;
     const Clock::time_point now = Clock::now();
     if (now < next_poll) return false;
     next_poll = now + std::chrono::milliseconds(2);
     return context.IsCancelled();
   };
-  engine_options->on_pcn_ready = std::move(on_pcn_ready);
-  absl::StatusOr<Report> report = engine.Validate(*input, *engine_options);
+  engine_options.on_pcn_ready = std::move(on_pcn_ready);
+  absl::StatusOr<Report> report = engine.Validate(input, engine_options);
   if (report.status().code() == absl::StatusCode::kCancelled) {
     return Interrupted(context, report.status());
   }
@@ -265,12 +265,11 @@ grpc::Status BoundaryValidatorService::Validate(grpc::ServerContext* context,
                                                 v1::ValidateResponse* response) {
   return Handle(
       kValidate, context, *request, *response, [&](const Principal& caller) -> absl::Status {
-        absl::StatusOr<Engine> engine = RequireEngine();
-        if (!engine.ok()) return engine.status();
-        absl::StatusOr<Report> report = RunEngine(*context, *engine, *request, request->options());
-        if (!report.ok()) return report.status();
-        wire::ToProto(*report, response->mutable_report());
-        response->set_report_id(KeepReport(caller, *std::move(report), response->report()));
+        PCNV_ASSIGN_OR_RETURN(const Engine engine, RequireEngine());
+        PCNV_ASSIGN_OR_RETURN(Report report,
+                              RunEngine(*context, engine, *request, request->options()));
+        wire::ToProto(report, response->mutable_report());
+        response->set_report_id(KeepReport(caller, std::move(report), response->report()));
         return absl::OkStatus();
       });
 }
@@ -280,26 +279,22 @@ grpc::Status BoundaryValidatorService::ValidateChange(grpc::ServerContext* conte
                                                       v1::ValidateChangeResponse* response) {
   return Handle(
       kValidateChange, context, *request, *response, [&](const Principal& caller) -> absl::Status {
-        absl::StatusOr<Engine> engine = RequireEngine();
-        if (!engine.ok()) return engine.status();
-        absl::StatusOr<FailOn> fail_on = wire::FailOnFromProto(request->fail_on());
-        if (!fail_on.ok()) return fail_on.status();
-        absl::StatusOr<std::shared_ptr<const Report>> base =
-            BaseReport(*context, caller, *engine, *request);
-        if (!base.ok()) return base.status();
+        PCNV_ASSIGN_OR_RETURN(const Engine engine, RequireEngine());
+        PCNV_ASSIGN_OR_RETURN(const FailOn fail_on, wire::FailOnFromProto(request->fail_on()));
+        PCNV_ASSIGN_OR_RETURN(auto base, BaseReport(*context, caller, engine, *request));
         // Both sides with the candidate's options, so that only the data differs.
         absl::StatusOr<Report> candidate =
-            RunEngine(*context, *engine, request->candidate(), request->candidate().options());
-        if (!candidate.ok()) return wire::WithFieldPrefix(candidate.status(), "candidate.");
+            RunEngine(*context, engine, request->candidate(), request->candidate().options());
+        if (!candidate.ok()) return PrefixField(candidate.status(), "candidate.");
         if (request->has_base_report_id()) {
-          if (absl::Status s = CheckComparable(**base, *candidate); !s.ok()) return s;
+          PCNV_RETURN_IF_ERROR(CheckComparable(*base, *candidate));
         }
         wire::ToProto(*candidate, response->mutable_candidate());
         response->set_candidate_report_id(KeepReport(caller, *candidate, response->candidate()));
         // Waivers were applied by the engine on both sides already.
-        const ReportDiff diff = Engine::Diff(**base, *std::move(candidate), *fail_on,
+        const ReportDiff diff = Engine::Diff(*base, *std::move(candidate), fail_on,
                                              /*waivers=*/{}, /*today=*/"");
-        wire::ChangeToProto((*base)->summary, diff, response);
+        wire::ChangeToProto(base->summary, diff, response);
         return absl::OkStatus();
       });
 }
@@ -311,7 +306,7 @@ absl::StatusOr<std::shared_ptr<const Report>> BoundaryValidatorService::BaseRepo
     case v1::ValidateChangeRequest::kBase: {
       absl::StatusOr<Report> made =
           RunEngine(context, engine, request.base(), request.candidate().options());
-      if (!made.ok()) return wire::WithFieldPrefix(made.status(), "base.");
+      if (!made.ok()) return PrefixField(made.status(), "base.");
       return std::make_shared<const Report>(*std::move(made));
     }
     case v1::ValidateChangeRequest::kBaseReportId:
@@ -319,7 +314,7 @@ absl::StatusOr<std::shared_ptr<const Report>> BoundaryValidatorService::BaseRepo
     case v1::ValidateChangeRequest::BASE_SIDE_NOT_SET:
       break;
   }
-  return wire::BadField("base", "required: the base configuration or a base_report_id");
+  return FieldError("base", "required: the base configuration or a base_report_id");
 }
 
 grpc::Status BoundaryValidatorService::ValidateStream(
@@ -335,17 +330,14 @@ grpc::Status BoundaryValidatorService::ValidateStream(
   return HandleCall(
       kValidateStream, context, [&] { return in_bytes; }, [&] { return out_bytes; },
       [&](const Principal& caller) -> absl::Status {
-        absl::StatusOr<Engine> engine = RequireEngine();
-        if (!engine.ok()) return engine.status();
-        absl::StatusOr<v1::ValidateRequest> request =
-            ReceiveStream(*context, *stream, send, &in_bytes);
-        if (!request.ok()) return request.status();
-        absl::StatusOr<Report> report = ValidateStreaming(*context, *engine, *request, send);
-        if (!report.ok()) return report.status();
+        PCNV_ASSIGN_OR_RETURN(const Engine engine, RequireEngine());
+        PCNV_ASSIGN_OR_RETURN(const v1::ValidateRequest request,
+                              ReceiveStream(*context, *stream, send, &in_bytes));
+        PCNV_ASSIGN_OR_RETURN(Report report, ValidateStreaming(*context, engine, request, send));
         v1::ValidateStreamResponse summary;
         v1::Report* full = summary.mutable_summary()->mutable_report();
-        wire::ToProto(*report, full);
-        summary.mutable_summary()->set_report_id(KeepReport(caller, *std::move(report), *full));
+        wire::ToProto(report, full);
+        summary.mutable_summary()->set_report_id(KeepReport(caller, std::move(report), *full));
         return send(summary);
       });
 }
@@ -410,23 +402,19 @@ grpc::Status BoundaryValidatorService::ComputeCatchments(
       kComputeCatchments, context, [&] { return static_cast<int64_t>(request->ByteSizeLong()); },
       [&] { return out_bytes; },
       [&](const Principal&) -> absl::Status {
-        absl::StatusOr<Engine> engine = RequireEngine();
-        if (!engine.ok()) return engine.status();
-        if (absl::Status s = CheckRequestLimits(options_.limits, request->input()); !s.ok()) {
-          return wire::WithFieldPrefix(s, "input.");
-        }
-        absl::StatusOr<double> threshold = wire::ShareThresholdFromProto(*request);
-        if (!threshold.ok()) return threshold.status();
-        absl::StatusOr<ValidationInput> input = wire::CatchmentsInputFromProto(*request);
-        if (!input.ok()) return input.status();
-        absl::StatusOr<CatchmentSet> set = engine->Catchments(*input, *threshold);
-        if (!set.ok()) return set.status();
-        for (int k = 0; k < set->pcn_count(); ++k) {
+        PCNV_ASSIGN_OR_RETURN(const Engine engine, RequireEngine());
+        PCNV_RETURN_IF_ERROR(
+            PrefixField(CheckRequestLimits(options_.limits, request->input()), "input."));
+        PCNV_ASSIGN_OR_RETURN(const double threshold, wire::ShareThresholdFromProto(*request));
+        PCNV_ASSIGN_OR_RETURN(const ValidationInput input,
+                              wire::CatchmentsInputFromProto(*request));
+        PCNV_ASSIGN_OR_RETURN(const CatchmentSet set, engine.Catchments(input, threshold));
+        for (int k = 0; k < set.pcn_count(); ++k) {
           if (Stopped(*context)) {
             return Interrupted(*context, absl::CancelledError(absl::StrCat("after ", k, " PCNs")));
           }
           const v1::PcnCatchments out =
-              wire::CatchmentsToProto(set->Get(k), engine->reference()->areas(), *threshold);
+              wire::CatchmentsToProto(set.Get(k), engine.reference()->areas(), threshold);
           out_bytes += static_cast<int64_t>(out.ByteSizeLong());
           if (!writer->Write(out)) {
             return Interrupted(*context, absl::CancelledError("the client stopped reading"));

@@ -1,7 +1,9 @@
 #include "wire/catchments.h"
 
 #include "absl/strings/str_cat.h"
+#include "geo/field_error.h"
 #include "geo/options_check.h"
+#include "geo/status_macros.h"
 #include "report/disclosure.h"
 #include "wire/convert.h"
 #include "wire/status.h"
@@ -10,19 +12,17 @@ namespace pcnv::wire {
 
 absl::StatusOr<double> ShareThresholdFromProto(const v1::ComputeCatchmentsRequest& request) {
   const double threshold = request.has_share_threshold() ? request.share_threshold() : 0.05;
-  if (absl::Status s = CheckShareThreshold(threshold); !s.ok()) {
-    return WithFieldViolation(s, "share_threshold", absl::StrCat(threshold, " is outside (0, 1]"));
-  }
+  PCNV_RETURN_IF_ERROR(CheckShareThreshold(threshold));
   return threshold;
 }
 
 absl::StatusOr<ValidationInput> CatchmentsInputFromProto(
     const v1::ComputeCatchmentsRequest& request) {
   if (!request.input().has_distribution()) {
-    return BadField("input.distribution", "required: catchments are built from the distribution");
+    return FieldError("input.distribution", "required: catchments are built from the distribution");
   }
   absl::StatusOr<ValidationInput> input = InputFromProto(request.input());
-  if (!input.ok()) return WithFieldPrefix(input.status(), "input.");
+  if (!input.ok()) return PrefixField(input.status(), "input.");
   return input;
 }
 

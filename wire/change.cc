@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "geo/field_error.h"
 #include "wire/convert.h"
 #include "wire/status.h"
 
@@ -18,7 +19,7 @@ absl::StatusOr<FailOn> FailOnFromProto(int fail_on) {
     case v1::FAIL_ON_NEW_WARNINGS:
       return FailOn::kNewWarnings;
   }
-  return BadField("fail_on", absl::StrCat("unknown value ", fail_on));
+  return FieldError("fail_on", absl::StrCat("unknown value ", fail_on));
 }
 
 v1::ChangeStatus ChangeStatusToProto(Baseline baseline) {

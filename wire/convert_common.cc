@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "geo/field_error.h"
 #include "wire/convert.h"
 #include "wire/convert_internal.h"
 #include "wire/status.h"
@@ -13,7 +14,7 @@ namespace internal {
 absl::Status Bad(absl::string_view field, absl::string_view what, int row) {
   const std::string why =
       row > 0 ? absl::StrCat(what, " (source row ", row, ")") : std::string(what);
-  return BadField(field, why);
+  return FieldError(field, why);
 }
 
 std::string At(absl::string_view list, int index) { return absl::StrCat(list, "[", index, "]"); }

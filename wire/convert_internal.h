@@ -13,14 +13,8 @@
 #include "geo/geometry.h"
 #include "geo/model.h"
 #include "geo/report.h"
+#include "geo/status_macros.h"
 #include "pcnv/v1/validator.pb.h"
-
-#define PCNV_RETURN_IF_ERROR(expr)              \
-  do {                                          \
-    if (absl::Status _st = (expr); !_st.ok()) { \
-      return _st;                               \
-    }                                           \
-  } while (0)
 
 namespace pcnv::wire::internal {
 

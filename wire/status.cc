@@ -6,6 +6,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "geo/field_error.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -28,22 +30,6 @@ static_assert(static_cast<int>(absl::StatusCode::kDataLoss) ==
 constexpr absl::string_view kTypePrefix = "type.googleapis.com/";
 constexpr char kDomain[] = "pcnv";
 
-// "field.path[3].name: why" -> field path, when the part before ": " looks like one.
-bool SplitFieldMessage(absl::string_view message, absl::string_view* field,
-                       absl::string_view* why) {
-  const size_t colon = message.find(": ");
-  if (colon == absl::string_view::npos || colon == 0) return false;
-  const absl::string_view head = message.substr(0, colon);
-  for (char c : head) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_' || c == '.' || c == '[' || c == ']';
-    if (!ok) return false;
-  }
-  *field = head;
-  *why = message.substr(colon + 2);
-  return true;
-}
-
 }  // namespace
 
 std::string TypeUrl(const google::protobuf::Message& message) {
@@ -54,37 +40,14 @@ void AttachDetail(absl::Status& status, const google::protobuf::Message& detail)
   status.SetPayload(TypeUrl(detail), absl::Cord(detail.SerializeAsString()));
 }
 
-absl::Status WithFieldViolation(absl::Status status, absl::string_view field,
-                                absl::string_view description) {
-  google::rpc::BadRequest bad;
-  google::rpc::BadRequest::FieldViolation* v = bad.add_field_violations();
-  v->set_field(std::string(field));
-  v->set_description(std::string(description));
-  AttachDetail(status, bad);
-  return status;
+std::string ErrorReasonName(v1::ErrorReason reason) {
+  const std::string& name = v1::ErrorReason_Name(reason);
+  return std::string(absl::StripPrefix(name, "ERROR_REASON_"));
 }
 
-absl::Status BadField(absl::string_view field, absl::string_view why) {
-  return WithFieldViolation(absl::InvalidArgumentError(absl::StrCat(field, ": ", why)), field, why);
-}
-
-absl::Status WithFieldPrefix(const absl::Status& status, absl::string_view prefix) {
-  if (status.ok()) return status;
-  absl::Status out(status.code(), std::string(prefix) + std::string(status.message()));
-  status.ForEachPayload(
-      [&](absl::string_view url, const absl::Cord& payload) { out.SetPayload(url, payload); });
-  if (std::optional<google::rpc::BadRequest> bad = GetDetail<google::rpc::BadRequest>(status)) {
-    for (google::rpc::BadRequest::FieldViolation& v : *bad->mutable_field_violations()) {
-      v.set_field(std::string(prefix) + v.field());
-    }
-    AttachDetail(out, *bad);
-  }
-  return out;
-}
-
-absl::Status WithErrorInfo(absl::Status status, absl::string_view reason) {
+absl::Status WithErrorInfo(absl::Status status, v1::ErrorReason reason) {
   google::rpc::ErrorInfo info;
-  info.set_reason(std::string(reason));
+  info.set_reason(ErrorReasonName(reason));
   info.set_domain(kDomain);
   AttachDetail(status, info);
   return status;
@@ -93,11 +56,13 @@ absl::Status WithErrorInfo(absl::Status status, absl::string_view reason) {
 grpc::Status ToGrpcStatus(const absl::Status& in) {
   if (in.ok()) return grpc::Status::OK;
   absl::Status status = in;
-  absl::string_view field, why;
-  if (status.code() == absl::StatusCode::kInvalidArgument &&
-      !GetDetail<google::rpc::BadRequest>(status) &&
-      SplitFieldMessage(status.message(), &field, &why)) {
-    status = WithFieldViolation(status, field, why);
+  if (std::optional<FieldViolation> v = FieldViolationOf(status);
+      v && !GetDetail<google::rpc::BadRequest>(status)) {
+    google::rpc::BadRequest bad;
+    google::rpc::BadRequest::FieldViolation* out = bad.add_field_violations();
+    out->set_field(v->field);
+    out->set_description(v->why);
+    AttachDetail(status, bad);
   }
   google::rpc::Status details;
   details.set_code(static_cast<int>(status.code()));
@@ -126,6 +91,12 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
     for (const google::protobuf::Any& any : details.details()) {
       out.SetPayload(any.type_url(), absl::Cord(any.value()));
     }
+  }
+  // The field travels back into the domain's form too, for code that reads it there.
+  if (std::optional<google::rpc::BadRequest> bad = GetDetail<google::rpc::BadRequest>(out);
+      bad && bad->field_violations_size() > 0) {
+    SetFieldViolation(out,
+                      {bad->field_violations(0).field(), bad->field_violations(0).description()});
   }
   return out;
 }

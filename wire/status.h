@@ -5,9 +5,11 @@
 // Error details (google.rpc.BadRequest, QuotaFailure, ErrorInfo) ride on the absl::Status as
 // payloads keyed by their type URL ("type.googleapis.com/google.rpc.BadRequest"); the funnel packs
 // every such payload into one google.rpc.Status in the `grpc-status-details-bin` trailer, and
-// FromGrpcStatus unpacks them again. An INVALID_ARGUMENT without a BadRequest payload whose
-// message reads "field.path: why" (the convention of wire/convert.h and geo/) gets one field
-// violation derived from it, so every refusal carries a machine-readable field.
+// FromGrpcStatus unpacks them again.
+//
+// The catalogue of machine-readable reasons is proto/pcnv/v1/validator.proto's ErrorReason; a
+// refusal of a request field is made with pcnv::FieldError (geo/field_error.h), whose structured
+// field path the funnel turns into a google.rpc.BadRequest. Nothing is parsed out of message text.
 #ifndef PCNV_WIRE_STATUS_H_
 #define PCNV_WIRE_STATUS_H_
 
@@ -21,6 +23,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/optional.h"
+#include "pcnv/v1/validator.pb.h"
 
 namespace pcnv::wire {
 
@@ -40,17 +43,11 @@ std::optional<T> GetDetail(const absl::Status& status) {
   return detail;
 }
 
-// INVALID_ARGUMENT "field: why" carrying a google.rpc.BadRequest violation for `field`: how every
-// refusal of a request field is made.
-absl::Status BadField(absl::string_view field, absl::string_view why);
-// `status` with a google.rpc.BadRequest holding one field violation.
-absl::Status WithFieldViolation(absl::Status status, absl::string_view field,
-                                absl::string_view description);
-// `status` with `prefix` (e.g. "base.") put before its message and its BadRequest field paths,
-// for requests nested in a bigger one.
-absl::Status WithFieldPrefix(const absl::Status& status, absl::string_view prefix);
-// `status` with a google.rpc.ErrorInfo{reason, domain "pcnv"}.
-absl::Status WithErrorInfo(absl::Status status, absl::string_view reason);
+// `status` with a google.rpc.ErrorInfo{reason, domain "pcnv"}; the reason is the ErrorReason
+// value's name without its ERROR_REASON_ prefix ("SERVER_BUSY").
+absl::Status WithErrorInfo(absl::Status status, v1::ErrorReason reason);
+// "SERVER_BUSY" for ERROR_REASON_SERVER_BUSY.
+std::string ErrorReasonName(v1::ErrorReason reason);
 
 }  // namespace pcnv::wire
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "geo/field_error.h"
 #include "geo/model.h"
 #include "wire/convert.h"
 #include "wire/status.h"
@@ -21,7 +22,7 @@ void MoveAppend(google::protobuf::RepeatedPtrField<T>* from,
 }  // namespace
 
 absl::Status StreamAssembler::Add(v1::ValidateStreamRequest& chunk) {
-  if (ended_) return BadField("end", "a chunk arrived after the end marker");
+  if (ended_) return FieldError("end", "a chunk arrived after the end marker");
   switch (chunk.chunk_case()) {
     case v1::ValidateStreamRequest::kMemberships:
       rows_ += chunk.memberships().rows_size();
@@ -35,7 +36,8 @@ absl::Status StreamAssembler::Add(v1::ValidateStreamRequest& chunk) {
     case v1::ValidateStreamRequest::kDistribution:
       if (request_.has_distribution() &&
           request_.distribution().level() != chunk.distribution().level()) {
-        return BadField("distribution.level", "every distribution chunk must state the same level");
+        return FieldError("distribution.level",
+                          "every distribution chunk must state the same level");
       }
       rows_ += chunk.distribution().rows_size();
       request_.mutable_distribution()->set_level(chunk.distribution().level());
@@ -51,7 +53,7 @@ absl::Status StreamAssembler::Add(v1::ValidateStreamRequest& chunk) {
       MoveAppend(chunk.mutable_sources()->mutable_files(), request_.mutable_sources());
       break;
     case v1::ValidateStreamRequest::kOptions:
-      if (has_options_) return BadField("options", "options were sent more than once");
+      if (has_options_) return FieldError("options", "options were sent more than once");
       has_options_ = true;
       *request_.mutable_options() = std::move(*chunk.mutable_options());
       break;
@@ -59,7 +61,7 @@ absl::Status StreamAssembler::Add(v1::ValidateStreamRequest& chunk) {
       ended_ = true;
       break;
     case v1::ValidateStreamRequest::CHUNK_NOT_SET:
-      return BadField("chunk", "an empty chunk (no kind set)");
+      return FieldError("chunk", "an empty chunk (no kind set)");
   }
   return absl::OkStatus();
 }

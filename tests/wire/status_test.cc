@@ -1,6 +1,10 @@
 // The absl <-> grpc status funnel keeps code and message, both ways.
 #include "wire/status.h"
 
+#include <set>
+#include <string>
+
+#include "geo/field_error.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
@@ -38,7 +42,8 @@ TEST(StatusFunnel, KeepsCodeAndMessage) {
 
 TEST(StatusFunnel, InvalidArgumentCarriesAFieldViolation) {
   const grpc::Status g =
-      ToGrpcStatus(absl::InvalidArgumentError("distribution.rows[12].patients: -4 is negative"));
+      ToGrpcStatus(FieldError("distribution.rows[12].patients", "-4 is negative"));
+  EXPECT_EQ(g.error_message(), "distribution.rows[12].patients: -4 is negative");
   google::rpc::Status details;
   ASSERT_TRUE(details.ParseFromString(g.error_details()));
   EXPECT_EQ(details.code(), 3);
@@ -56,6 +61,43 @@ TEST(StatusFunnel, InvalidArgumentCarriesAFieldViolation) {
       GetDetail<google::rpc::BadRequest>(FromGrpcStatus(g));
   ASSERT_TRUE(again.has_value());
   EXPECT_EQ(again->field_violations(0).field(), "distribution.rows[12].patients");
+  // ... and in the domain's own form.
+  std::optional<FieldViolation> domain = FieldViolationOf(FromGrpcStatus(g));
+  ASSERT_TRUE(domain.has_value());
+  EXPECT_EQ(domain->field, "distribution.rows[12].patients");
+  EXPECT_EQ(domain->why, "-4 is negative");
+}
+
+// The field comes from the structured payload, never from the words: a message that merely
+// looks like "field: why" carries no violation.
+TEST(StatusFunnel, MessageTextIsNotParsedForAField) {
+  const grpc::Status g =
+      ToGrpcStatus(absl::InvalidArgumentError("distribution.rows[12].patients: -4 is negative"));
+  EXPECT_TRUE(g.error_details().empty());
+}
+
+TEST(StatusFunnel, NestedRequestsPrefixTheFieldAndTheMessage) {
+  const grpc::Status g = ToGrpcStatus(PrefixField(FieldError("memberships", "empty"), "base."));
+  EXPECT_EQ(g.error_message(), "base.memberships: empty");
+  std::optional<google::rpc::BadRequest> bad =
+      GetDetail<google::rpc::BadRequest>(FromGrpcStatus(g));
+  ASSERT_TRUE(bad.has_value());
+  EXPECT_EQ(bad->field_violations(0).field(), "base.memberships");
+  EXPECT_EQ(bad->field_violations(0).description(), "empty");
+}
+
+// Every reason in the catalogue reaches clients as its short name, and the names are distinct.
+TEST(StatusFunnel, EveryErrorReasonHasADistinctShortName) {
+  const google::protobuf::EnumDescriptor* reasons = v1::ErrorReason_descriptor();
+  std::set<std::string> names;
+  for (int i = 0; i < reasons->value_count(); ++i) {
+    const auto reason = static_cast<v1::ErrorReason>(reasons->value(i)->number());
+    const std::string name = ErrorReasonName(reason);
+    EXPECT_EQ(name.find("ERROR_REASON_"), std::string::npos) << name;
+    EXPECT_TRUE(names.insert(name).second) << name;
+  }
+  EXPECT_EQ(ErrorReasonName(v1::ERROR_REASON_SERVER_BUSY), "SERVER_BUSY");
+  EXPECT_EQ(ErrorReasonName(v1::ERROR_REASON_BASE_REPORT_STALE), "BASE_REPORT_STALE");
 }
 
 TEST(StatusFunnel, MessagesThatAreNotFieldPathsGetNoViolation) {
@@ -65,7 +107,8 @@ TEST(StatusFunnel, MessagesThatAreNotFieldPathsGetNoViolation) {
 }
 
 TEST(StatusFunnel, ExplicitDetailsTravel) {
-  absl::Status s = WithErrorInfo(absl::ResourceExhaustedError("busy"), "SERVER_BUSY");
+  absl::Status s =
+      WithErrorInfo(absl::ResourceExhaustedError("busy"), v1::ERROR_REASON_SERVER_BUSY);
   const absl::Status back = FromGrpcStatus(ToGrpcStatus(s));
   std::optional<google::rpc::ErrorInfo> info = GetDetail<google::rpc::ErrorInfo>(back);
   ASSERT_TRUE(info.has_value());

@@ -1,7 +1,5 @@
 // LoadReferenceStore: a snapshot from a GeoPackage written by WriteReferenceStore (layout in
 // reference_store.h, tables in reference_store_schema.h). Every row is checked.
-#include "geo/io/reference_store.h"
-
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -15,6 +13,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "geo/io/gdal_util.h"
+#include "geo/io/reference_store.h"
 #include "geo/io/reference_store_schema.h"
 #include "geo/io/versions.h"
 
@@ -33,6 +32,23 @@ constexpr const char* kShares = store::kShares.name;
 class StoreReader {
  public:
   StoreReader(GDALDatasetH ds, std::string path) : ds_(ds), path_(std::move(path)) {}
+
+  // How an error names a table: "layer" for those of format 1, "table" for those format 2
+  // added.
+  enum class Noun { kLayer, kTable };
+
+  struct Opened {
+    OGRLayerH layer;
+    std::vector<int> columns;  // field indices, by the table's column enumerators
+  };
+  // The table (Layer) and its columns (Columns).
+  absl::StatusOr<Opened> Open(const store::Table& table, Noun noun) const {
+    absl::StatusOr<OGRLayerH> layer = Layer(table);
+    if (!layer.ok()) return layer.status();
+    absl::StatusOr<std::vector<int>> columns = Columns(*layer, table, noun);
+    if (!columns.ok()) return columns.status();
+    return Opened{*layer, *std::move(columns)};
+  }
 
   bool Has(const store::Table& table) const {
     return GDALDatasetGetLayerByName(ds_, table.name) != nullptr;
@@ -56,10 +72,6 @@ class StoreReader {
     }
     return layer;
   }
-
-  // How an error names a table: "layer" for those of format 1, "table" for those format 2
-  // added.
-  enum class Noun { kLayer, kTable };
 
   // The field index of each of the table's columns, by the columns' enumerators.
   absl::StatusOr<std::vector<int>> Columns(OGRLayerH layer, const store::Table& table,
@@ -117,20 +129,19 @@ struct LoadedAreas {
 
 absl::StatusOr<LoadedAreas> LoadAreas(const StoreReader& r) {
   namespace col = store::areas;
-  absl::StatusOr<OGRLayerH> layer = r.Layer(store::kAreas);
-  if (!layer.ok()) return layer.status();
-  absl::StatusOr<std::vector<int>> idx =
-      r.Columns(*layer, store::kAreas, StoreReader::Noun::kLayer);
-  if (!idx.ok()) return idx.status();
+  absl::StatusOr<StoreReader::Opened> table = r.Open(store::kAreas, StoreReader::Noun::kLayer);
+  if (!table.ok()) return table.status();
+  const OGRLayerH layer = table->layer;
+  const std::vector<int>& idx = table->columns;
   LoadedAreas out;
   std::vector<Area>& areas = out.areas;
-  OGR_L_ResetReading(*layer);
-  while (gdal::FeaturePtr f{OGR_L_GetNextFeature(*layer)}) {
+  OGR_L_ResetReading(layer);
+  while (gdal::FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
     out.index_of_fid.emplace(OGR_F_GetFID(f.get()), static_cast<int>(areas.size()));
     Area a;
-    a.code = FieldString(f.get(), (*idx)[col::kCode]);
+    a.code = FieldString(f.get(), idx[col::kCode]);
     if (a.code.empty()) return r.FeatureError(kAreas, f.get(), "empty code");
-    a.name = FieldString(f.get(), (*idx)[col::kName]);
+    a.name = FieldString(f.get(), idx[col::kName]);
     absl::StatusOr<Geometry> g = r.Polygon(f.get(), kAreas);
     if (!g.ok()) return g.status();
     a.geometry = *std::move(g);
@@ -147,16 +158,15 @@ struct LoadedFootprints {
 
 absl::StatusOr<LoadedFootprints> LoadFootprints(const StoreReader& r) {
   namespace col = store::footprints;
-  absl::StatusOr<OGRLayerH> layer = r.Layer(store::kFootprints);
-  if (!layer.ok()) return layer.status();
-  absl::StatusOr<std::vector<int>> idx =
-      r.Columns(*layer, store::kFootprints, StoreReader::Noun::kLayer);
-  if (!idx.ok()) return idx.status();
+  absl::StatusOr<StoreReader::Opened> table = r.Open(store::kFootprints, StoreReader::Noun::kLayer);
+  if (!table.ok()) return table.status();
+  const OGRLayerH layer = table->layer;
+  const std::vector<int>& idx = table->columns;
   LoadedFootprints out;
   std::vector<FootprintLayer>& layers = out.layers;  // in order of first appearance, as written
-  OGR_L_ResetReading(*layer);
-  while (gdal::FeaturePtr f{OGR_L_GetNextFeature(*layer)}) {
-    std::string kind_name = FieldString(f.get(), (*idx)[col::kKind]);
+  OGR_L_ResetReading(layer);
+  while (gdal::FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
+    std::string kind_name = FieldString(f.get(), idx[col::kKind]);
     std::optional<FootprintKind> k = ParseFootprintKind(kind_name);
     if (!k) {
       return r.FeatureError(
@@ -164,9 +174,9 @@ absl::StatusOr<LoadedFootprints> LoadFootprints(const StoreReader& r) {
           absl::StrCat("unknown kind '", kind_name, "' (expected icb, sub-icb, stp or community)"));
     }
     Footprint fp;
-    fp.code = FieldString(f.get(), (*idx)[col::kCode]);
+    fp.code = FieldString(f.get(), idx[col::kCode]);
     if (fp.code.empty()) return r.FeatureError(kFootprints, f.get(), "empty code");
-    fp.name = FieldString(f.get(), (*idx)[col::kName]);
+    fp.name = FieldString(f.get(), idx[col::kName]);
     absl::StatusOr<Geometry> g = r.Polygon(f.get(), kFootprints);
     if (!g.ok()) return g.status();
     fp.geometry = *std::move(g);
@@ -184,18 +194,17 @@ absl::StatusOr<LoadedFootprints> LoadFootprints(const StoreReader& r) {
 absl::StatusOr<absl::flat_hash_map<std::string, PostcodeEntry>> LoadPostcodes(
     const StoreReader& r) {
   namespace col = store::postcodes;
-  absl::StatusOr<OGRLayerH> layer = r.Layer(store::kPostcodes);
-  if (!layer.ok()) return layer.status();
-  absl::StatusOr<std::vector<int>> idx =
-      r.Columns(*layer, store::kPostcodes, StoreReader::Noun::kLayer);
-  if (!idx.ok()) return idx.status();
-  const int postcode = (*idx)[col::kPostcode], x = (*idx)[col::kX], y = (*idx)[col::kY],
-            area = (*idx)[col::kAreaCode];
+  absl::StatusOr<StoreReader::Opened> table = r.Open(store::kPostcodes, StoreReader::Noun::kLayer);
+  if (!table.ok()) return table.status();
+  const OGRLayerH layer = table->layer;
+  const std::vector<int>& idx = table->columns;
+  const int postcode = idx[col::kPostcode], x = idx[col::kX], y = idx[col::kY],
+            area = idx[col::kAreaCode];
   absl::flat_hash_map<std::string, PostcodeEntry> out;
-  GIntBig count = OGR_L_GetFeatureCount(*layer, FALSE);
+  GIntBig count = OGR_L_GetFeatureCount(layer, FALSE);
   if (count > 0) out.reserve(static_cast<size_t>(count));
-  OGR_L_ResetReading(*layer);
-  while (gdal::FeaturePtr f{OGR_L_GetNextFeature(*layer)}) {
+  OGR_L_ResetReading(layer);
+  while (gdal::FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
     std::string key = FieldString(f.get(), postcode);
     if (key.empty()) return r.FeatureError(kPostcodes, f.get(), "empty postcode");
     if (!OGR_F_IsFieldSetAndNotNull(f.get(), x) || !OGR_F_IsFieldSetAndNotNull(f.get(), y)) {
@@ -216,15 +225,13 @@ absl::StatusOr<absl::flat_hash_map<std::string, PostcodeEntry>> LoadPostcodes(
 
 absl::StatusOr<std::vector<LayerInfo>> LoadLayerInfo(const StoreReader& r) {
   namespace col = store::layers;
-  absl::StatusOr<OGRLayerH> layer = r.Layer(store::kLayers);
-  if (!layer.ok()) return layer.status();
-  absl::StatusOr<std::vector<int>> columns =
-      r.Columns(*layer, store::kLayers, StoreReader::Noun::kLayer);
-  if (!columns.ok()) return columns.status();
-  const std::vector<int>& idx = *columns;
+  absl::StatusOr<StoreReader::Opened> table = r.Open(store::kLayers, StoreReader::Noun::kLayer);
+  if (!table.ok()) return table.status();
+  const OGRLayerH layer = table->layer;
+  const std::vector<int>& idx = table->columns;
   std::vector<LayerInfo> out;
-  OGR_L_ResetReading(*layer);
-  while (gdal::FeaturePtr f{OGR_L_GetNextFeature(*layer)}) {
+  OGR_L_ResetReading(layer);
+  while (gdal::FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
     LayerInfo info;
     info.name = FieldString(f.get(), idx[col::kName]);
     info.source = FieldString(f.get(), idx[col::kSource]);
@@ -241,14 +248,12 @@ absl::StatusOr<std::vector<GeometryRepair>> LoadRepairs(const StoreReader& r) {
   namespace col = store::repairs;
   std::vector<GeometryRepair> out;
   if (!r.Has(store::kRepairs)) return out;
-  absl::StatusOr<OGRLayerH> layer = r.Layer(store::kRepairs);
-  if (!layer.ok()) return layer.status();
-  absl::StatusOr<std::vector<int>> columns =
-      r.Columns(*layer, store::kRepairs, StoreReader::Noun::kLayer);
-  if (!columns.ok()) return columns.status();
-  const std::vector<int>& idx = *columns;
-  OGR_L_ResetReading(*layer);
-  while (gdal::FeaturePtr f{OGR_L_GetNextFeature(*layer)}) {
+  absl::StatusOr<StoreReader::Opened> table = r.Open(store::kRepairs, StoreReader::Noun::kLayer);
+  if (!table.ok()) return table.status();
+  const OGRLayerH layer = table->layer;
+  const std::vector<int>& idx = table->columns;
+  OGR_L_ResetReading(layer);
+  while (gdal::FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
     GeometryRepair repair;
     repair.layer = FieldString(f.get(), idx[col::kLayer]);
     repair.source = FieldString(f.get(), idx[col::kSource]);
@@ -264,14 +269,14 @@ absl::StatusOr<std::vector<GeometryRepair>> LoadRepairs(const StoreReader& r) {
 absl::StatusOr<absl::flat_hash_map<std::string, std::string>> LoadMeta(const StoreReader& r) {
   absl::flat_hash_map<std::string, std::string> out;
   if (!r.Has(store::kMeta)) return out;
-  absl::StatusOr<OGRLayerH> layer = r.Layer(store::kMeta);
-  if (!layer.ok()) return layer.status();
-  absl::StatusOr<std::vector<int>> idx = r.Columns(*layer, store::kMeta, StoreReader::Noun::kTable);
-  if (!idx.ok()) return idx.status();
-  OGR_L_ResetReading(*layer);
-  while (gdal::FeaturePtr f{OGR_L_GetNextFeature(*layer)}) {
-    out[FieldString(f.get(), (*idx)[store::meta::kKey])] =
-        FieldString(f.get(), (*idx)[store::meta::kValue]);
+  absl::StatusOr<StoreReader::Opened> table = r.Open(store::kMeta, StoreReader::Noun::kTable);
+  if (!table.ok()) return table.status();
+  const OGRLayerH layer = table->layer;
+  const std::vector<int>& idx = table->columns;
+  OGR_L_ResetReading(layer);
+  while (gdal::FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
+    out[FieldString(f.get(), idx[store::meta::kKey])] =
+        FieldString(f.get(), idx[store::meta::kValue]);
   }
   return out;
 }
@@ -301,23 +306,22 @@ absl::StatusOr<std::optional<AreaAdjacency>> LoadAdjacency(const StoreReader& r,
                                                            int64_t format_version) {
   namespace col = store::adjacency;
   if (!r.Has(store::kAdjacency) || format_version < 3) return std::nullopt;
-  absl::StatusOr<OGRLayerH> layer = r.Layer(store::kAdjacency);
-  if (!layer.ok()) return layer.status();
-  absl::StatusOr<std::vector<int>> idx =
-      r.Columns(*layer, store::kAdjacency, StoreReader::Noun::kTable);
-  if (!idx.ok()) return idx.status();
+  absl::StatusOr<StoreReader::Opened> table = r.Open(store::kAdjacency, StoreReader::Noun::kTable);
+  if (!table.ok()) return table.status();
+  const OGRLayerH layer = table->layer;
+  const std::vector<int>& idx = table->columns;
   std::vector<AreaPair> pairs;
-  GIntBig count = OGR_L_GetFeatureCount(*layer, FALSE);
+  GIntBig count = OGR_L_GetFeatureCount(layer, FALSE);
   if (count > 0) pairs.reserve(static_cast<size_t>(count));
   int64_t row = 0;
-  OGR_L_ResetReading(*layer);
-  while (gdal::FeaturePtr f{OGR_L_GetNextFeature(*layer)}) {
+  OGR_L_ResetReading(layer);
+  while (gdal::FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
     ++row;
     AreaPair pair;
     for (int side = 0; side < 2; ++side) {
       const char* column = side == 0 ? "area_a" : "area_b";
       std::optional<int64_t> fid =
-          IntegerField(f.get(), (*idx)[side == 0 ? col::kAreaA : col::kAreaB]);
+          IntegerField(f.get(), idx[side == 0 ? col::kAreaA : col::kAreaB]);
       if (!fid) return r.RowError(kAdjacency, row, absl::StrCat("no ", column));
       auto it = areas.index_of_fid.find(*fid);
       if (it == areas.index_of_fid.end()) {
@@ -329,9 +333,9 @@ absl::StatusOr<std::optional<AreaAdjacency>> LoadAdjacency(const StoreReader& r,
     if (pair.a >= pair.b) {
       return r.RowError(
           kAdjacency, row,
-          absl::StrCat("area_a ", OGR_F_GetFieldAsInteger64(f.get(), (*idx)[col::kAreaA]),
+          absl::StrCat("area_a ", OGR_F_GetFieldAsInteger64(f.get(), idx[col::kAreaA]),
                        " does not come before area_b ",
-                       OGR_F_GetFieldAsInteger64(f.get(), (*idx)[col::kAreaB]),
+                       OGR_F_GetFieldAsInteger64(f.get(), idx[col::kAreaB]),
                        " in layer areas (each pair is listed once, lower first)"));
     }
     if (!pairs.empty() &&
@@ -340,7 +344,7 @@ absl::StatusOr<std::optional<AreaAdjacency>> LoadAdjacency(const StoreReader& r,
                         "not after the previous row (rows are ordered by area_a, then area_b, "
                         "each pair once)");
     }
-    const int length = (*idx)[col::kSharedLength];
+    const int length = idx[col::kSharedLength];
     pair.shared_length_m = OGR_F_GetFieldAsDouble(f.get(), length);
     if (!OGR_F_IsFieldSetAndNotNull(f.get(), length) || !std::isfinite(pair.shared_length_m) ||
         pair.shared_length_m < 0) {
@@ -348,17 +352,17 @@ absl::StatusOr<std::optional<AreaAdjacency>> LoadAdjacency(const StoreReader& r,
                         absl::StrCat("shared_length_m '", FieldString(f.get(), length),
                                      "' is not a length >= 0"));
     }
-    const std::string kind = FieldString(f.get(), (*idx)[col::kKind]);
+    const std::string kind = FieldString(f.get(), idx[col::kKind]);
     if (kind != "edge" && kind != "point") {
       return r.RowError(kAdjacency, row,
                         absl::StrCat("kind '", kind, "' (expected edge or point)"));
     }
     pair.edge = kind == "edge";
-    std::optional<int64_t> noded = IntegerField(f.get(), (*idx)[col::kNoded]);
+    std::optional<int64_t> noded = IntegerField(f.get(), idx[col::kNoded]);
     if (!noded || (*noded != 0 && *noded != 1)) {
-      return r.RowError(kAdjacency, row,
-                        absl::StrCat("noded '", FieldString(f.get(), (*idx)[col::kNoded]),
-                                     "' (expected 1 or 0)"));
+      return r.RowError(
+          kAdjacency, row,
+          absl::StrCat("noded '", FieldString(f.get(), idx[col::kNoded]), "' (expected 1 or 0)"));
     }
     pair.noded = *noded == 1;
     pairs.push_back(pair);
@@ -375,32 +379,31 @@ absl::StatusOr<std::optional<FootprintShares>> LoadShares(const StoreReader& r,
                                                           const LoadedFootprints& footprints) {
   namespace col = store::shares;
   if (!r.Has(store::kShares)) return std::nullopt;
-  absl::StatusOr<OGRLayerH> layer = r.Layer(store::kShares);
-  if (!layer.ok()) return layer.status();
-  absl::StatusOr<std::vector<int>> idx =
-      r.Columns(*layer, store::kShares, StoreReader::Noun::kTable);
-  if (!idx.ok()) return idx.status();
+  absl::StatusOr<StoreReader::Opened> table = r.Open(store::kShares, StoreReader::Noun::kTable);
+  if (!table.ok()) return table.status();
+  const OGRLayerH layer = table->layer;
+  const std::vector<int>& idx = table->columns;
   FootprintShares shares(footprints.layers.size(),
                          std::vector<std::vector<AreaShare>>(areas.areas.size()));
   int64_t row = 0;
-  OGR_L_ResetReading(*layer);
-  while (gdal::FeaturePtr f{OGR_L_GetNextFeature(*layer)}) {
+  OGR_L_ResetReading(layer);
+  while (gdal::FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
     ++row;
-    const std::string kind_name = FieldString(f.get(), (*idx)[col::kKind]);
+    const std::string kind_name = FieldString(f.get(), idx[col::kKind]);
     std::optional<FootprintKind> kind = ParseFootprintKind(kind_name);
     if (!kind) {
       return r.RowError(
           kShares, row,
           absl::StrCat("unknown kind '", kind_name, "' (expected icb, sub-icb, stp or community)"));
     }
-    std::optional<int64_t> area_fid = IntegerField(f.get(), (*idx)[col::kArea]);
+    std::optional<int64_t> area_fid = IntegerField(f.get(), idx[col::kArea]);
     if (!area_fid) return r.RowError(kShares, row, "no area");
     auto area = areas.index_of_fid.find(*area_fid);
     if (area == areas.index_of_fid.end()) {
       return r.RowError(kShares, row,
                         absl::StrCat("area ", *area_fid, " is not a feature of layer areas"));
     }
-    std::optional<int64_t> footprint_fid = IntegerField(f.get(), (*idx)[col::kFootprint]);
+    std::optional<int64_t> footprint_fid = IntegerField(f.get(), idx[col::kFootprint]);
     if (!footprint_fid) return r.RowError(kShares, row, "no footprint");
     auto footprint = footprints.index_of_fid.find(*footprint_fid);
     if (footprint == footprints.index_of_fid.end()) {
@@ -415,7 +418,7 @@ absl::StatusOr<std::optional<FootprintShares>> LoadShares(const StoreReader& r,
                                      std::string(FootprintKindName(footprints.layers[l].kind)),
                                      ", not ", kind_name));
     }
-    const int fraction_field = (*idx)[col::kFraction];
+    const int fraction_field = idx[col::kFraction];
     const double fraction = OGR_F_GetFieldAsDouble(f.get(), fraction_field);
     if (!OGR_F_IsFieldSetAndNotNull(f.get(), fraction_field) || !(fraction > 0 && fraction <= 1)) {
       return r.RowError(

@@ -66,32 +66,6 @@ AreaRings RingsOf(const Geometry& g) {
   return out;
 }
 
-int Sign(double v) { return (v > 0) - (v < 0); }
-
-// Orientation of c relative to a->b (1 left, -1 right, 0 collinear): GEOS's own floating-point
-// filter (CGAlgorithmsDD::orientationIndexFilter) and, when that cannot decide, GEOS's
-// double-double predicate, so that "collinear" here means what it means to GEOS's overlay.
-int Orient(GEOSContextHandle_t ctx, double ax, double ay, double bx, double by, double cx,
-           double cy) {
-  const double detleft = (ax - cx) * (by - cy);
-  const double detright = (ay - cy) * (bx - cx);
-  const double det = detleft - detright;
-  double detsum = 0;
-  if (detleft > 0) {
-    if (detright <= 0) return Sign(det);
-    detsum = detleft + detright;
-  } else if (detleft < 0) {
-    if (detright >= 0) return Sign(det);
-    detsum = -detleft - detright;
-  } else {
-    return Sign(det);
-  }
-  const double errbound = 1e-15 * detsum;
-  if (det >= errbound || -det >= errbound) return Sign(det);
-  const int o = GEOSOrientationIndex_r(ctx, ax, ay, bx, by, cx, cy);
-  return o == 2 ? 0 : o;  // 2: GEOS failed; "collinear" sends the pair to the exact fallback
-}
-
 enum class Contact {
   kNone,       // disjoint
   kIdentical,  // the same segment (either direction)
@@ -106,8 +80,8 @@ Contact Classify(GEOSContextHandle_t ctx, const Segment& s, const Segment& t) {
   const bool s1t1 = s.x1 == t.x1 && s.y1 == t.y1;
   if ((s0t0 && s1t1) || (s0t1 && s1t0)) return Contact::kIdentical;
   const bool shared_vertex = s0t0 || s0t1 || s1t0 || s1t1;
-  const int o1 = Orient(ctx, s.x0, s.y0, s.x1, s.y1, t.x0, t.y0);
-  const int o2 = Orient(ctx, s.x0, s.y0, s.x1, s.y1, t.x1, t.y1);
+  const int o1 = Orientation(ctx, s.x0, s.y0, s.x1, s.y1, t.x0, t.y0);
+  const int o2 = Orientation(ctx, s.x0, s.y0, s.x1, s.y1, t.x1, t.y1);
   if (o1 == 0 && o2 == 0) {
     // Collinear: compare the extents along the segment's main axis.
     const bool by_x = std::fabs(s.x1 - s.x0) >= std::fabs(s.y1 - s.y0);
@@ -120,27 +94,19 @@ Contact Classify(GEOSContextHandle_t ctx, const Segment& s, const Segment& t) {
     return shared_vertex ? Contact::kVertex : Contact::kOther;
   }
   if (o1 * o2 > 0) return Contact::kNone;
-  const int o3 = Orient(ctx, t.x0, t.y0, t.x1, t.y1, s.x0, s.y0);
-  const int o4 = Orient(ctx, t.x0, t.y0, t.x1, t.y1, s.x1, s.y1);
+  const int o3 = Orientation(ctx, t.x0, t.y0, t.x1, t.y1, s.x0, s.y0);
+  const int o4 = Orientation(ctx, t.x0, t.y0, t.x1, t.y1, s.x1, s.y1);
   if (o3 * o4 > 0) return Contact::kNone;
   // Not collinear, so they meet at exactly one point: fine when it is a vertex of both.
   return shared_vertex ? Contact::kVertex : Contact::kOther;
 }
 
-// Whether (x, y), known not to lie on the area's boundary, is inside it: GEOS's ray-crossing
-// count (RayCrossingCounter) over every ring.
+// Whether (x, y), known not to lie on the area's boundary, is inside it.
 bool Inside(GEOSContextHandle_t ctx, const AreaRings& area, double x, double y) {
   if (!area.envelope.Covers(x, y)) return false;
-  int crossings = 0;
-  for (const Segment& s : area.segments) {
-    if (s.x0 < x && s.x1 < x) continue;
-    if ((s.y0 > y && s.y1 <= y) || (s.y1 > y && s.y0 <= y)) {
-      int o = Orient(ctx, s.x0, s.y0, s.x1, s.y1, x, y);
-      if (s.y1 < s.y0) o = -o;
-      if (o > 0) ++crossings;
-    }
-  }
-  return crossings % 2 == 1;
+  RayCrossingCounter counter(ctx, {x, y});
+  for (const Segment& s : area.segments) counter.Add(s.x0, s.y0, s.x1, s.y1);
+  return counter.location() == Location::kInside;
 }
 
 struct Found {
@@ -165,13 +131,17 @@ struct Scratch {
 // edge when that is positive or the interiors overlap.
 Found CompareWithGeos(GEOSContextHandle_t ctx, int j, const GEOSGeometry* a,
                       const GEOSGeometry* b) {
-  geos::GeomPtr ba(GEOSBoundary_r(ctx, a));
-  geos::GeomPtr bb(GEOSBoundary_r(ctx, b));
-  geos::GeomPtr shared(ba && bb ? GEOSIntersection_r(ctx, ba.get(), bb.get()) : nullptr);
-  double length = 0;
-  if (!shared || GEOSLength_r(ctx, shared.get(), &length) != 1) length = 0;
-  // The boundaries meet irregularly, so the two do touch; if GEOS cannot say how (2), say edge.
-  const bool edge = length > 0 || GEOSRelatePattern_r(ctx, a, b, "T********") != 0;
+  // The boundaries meet irregularly, so the two do touch. A shared length GEOS cannot compute
+  // is 0, and then the relate decides; if GEOS cannot say that either, say edge.
+  absl::StatusOr<geos::GeomPtr> ba = geos::Made(GEOSBoundary_r(ctx, a), "boundary");
+  absl::StatusOr<geos::GeomPtr> bb = geos::Made(GEOSBoundary_r(ctx, b), "boundary");
+  absl::StatusOr<geos::GeomPtr> shared =
+      ba.ok() && bb.ok() ? geos::Made(GEOSIntersection_r(ctx, ba->get(), bb->get()), "intersection")
+                         : geos::Failure("boundary");
+  const double length = shared.ok() ? geos::Length(shared->get()).value_or(0) : 0;
+  const bool edge =
+      length > 0 ||
+      geos::Test(GEOSRelatePattern_r(ctx, a, b, "T********"), "relate pattern").value_or(true);
   return {j, length, edge, false};
 }
 
@@ -237,8 +207,11 @@ std::optional<Found> Compare(GEOSContextHandle_t ctx, int j, const AreaRings& a,
   }
   if (length > 0) return Found{j, length, true};
   if (contact) {
-    // They meet only at vertices: corners touching, unless the interiors overlap there.
-    return Found{j, 0, GEOSRelatePattern_r(ctx, ga, gb, "T********") != 0};
+    // They meet only at vertices: corners touching, unless the interiors overlap there (or GEOS
+    // cannot tell: then an edge, so that the pair is never missed).
+    return Found{
+        j, 0,
+        geos::Test(GEOSRelatePattern_r(ctx, ga, gb, "T********"), "relate pattern").value_or(true)};
   }
   // The boundaries never meet: the two overlap only if a polygon of one lies inside the other.
   for (int side = 0; side < 2; ++side) {
@@ -273,6 +246,7 @@ AreaAdjacency AreaAdjacency::Build(const std::vector<const Geometry*>& areas) {
 
   auto ctx = geos::Context();
   geos::TreePtr tree(GEOSSTRtree_create_r(ctx, 10));
+  if (!tree) geos::Fatal("create STRtree");  // only memory can deny it; no status to return
   std::vector<int> ids(n);
   for (size_t i = 0; i < n; ++i) {
     ids[i] = static_cast<int>(i);
@@ -281,7 +255,7 @@ AreaAdjacency AreaAdjacency::Build(const std::vector<const Geometry*>& areas) {
   // GEOS builds the tree on the first query: do that here, before the threads share it.
   {
     std::vector<int> sink;
-    geos::GeomPtr probe(GEOSGeom_createPointFromXY_r(ctx, 0, 0));
+    geos::GeomPtr probe = geos::MustMake(GEOSGeom_createPointFromXY_r(ctx, 0, 0), "create point");
     GEOSSTRtree_query_r(ctx, tree.get(), probe.get(), CollectId, &sink);
   }
 

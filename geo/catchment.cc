@@ -126,23 +126,38 @@ std::vector<std::vector<int>> ShareTable::ShareCatchments(double threshold) cons
   return out;  // areas ascend, so each list is sorted
 }
 
+namespace {
+
+// GEOS's overlay union of a collection's members; null when GEOS fails (a topology error on
+// invalid input), which UnionAreas and UnionOfAreas document.
+Geometry UnionOrNull(const GEOSGeometry* collection) {
+  absl::StatusOr<geos::GeomPtr> u =
+      geos::Made(GEOSUnaryUnion_r(geos::Context(), collection), "unary union");
+  return u.ok() ? Geometry::Adopt(u->release()) : Geometry();
+}
+
+}  // namespace
+
 Geometry UnionAreas(const std::vector<const Geometry*>& parts) {
   auto ctx = geos::Context();
-  std::vector<GEOSGeometry*> clones;
+  std::vector<geos::GeomPtr> clones;
   clones.reserve(parts.size());
   for (const Geometry* g : parts) {
-    if (g && !g->is_null()) clones.push_back(GEOSGeom_clone_r(ctx, g->raw()));
+    if (g && !g->is_null()) clones.push_back(geos::Clone(g->raw()));
   }
   if (clones.empty()) return Geometry();
-  geos::GeomPtr collection(GEOSGeom_createCollection_r(ctx, GEOS_GEOMETRYCOLLECTION, clones.data(),
-                                                       static_cast<unsigned>(clones.size())));
+  absl::StatusOr<geos::GeomPtr> collection =
+      geos::Collect(GEOS_GEOMETRYCOLLECTION, std::move(clones));
+  if (!collection.ok()) return Geometry();  // no union to give (catchment.h)
   // Coverage union is linear in the shared edges, but trusts that the inputs form a clean
-  // coverage; when they do not (real layers have slivers), its result can be invalid, so check
-  // and fall back to the overlay-based unary union.
-  GEOSGeometry* u = GEOSCoverageUnion_r(ctx, collection.get());
-  if (u != nullptr && GEOSisValid_r(ctx, u) == 1) return Geometry::Adopt(u);
-  if (u != nullptr) GEOSGeom_destroy_r(ctx, u);
-  return Geometry::Adopt(GEOSUnaryUnion_r(ctx, collection.get()));
+  // coverage; when they do not (real layers have slivers), its result can be invalid, or GEOS
+  // can fail on it, so check and fall back to the overlay-based unary union.
+  absl::StatusOr<geos::GeomPtr> u =
+      geos::Made(GEOSCoverageUnion_r(ctx, collection->get()), "coverage union");
+  if (u.ok() && geos::Test(GEOSisValid_r(ctx, u->get()), "is valid").value_or(false)) {
+    return Geometry::Adopt(u->release());
+  }
+  return UnionOrNull(collection->get());
 }
 
 Geometry UnionOfAreas(const ReferenceData& ref, std::span<const int> areas) {
@@ -157,14 +172,14 @@ Geometry UnionOfAreas(const ReferenceData& ref, std::span<const int> areas) {
   std::set_difference(all.begin(), all.end(), irregular.begin(), irregular.end(),
                       std::back_inserter(regular));
   std::optional<Geometry> joined = rings.Union(regular);
-  auto ctx = geos::Context();
   if (joined && !irregular.empty()) {
-    std::vector<GEOSGeometry*> parts;
-    if (!joined->is_null()) parts.push_back(GEOSGeom_clone_r(ctx, joined->raw()));
-    for (int a : irregular) parts.push_back(GEOSGeom_clone_r(ctx, ref.areas()[a].geometry.raw()));
-    geos::GeomPtr collection(GEOSGeom_createCollection_r(ctx, GEOS_GEOMETRYCOLLECTION, parts.data(),
-                                                         static_cast<unsigned>(parts.size())));
-    return Geometry::Adopt(GEOSUnaryUnion_r(ctx, collection.get()));
+    std::vector<geos::GeomPtr> parts;
+    if (!joined->is_null()) parts.push_back(geos::Clone(joined->raw()));
+    for (int a : irregular) parts.push_back(geos::Clone(ref.areas()[a].geometry.raw()));
+    absl::StatusOr<geos::GeomPtr> collection =
+        geos::Collect(GEOS_GEOMETRYCOLLECTION, std::move(parts));
+    if (!collection.ok()) return Geometry();  // no union to give (catchment.h)
+    return UnionOrNull(collection->get());
   }
   // Rings that cannot be joined for another reason (degenerate): GEOS's union of them all.
   std::vector<const Geometry*> polygons;

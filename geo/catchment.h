@@ -67,13 +67,14 @@ class ShareTable {
 };
 
 // Union of the given area polygons. Uses GEOS coverage union (areas form a coverage); falls
-// back to a unary union when the inputs are not a clean coverage.
+// back to a unary union when the inputs are not a clean coverage. Null for no parts, and when
+// GEOS cannot union them (a topology error on invalid polygons).
 Geometry UnionAreas(const std::vector<const Geometry*>& parts);
 
 class ReferenceData;  // geo/reference.h
 
 // Union of the snapshot's areas with these indices: joined from their rings
-// (CoverageRings::Union) when they allow it, else UnionAreas.
+// (CoverageRings::Union) when they allow it, else UnionAreas (null as UnionAreas is).
 Geometry UnionOfAreas(const ReferenceData& ref, std::span<const int> areas);
 
 }  // namespace pcnv

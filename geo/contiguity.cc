@@ -14,38 +14,45 @@
 namespace pcnv {
 namespace {
 
+// Copies of the non-empty polygons of g. A part GEOS cannot read is left out, as an empty one.
 std::vector<geos::GeomPtr> PartsOf(const Geometry& g) {
   auto ctx = geos::Context();
   std::vector<geos::GeomPtr> parts;
   if (g.IsEmpty()) return parts;
-  int n = GEOSGetNumGeometries_r(ctx, g.raw());
+  const int n = geos::NumGeometries(g.raw()).value_or(0);
   for (int i = 0; i < n; ++i) {
     const GEOSGeometry* p = GEOSGetGeometryN_r(ctx, g.raw(), i);
-    if (GEOSGeomTypeId_r(ctx, p) == GEOS_POLYGON && GEOSisEmpty_r(ctx, p) == 0) {
-      parts.emplace_back(GEOSGeom_clone_r(ctx, p));
+    if (p != nullptr && GEOSGeomTypeId_r(ctx, p) == GEOS_POLYGON &&
+        !geos::Test(GEOSisEmpty_r(ctx, p), "is empty").value_or(true)) {
+      parts.push_back(geos::Clone(p));
     }
   }
   return parts;
 }
 
-// The part an area belongs to: the part containing a point on the area's surface.
+// The part an area belongs to: the part containing a point on the area's surface; -1 when
+// there is none (or GEOS cannot find the point or test it).
 int PartOfArea(const std::vector<geos::PreparedPtr>& prepared, const Geometry& area) {
   auto ctx = geos::Context();
-  geos::GeomPtr pt(GEOSPointOnSurface_r(ctx, area.raw()));
-  if (!pt) return -1;
+  absl::StatusOr<geos::GeomPtr> pt =
+      geos::Made(GEOSPointOnSurface_r(ctx, area.raw()), "point on surface");
+  if (!pt.ok()) return -1;
   for (size_t i = 0; i < prepared.size(); ++i) {
-    if (GEOSPreparedIntersects_r(ctx, prepared[i].get(), pt.get()) == 1) {
+    if (!prepared[i]) continue;
+    if (geos::Test(GEOSPreparedIntersects_r(ctx, prepared[i].get(), pt->get()), "intersects")
+            .value_or(false)) {
       return static_cast<int>(i);
     }
   }
   return -1;
 }
 
-Geometry Collect(std::vector<GEOSGeometry*> polygons) {
-  auto ctx = geos::Context();
-  if (polygons.size() == 1) return Geometry::Adopt(polygons[0]);
-  return Geometry::Adopt(GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, polygons.data(),
-                                                     static_cast<unsigned>(polygons.size())));
+// The polygons as one geometry: the polygon itself when there is one, else a MultiPolygon
+// (null when GEOS cannot make it).
+Geometry Collect(std::vector<geos::GeomPtr> polygons) {
+  if (polygons.size() == 1) return Geometry::Adopt(polygons[0].release());
+  absl::StatusOr<geos::GeomPtr> multi = geos::Collect(GEOS_MULTIPOLYGON, std::move(polygons));
+  return multi.ok() ? Geometry::Adopt(multi->release()) : Geometry();
 }
 
 // The components from the adjacency graph, each one's geometry its areas' union (UnionOfAreas:
@@ -105,6 +112,7 @@ std::vector<Component> ComponentsFromUnion(const ReferenceData& ref, const std::
   std::vector<int> part_of(areas.size(), 0);
   if (n > 1) {
     std::vector<geos::PreparedPtr> prepared;
+    // A part GEOS cannot prepare (null) holds no area's point (PartOfArea skips it).
     for (const auto& p : parts) prepared.emplace_back(GEOSPrepare_r(ctx, p.get()));
     for (size_t i = 0; i < areas.size(); ++i) {
       int p = PartOfArea(prepared, ref.areas()[areas[i]].geometry);
@@ -120,9 +128,13 @@ std::vector<Component> ComponentsFromUnion(const ReferenceData& ref, const std::
   for (int p : part_of) has_area[p] = true;
   for (int p = 0; p < n; ++p) {
     if (has_area[p]) continue;
-    geos::GeomPtr pt(GEOSPointOnSurface_r(ctx, parts[p].get()));
-    for (size_t i = 0; pt && i < areas.size(); ++i) {
-      if (GEOSIntersects_r(ctx, ref.areas()[areas[i]].geometry.raw(), pt.get()) == 1) {
+    absl::StatusOr<geos::GeomPtr> pt =
+        geos::Made(GEOSPointOnSurface_r(ctx, parts[p].get()), "point on surface");
+    if (!pt.ok()) continue;  // the part stays a component of its own
+    for (size_t i = 0; i < areas.size(); ++i) {
+      if (geos::Test(GEOSIntersects_r(ctx, ref.areas()[areas[i]].geometry.raw(), pt->get()),
+                     "intersects")
+              .value_or(false)) {
         sets.Join(p, part_of[i]);
         break;
       }
@@ -134,9 +146,9 @@ std::vector<Component> ComponentsFromUnion(const ReferenceData& ref, const std::
   if (by_distance) {
     for (int i = 0; i < n; ++i) {
       for (int j = i + 1; j < n; ++j) {
-        double d = 0;
-        if (GEOSDistance_r(ctx, parts[i].get(), parts[j].get(), &d) != 1) continue;
-        if (d <= options.bridge_distance_m) sets.Join(i, j);
+        // Parts GEOS cannot measure are not joined by distance.
+        absl::StatusOr<double> d = geos::Distance(parts[i].get(), parts[j].get());
+        if (d.ok() && *d <= options.bridge_distance_m) sets.Join(i, j);
       }
     }
   }
@@ -164,8 +176,8 @@ std::vector<Component> ComponentsFromUnion(const ReferenceData& ref, const std::
     comps[comp_of_root[sets.Find(part_of[i])]].areas.push_back(areas[i]);
   }
   for (size_t c = 0; c < comps.size(); ++c) {
-    std::vector<GEOSGeometry*> polygons;
-    for (int p : comp_parts[c]) polygons.push_back(GEOSGeom_clone_r(ctx, parts[p].get()));
+    std::vector<geos::GeomPtr> polygons;
+    for (int p : comp_parts[c]) polygons.push_back(geos::Clone(parts[p].get()));
     comps[c].geometry = Collect(std::move(polygons));
     std::sort(comps[c].areas.begin(), comps[c].areas.end());
   }
@@ -175,10 +187,9 @@ std::vector<Component> ComponentsFromUnion(const ReferenceData& ref, const std::
 // All the components' polygons as one geometry: their union, as components do not overlap.
 Geometry CollectComponents(const std::vector<Component>& comps) {
   if (comps.size() == 1) return comps[0].geometry;
-  std::vector<GEOSGeometry*> polygons;
+  std::vector<geos::GeomPtr> polygons;
   for (const Component& c : comps) {
-    std::vector<geos::GeomPtr> parts = PartsOf(c.geometry);
-    for (auto& p : parts) polygons.push_back(p.release());
+    for (geos::GeomPtr& p : PartsOf(c.geometry)) polygons.push_back(std::move(p));
   }
   if (polygons.empty()) return Geometry();
   return Collect(std::move(polygons));
@@ -219,20 +230,27 @@ ContiguityResult AnalyseContiguity(const ReferenceData& ref, const std::vector<i
     // The main component prepared once (an index of its segments) for all the others.
     geos::PreparedPtr main(GEOSPrepare_r(ctx, comps[0].geometry.raw()));
     for (size_t c = 1; c < comps.size(); ++c) {
-      GEOSPreparedDistance_r(ctx, main.get(), comps[c].geometry.raw(), &comps[c].gap_to_main_m);
+      // A gap GEOS cannot measure stays 0, as for a part that touches the main one.
+      if (!main || !geos::Succeeded(GEOSPreparedDistance_r(ctx, main.get(), comps[c].geometry.raw(),
+                                                           &comps[c].gap_to_main_m),
+                                    "prepared distance")
+                        .ok()) {
+        comps[c].gap_to_main_m = 0;
+      }
     }
   }
   // Enclaves: holes in the main component's polygons.
   const GEOSGeometry* main = comps[0].geometry.raw();
-  int np = GEOSGetNumGeometries_r(ctx, main);
+  const int np = main ? geos::NumGeometries(main).value_or(0) : 0;
   for (int i = 0; i < np; ++i) {
     const GEOSGeometry* poly = GEOSGetGeometryN_r(ctx, main, i);
-    int holes = GEOSGetNumInteriorRings_r(ctx, poly);
+    const int holes = poly ? GEOSGetNumInteriorRings_r(ctx, poly) : 0;
     for (int h = 0; h < holes; ++h) {
-      const GEOSGeometry* ring = GEOSGetInteriorRingN_r(ctx, poly, h);
-      GEOSGeometry* shell = GEOSGeom_createLinearRing_r(
-          ctx, GEOSCoordSeq_clone_r(ctx, GEOSGeom_getCoordSeq_r(ctx, ring)));
-      result.holes.push_back(Geometry::Adopt(GEOSGeom_createPolygon_r(ctx, shell, nullptr, 0)));
+      // A hole GEOS cannot copy is left out of the enclaves rather than given as no geometry.
+      absl::StatusOr<geos::GeomPtr> shell = geos::RingCopy(GEOSGetInteriorRingN_r(ctx, poly, h));
+      if (!shell.ok()) continue;
+      absl::StatusOr<geos::GeomPtr> hole = geos::MakePolygon(*std::move(shell), {});
+      if (hole.ok()) result.holes.push_back(Geometry::Adopt(hole->release()));
     }
   }
   result.components = std::move(comps);

@@ -47,19 +47,6 @@ double TwiceSignedArea(const Point* v, size_t n) {
   return sum;
 }
 
-// Whether p is inside the closed ring of n vertices (crossing count; p is never on the ring
-// here: it is the midpoint of a segment no other ring of the union holds).
-bool Inside(const Point* v, size_t n, Point p) {
-  bool inside = false;
-  for (size_t i = 0, j = n - 1; i < n; j = i++) {
-    if ((v[i].y > p.y) != (v[j].y > p.y) &&
-        p.x < (v[j].x - v[i].x) * (p.y - v[i].y) / (v[j].y - v[i].y) + v[i].x) {
-      inside = !inside;
-    }
-  }
-  return inside;
-}
-
 struct Box {
   double xmin = INFINITY, ymin = INFINITY, xmax = -INFINITY, ymax = -INFINITY;
   void Add(Point p) {
@@ -161,15 +148,17 @@ double ClockwiseAngle(Point from, Point to) {
   return a;
 }
 
-GEOSGeometry* MakeRing(GEOSContextHandle_t ctx, Scratch& s, const OutRing& r) {
+absl::StatusOr<geos::GeomPtr> MakeRing(GEOSContextHandle_t ctx, Scratch& s, const OutRing& r) {
   s.xy.clear();
   for (uint32_t i = 0; i <= r.size; ++i) {
     const Point& p = s.out[r.first + (i == r.size ? 0 : i)];
     s.xy.push_back(p.x);
     s.xy.push_back(p.y);
   }
-  GEOSCoordSequence* seq = GEOSCoordSeq_copyFromBuffer_r(ctx, s.xy.data(), r.size + 1, 0, 0);
-  return seq ? GEOSGeom_createLinearRing_r(ctx, seq) : nullptr;
+  geos::CoordSeqPtr seq(GEOSCoordSeq_copyFromBuffer_r(ctx, s.xy.data(), r.size + 1, 0, 0));
+  if (!seq) return geos::Failure("copy of a ring's coordinates");
+  // The ring takes the sequence over, whatever it returns (geos_c.h).
+  return geos::Made(GEOSGeom_createLinearRing_r(ctx, seq.release()), "create linear ring");
 }
 
 }  // namespace
@@ -414,6 +403,7 @@ std::optional<Geometry> CoverageRings::Union(std::span<const int> areas) const {
     if (s.rings[i].twice_area > 0) shells.push_back(i);
   }
   if (shells.empty()) return std::nullopt;
+  auto ctx = geos::Context();
   std::vector<std::vector<uint32_t>> holes(shells.size());
   for (uint32_t i = 0; i < s.rings.size(); ++i) {
     const OutRing& hole = s.rings[i];
@@ -425,7 +415,11 @@ std::optional<Geometry> CoverageRings::Union(std::span<const int> areas) const {
     for (size_t k = 0; k < shells.size(); ++k) {
       const OutRing& shell = s.rings[shells[k]];
       if (!shell.box.Contains(hole.box)) continue;
-      if (shells.size() > 1 && !Inside(s.out.data() + shell.first, shell.size, mid)) continue;
+      // mid is on no other ring of the union (it halves a segment no other ring holds).
+      if (shells.size() > 1 &&
+          LocateInRing(ctx, s.out.data() + shell.first, shell.size, mid) != Location::kInside) {
+        continue;
+      }
       if (owner < 0 || shell.twice_area < s.rings[shells[owner]].twice_area) {
         owner = static_cast<int>(k);
       }
@@ -434,43 +428,24 @@ std::optional<Geometry> CoverageRings::Union(std::span<const int> areas) const {
     holes[owner].push_back(i);
   }
 
-  auto ctx = geos::Context();
-  std::vector<GEOSGeometry*> polygons;
-  std::vector<GEOSGeometry*> inner;
-  auto release = [&] {
-    for (GEOSGeometry* g : polygons) GEOSGeom_destroy_r(ctx, g);
-    for (GEOSGeometry* g : inner) GEOSGeom_destroy_r(ctx, g);
-  };
+  std::vector<geos::GeomPtr> polygons;
   for (size_t k = 0; k < shells.size(); ++k) {
-    inner.clear();
+    std::vector<geos::GeomPtr> inner;
     for (uint32_t h : holes[k]) {
-      GEOSGeometry* ring = MakeRing(ctx, s, s.rings[h]);
-      if (ring == nullptr) {
-        release();
-        return std::nullopt;
-      }
-      inner.push_back(ring);
+      absl::StatusOr<geos::GeomPtr> ring = MakeRing(ctx, s, s.rings[h]);
+      if (!ring.ok()) return std::nullopt;  // GEOS's union is the way to a geometry then
+      inner.push_back(*std::move(ring));
     }
-    GEOSGeometry* shell = MakeRing(ctx, s, s.rings[shells[k]]);
-    GEOSGeometry* polygon = shell ? GEOSGeom_createPolygon_r(ctx, shell, inner.data(),
-                                                             static_cast<unsigned>(inner.size()))
-                                  : nullptr;
-    if (polygon == nullptr) {
-      if (shell) GEOSGeom_destroy_r(ctx, shell);
-      release();
-      return std::nullopt;
-    }
-    inner.clear();  // owned by the polygon now
-    polygons.push_back(polygon);
+    absl::StatusOr<geos::GeomPtr> shell = MakeRing(ctx, s, s.rings[shells[k]]);
+    if (!shell.ok()) return std::nullopt;
+    absl::StatusOr<geos::GeomPtr> polygon = geos::MakePolygon(*std::move(shell), std::move(inner));
+    if (!polygon.ok()) return std::nullopt;
+    polygons.push_back(*std::move(polygon));
   }
-  if (polygons.size() == 1) return Geometry::Adopt(polygons[0]);
-  GEOSGeometry* multi = GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, polygons.data(),
-                                                    static_cast<unsigned>(polygons.size()));
-  if (multi == nullptr) {
-    release();
-    return std::nullopt;
-  }
-  return Geometry::Adopt(multi);
+  if (polygons.size() == 1) return Geometry::Adopt(polygons[0].release());
+  absl::StatusOr<geos::GeomPtr> multi = geos::Collect(GEOS_MULTIPOLYGON, std::move(polygons));
+  if (!multi.ok()) return std::nullopt;
+  return Geometry::Adopt(multi->release());
 }
 
 }  // namespace pcnv

@@ -1,9 +1,7 @@
 #include "geo/geometry.h"
 
 #include <bit>
-#include <cstdarg>
 #include <cstdint>
-#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -12,50 +10,16 @@
 #include "geo/geos_handle.h"
 
 namespace pcnv {
-namespace geos {
-namespace {
 
-thread_local std::string last_error;
-
-// GEOS calls these with printf-style arguments; they only record, never throw.
-void OnError(const char* fmt, ...) {
-  char buf[1024];
-  va_list ap;
-  va_start(ap, fmt);
-  std::vsnprintf(buf, sizeof buf, fmt, ap);
-  va_end(ap);
-  last_error = buf;
-}
-void OnNotice(const char*, ...) {}
-
-struct ThreadContext {
-  GEOSContextHandle_t handle;
-  ThreadContext() : handle(GEOS_init_r()) {
-    GEOSContext_setErrorHandler_r(handle, OnError);
-    GEOSContext_setNoticeHandler_r(handle, OnNotice);
-  }
-  ~ThreadContext() { GEOS_finish_r(handle); }
-};
-
-}  // namespace
-
-GEOSContextHandle_t Context() {
-  thread_local ThreadContext ctx;
-  return ctx.handle;
-}
-const char* LastError() { return last_error.c_str(); }
-
-}  // namespace geos
-
-void Geometry::Deleter::operator()(GEOSGeom_t* g) const { GEOSGeom_destroy_r(geos::Context(), g); }
+void Geometry::Deleter::operator()(GEOSGeom_t* g) const { geos::GeomPtr::deleter_type()(g); }
 
 Geometry::Geometry(const Geometry& other) {
-  if (other.geom_) geom_.reset(GEOSGeom_clone_r(geos::Context(), other.geom_.get()));
+  if (other.geom_) geom_.reset(geos::Clone(other.geom_.get()).release());
 }
 
 Geometry& Geometry::operator=(const Geometry& other) {
   if (this != &other) {
-    geom_.reset(other.geom_ ? GEOSGeom_clone_r(geos::Context(), other.geom_.get()) : nullptr);
+    geom_.reset(other.geom_ ? geos::Clone(other.geom_.get()).release() : nullptr);
   }
   return *this;
 }
@@ -68,10 +32,10 @@ Geometry Geometry::Adopt(GEOSGeom_t* raw) {
 
 absl::StatusOr<Geometry> Geometry::FromWkt(std::string_view wkt) {
   auto ctx = geos::Context();
-  GEOSWKTReader* reader = GEOSWKTReader_create_r(ctx);
-  std::string text(wkt);
-  GEOSGeometry* g = GEOSWKTReader_read_r(ctx, reader, text.c_str());
-  GEOSWKTReader_destroy_r(ctx, reader);
+  geos::WktReaderPtr reader(GEOSWKTReader_create_r(ctx));
+  if (!reader) return geos::Failure("WKT reader");
+  const std::string text(wkt);
+  GEOSGeometry* g = GEOSWKTReader_read_r(ctx, reader.get(), text.c_str());
   if (g == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("cannot parse WKT: ", geos::LastError()));
   }
@@ -80,10 +44,10 @@ absl::StatusOr<Geometry> Geometry::FromWkt(std::string_view wkt) {
 
 absl::StatusOr<Geometry> Geometry::FromWkb(std::string_view wkb) {
   auto ctx = geos::Context();
-  GEOSWKBReader* reader = GEOSWKBReader_create_r(ctx);
+  geos::WkbReaderPtr reader(GEOSWKBReader_create_r(ctx));
+  if (!reader) return geos::Failure("WKB reader");
   GEOSGeometry* g = GEOSWKBReader_read_r(
-      ctx, reader, reinterpret_cast<const unsigned char*>(wkb.data()), wkb.size());
-  GEOSWKBReader_destroy_r(ctx, reader);
+      ctx, reader.get(), reinterpret_cast<const unsigned char*>(wkb.data()), wkb.size());
   if (g == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("cannot parse WKB: ", geos::LastError()));
   }
@@ -91,24 +55,27 @@ absl::StatusOr<Geometry> Geometry::FromWkb(std::string_view wkb) {
 }
 
 Geometry Geometry::MakePoint(Point p) {
-  return Adopt(GEOSGeom_createPointFromXY_r(geos::Context(), p.x, p.y));
+  return Adopt(
+      geos::MustMake(GEOSGeom_createPointFromXY_r(geos::Context(), p.x, p.y), "create point")
+          .release());
 }
 
 bool Geometry::IsEmpty() const {
-  return geom_ == nullptr || GEOSisEmpty_r(geos::Context(), geom_.get()) == 1;
+  if (geom_ == nullptr) return true;
+  // GEOS fails isEmpty only on a corrupt geometry; such a geometry is not treated as empty, so
+  // that it goes on to calls that report it.
+  return geos::Test(GEOSisEmpty_r(geos::Context(), geom_.get()), "is empty").value_or(false);
 }
 
 std::string Geometry::ToWkt(int decimals) const {
   if (!geom_) return "";
   auto ctx = geos::Context();
-  GEOSWKTWriter* writer = GEOSWKTWriter_create_r(ctx);
-  GEOSWKTWriter_setRoundingPrecision_r(ctx, writer, decimals);
-  GEOSWKTWriter_setTrim_r(ctx, writer, 1);
-  char* out = GEOSWKTWriter_write_r(ctx, writer, geom_.get());
-  GEOSWKTWriter_destroy_r(ctx, writer);
-  std::string s = out ? out : "";
-  GEOSFree_r(ctx, out);
-  return s;
+  geos::WktWriterPtr writer(GEOSWKTWriter_create_r(ctx));
+  if (!writer) return "";  // "" is this function's "cannot write", as for no geometry
+  GEOSWKTWriter_setRoundingPrecision_r(ctx, writer.get(), decimals);
+  GEOSWKTWriter_setTrim_r(ctx, writer.get(), 1);
+  geos::CharBuffer out(GEOSWKTWriter_write_r(ctx, writer.get(), geom_.get()));
+  return out ? std::string(out.get()) : "";
 }
 
 namespace {
@@ -190,21 +157,21 @@ std::string Geometry::ToWkb() const {
   std::string s;
   thread_local std::vector<double> xy;
   if (AppendWkb(ctx, geom_.get(), s, xy)) return s;
-  GEOSWKBWriter* writer = GEOSWKBWriter_create_r(ctx);
-  GEOSWKBWriter_setByteOrder_r(ctx, writer, GEOS_WKB_NDR);
-  GEOSWKBWriter_setFlavor_r(ctx, writer, GEOS_WKB_ISO);
+  geos::WkbWriterPtr writer(GEOSWKBWriter_create_r(ctx));
+  if (!writer) return "";  // "" is this function's "cannot write" (callers check it)
+  GEOSWKBWriter_setByteOrder_r(ctx, writer.get(), GEOS_WKB_NDR);
+  GEOSWKBWriter_setFlavor_r(ctx, writer.get(), GEOS_WKB_ISO);
   size_t size = 0;
-  unsigned char* out = GEOSWKBWriter_write_r(ctx, writer, geom_.get(), &size);
-  GEOSWKBWriter_destroy_r(ctx, writer);
-  s.assign(reinterpret_cast<char*>(out), size);
-  GEOSFree_r(ctx, out);
-  return s;
+  geos::ByteBuffer out(GEOSWKBWriter_write_r(ctx, writer.get(), geom_.get(), &size));
+  if (!out) return "";
+  return std::string(reinterpret_cast<const char*>(out.get()), size);
 }
 
 double Geometry::Area() const {
-  double a = 0;
-  if (geom_ && GEOSArea_r(geos::Context(), geom_.get(), &a) == 1) return a;
-  return 0;
+  if (!geom_) return 0;
+  // 0 for what has no area to give, as for no geometry: GEOS computes the area of anything it
+  // holds, so a failure here means a corrupt geometry, which validity checks report.
+  return geos::Area(geom_.get()).value_or(0);
 }
 
 int Geometry::NumParts() const {
@@ -212,25 +179,25 @@ int Geometry::NumParts() const {
   auto ctx = geos::Context();
   int type = GEOSGeomTypeId_r(ctx, geom_.get());
   if (type == GEOS_POLYGON || type == GEOS_POINT || type == GEOS_LINESTRING) return 1;
-  return GEOSGetNumGeometries_r(ctx, geom_.get());
+  // 0 parts for a collection GEOS cannot count, as for an empty one.
+  return geos::NumGeometries(geom_.get()).value_or(0);
 }
 
 std::string Geometry::TypeName() const {
   if (!geom_) return "None";
-  char* t = GEOSGeomType_r(geos::Context(), geom_.get());
-  std::string s = t ? t : "";
-  GEOSFree_r(geos::Context(), t);
-  return s;
+  geos::CharBuffer t(GEOSGeomType_r(geos::Context(), geom_.get()));
+  return t ? std::string(t.get()) : "";
 }
 
 std::string Geometry::InvalidReason() const {
   if (!geom_) return "no geometry";
   auto ctx = geos::Context();
-  if (GEOSisValid_r(ctx, geom_.get()) == 1) return "";
-  char* reason = GEOSisValidReason_r(ctx, geom_.get());
-  std::string s = reason ? reason : "invalid geometry";
-  GEOSFree_r(ctx, reason);
-  return s;
+  // A geometry GEOS cannot check is not valid: its reason, or GEOS's message, says why.
+  absl::StatusOr<bool> valid = geos::Test(GEOSisValid_r(ctx, geom_.get()), "is valid");
+  if (valid.value_or(false)) return "";
+  geos::CharBuffer reason(GEOSisValidReason_r(ctx, geom_.get()));
+  if (reason) return std::string(reason.get());
+  return valid.ok() ? "invalid geometry" : std::string(valid.status().message());
 }
 
 std::string GeosVersion() { return GEOSversion(); }

@@ -90,17 +90,22 @@ int GuessNameField(const std::vector<std::string>& fields, const std::string& co
   return FindField(fields, "name");
 }
 
-// Collects (clones of) every polygon inside `g`, descending into collections.
+// Collects copies of every non-empty polygon inside `g`, descending into collections.
 void CollectPolygons(GEOSContextHandle_t ctx, const GEOSGeometry* g,
-                     std::vector<GEOSGeometry*>& out) {
+                     std::vector<geos::GeomPtr>& out) {
   int type = GEOSGeomTypeId_r(ctx, g);
   if (type == GEOS_POLYGON) {
-    if (!GEOSisEmpty_r(ctx, g)) out.push_back(GEOSGeom_clone_r(ctx, g));
+    // A polygon GEOS cannot test for emptiness is left out, as an empty one.
+    if (!geos::Test(GEOSisEmpty_r(ctx, g), "is empty").value_or(true)) {
+      out.push_back(geos::Clone(g));
+    }
     return;
   }
   if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
-    for (int i = 0; i < GEOSGetNumGeometries_r(ctx, g); ++i) {
-      CollectPolygons(ctx, GEOSGetGeometryN_r(ctx, g, i), out);
+    const int n = geos::NumGeometries(g).value_or(0);  // none to collect when GEOS cannot count
+    for (int i = 0; i < n; ++i) {
+      const GEOSGeometry* part = GEOSGetGeometryN_r(ctx, g, i);
+      if (part != nullptr) CollectPolygons(ctx, part, out);
     }
   }
 }
@@ -110,22 +115,34 @@ void CollectPolygons(GEOSContextHandle_t ctx, const GEOSGeometry* g,
 // the polygonal parts of the result are kept.
 absl::StatusOr<Geometry> MakeValidPolygonal(const Geometry& g) {
   GEOSContextHandle_t ctx = geos::Context();
-  GEOSMakeValidParams* params = GEOSMakeValidParams_create_r(ctx);
-  GEOSMakeValidParams_setMethod_r(ctx, params, GEOS_MAKE_VALID_STRUCTURE);
-  GEOSMakeValidParams_setKeepCollapsed_r(ctx, params, 0);
-  geos::GeomPtr fixed(GEOSMakeValidWithParams_r(ctx, g.raw(), params));
-  GEOSMakeValidParams_destroy_r(ctx, params);
+  geos::MakeValidParamsPtr params(GEOSMakeValidParams_create_r(ctx));
+  if (!params) return geos::Failure("make-valid parameters");
+  if (absl::Status s = geos::Succeeded(
+          GEOSMakeValidParams_setMethod_r(ctx, params.get(), GEOS_MAKE_VALID_STRUCTURE),
+          "make-valid method");
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = geos::Succeeded(GEOSMakeValidParams_setKeepCollapsed_r(ctx, params.get(), 0),
+                                       "make-valid collapsed");
+      !s.ok()) {
+    return s;
+  }
+  geos::GeomPtr fixed(GEOSMakeValidWithParams_r(ctx, g.raw(), params.get()));
   if (!fixed) return absl::InternalError(absl::StrCat("make-valid failed: ", geos::LastError()));
   int type = GEOSGeomTypeId_r(ctx, fixed.get());
-  if ((type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON) && !GEOSisEmpty_r(ctx, fixed.get())) {
+  // A result GEOS cannot test for emptiness goes through CollectPolygons, as an empty one.
+  if ((type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON) &&
+      !geos::Test(GEOSisEmpty_r(ctx, fixed.get()), "is empty").value_or(true)) {
     return Geometry::Adopt(fixed.release());
   }
-  std::vector<GEOSGeometry*> parts;
+  std::vector<geos::GeomPtr> parts;
   CollectPolygons(ctx, fixed.get(), parts);
   if (parts.empty()) return absl::InvalidArgumentError("make-valid left no polygon");
-  if (parts.size() == 1) return Geometry::Adopt(parts[0]);
-  return Geometry::Adopt(GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, parts.data(),
-                                                     static_cast<unsigned>(parts.size())));
+  if (parts.size() == 1) return Geometry::Adopt(parts[0].release());
+  absl::StatusOr<geos::GeomPtr> multi = geos::Collect(GEOS_MULTIPOLYGON, std::move(parts));
+  if (!multi.ok()) return multi.status();
+  return Geometry::Adopt(multi->release());
 }
 
 // Converts one OGR geometry (owned) to a 2D EPSG:27700 polygon Geometry, or says why not.

@@ -225,15 +225,16 @@ void CheckCon003One(const ValidationContext& ctx, size_t k, RuleRun& run) {
 void CheckCon004One(const ValidationContext& ctx, size_t k, RuleRun& run) {
   const Geometry& territory = ctx.contiguity[k].union_geometry;
   if (territory.IsEmpty()) return;
-  auto gctx = geos::Context();
   const double buffer = ctx.options.ruleset.con004_buffer_m;
   const PcnInfo& pcn = ctx.pcns[k];
   for (const std::string& code : pcn.practices) {
     const PracticeInfo& p = ctx.practices.at(code);
     if (!p.location) continue;  // counted in the PCN entry; nothing to place
     Geometry pt = Geometry::MakePoint(*p.location);
-    double d = 0;
-    if (GEOSDistance_r(gctx, pt.raw(), territory.raw(), &d) != 1 || d <= buffer) continue;
+    // A distance GEOS cannot measure places no practice outside.
+    absl::StatusOr<double> distance = geos::Distance(pt.raw(), territory.raw());
+    if (!distance.ok() || *distance <= buffer) continue;
+    const double d = *distance;
     Finding& f = run.Add(ctx, pcn.code, code,
                          absl::StrCat("Practice ", code, " ", p.name, " is ", Km(d),
                                       " outside the territory of its PCN ", pcn.code,

@@ -43,17 +43,18 @@ std::vector<Geometry> PiecesAbove(const GEOSGeometry* g, double min_m2) {
   auto ctx = geos::Context();
   std::vector<Geometry> out;
   if (g == nullptr) return out;
-  int n = GEOSGetNumGeometries_r(ctx, g);
+  // A part GEOS cannot give or measure is no piece above the size.
+  const int n = geos::NumGeometries(g).value_or(0);
   for (int i = 0; i < n; ++i) {
     const GEOSGeometry* p = GEOSGetGeometryN_r(ctx, g, i);
+    if (p == nullptr) continue;
     int type = GEOSGeomTypeId_r(ctx, p);
     if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
       for (Geometry& q : PiecesAbove(p, min_m2)) out.push_back(std::move(q));
       continue;
     }
-    double a = 0;
-    if (type == GEOS_POLYGON && GEOSArea_r(ctx, p, &a) == 1 && a > min_m2) {
-      out.push_back(Geometry::Adopt(GEOSGeom_clone_r(ctx, p)));
+    if (type == GEOS_POLYGON && geos::Area(p).value_or(0) > min_m2) {
+      out.push_back(Geometry::Adopt(geos::Clone(p).release()));
     }
   }
   return out;
@@ -72,8 +73,11 @@ void CheckOvl001(const ValidationContext& ctx, RuleRun& run) {
   for (size_t i = 0; i < ds.size(); ++i) {
     for (int j : index.Candidates(ds[i]->geometry)) {
       if (j <= static_cast<int>(i)) continue;
-      geos::GeomPtr overlap(GEOSIntersection_r(gctx, ds[i]->geometry.raw(), ds[j]->geometry.raw()));
-      std::vector<Geometry> pieces = PiecesAbove(overlap.get(), 0);
+      // An overlap GEOS cannot compute is not reported (no finding on what was not measured).
+      absl::StatusOr<geos::GeomPtr> overlap = geos::Made(
+          GEOSIntersection_r(gctx, ds[i]->geometry.raw(), ds[j]->geometry.raw()), "intersection");
+      if (!overlap.ok()) continue;
+      std::vector<Geometry> pieces = PiecesAbove(overlap->get(), 0);
       double area = 0;
       for (const Geometry& p : pieces) area += p.Area();
       if (area <= tol) continue;
@@ -86,7 +90,7 @@ void CheckOvl001(const ValidationContext& ctx, RuleRun& run) {
       f.values["overlap_m2"] = std::round(area * 10) / 10;
       f.values["feature"] = static_cast<int64_t>(ds[i]->feature);
       f.values["other_feature"] = static_cast<int64_t>(ds[j]->feature);
-      f.geometry = Geometry::Adopt(overlap.release());
+      f.geometry = Geometry::Adopt(overlap->release());
     }
   }
 }
@@ -105,37 +109,45 @@ void CheckOvl002(const ValidationContext& ctx, RuleRun& run) {
   geos::PreparedPtr prepared(GEOSPrepare_r(gctx, declared_union.raw()));
   std::vector<const Geometry*> parent_areas;
   for (const Area& a : ctx.ref.areas()) {
-    geos::GeomPtr pt(GEOSPointOnSurface_r(gctx, a.geometry.raw()));
-    if (pt && GEOSPreparedIntersects_r(gctx, prepared.get(), pt.get()) == 1) {
+    // An area GEOS cannot place is left out of the parent region.
+    absl::StatusOr<geos::GeomPtr> pt =
+        geos::Made(GEOSPointOnSurface_r(gctx, a.geometry.raw()), "point on surface");
+    if (prepared && pt.ok() &&
+        geos::Test(GEOSPreparedIntersects_r(gctx, prepared.get(), pt->get()), "prepared intersects")
+            .value_or(false)) {
       parent_areas.push_back(&a.geometry);
     }
   }
   std::vector<const Geometry*> parent_parts = parent_areas;
   // Filling the union's holes: its shells alone.
-  int n = GEOSGetNumGeometries_r(gctx, declared_union.raw());
+  const int n =
+      declared_union.is_null() ? 0 : geos::NumGeometries(declared_union.raw()).value_or(0);
   std::vector<Geometry> shells;
   for (int i = 0; i < n; ++i) {
     const GEOSGeometry* poly = GEOSGetGeometryN_r(gctx, declared_union.raw(), i);
-    if (GEOSGeomTypeId_r(gctx, poly) != GEOS_POLYGON) continue;
-    const GEOSGeometry* ring = GEOSGetExteriorRing_r(gctx, poly);
-    GEOSGeometry* shell = GEOSGeom_createLinearRing_r(
-        gctx, GEOSCoordSeq_clone_r(gctx, GEOSGeom_getCoordSeq_r(gctx, ring)));
-    shells.push_back(Geometry::Adopt(GEOSGeom_createPolygon_r(gctx, shell, nullptr, 0)));
+    if (poly == nullptr || GEOSGeomTypeId_r(gctx, poly) != GEOS_POLYGON) continue;
+    // A shell GEOS cannot copy adds nothing to the parent region.
+    absl::StatusOr<geos::GeomPtr> ring = geos::RingCopy(GEOSGetExteriorRing_r(gctx, poly));
+    if (!ring.ok()) continue;
+    absl::StatusOr<geos::GeomPtr> shell = geos::MakePolygon(*std::move(ring), {});
+    if (shell.ok()) shells.push_back(Geometry::Adopt(shell->release()));
   }
   for (const Geometry& s : shells) parent_parts.push_back(&s);
   Geometry parent = UnionAreas(parent_parts);
-  geos::GeomPtr gaps(GEOSDifference_r(gctx, parent.raw(), declared_union.raw()));
+  // Gaps GEOS cannot compute are not reported (no finding on what was not measured).
+  absl::StatusOr<geos::GeomPtr> gaps =
+      geos::Made(GEOSDifference_r(gctx, parent.raw(), declared_union.raw()), "difference");
+  if (!gaps.ok()) return;
   const double tol = ctx.options.ruleset.ovl002_tolerance_m2;
-  std::vector<Geometry> pieces = PiecesAbove(gaps.get(), tol);
+  std::vector<Geometry> pieces = PiecesAbove(gaps->get(), tol);
   for (size_t i = 0; i < pieces.size(); ++i) {
     const double area = pieces[i].Area();
     // Name the declared boundaries the gap touches, nearest first, so a reader knows where.
     std::vector<std::pair<double, std::string>> near;
     for (const DeclaredBoundary* d : ds) {
-      double dist = 0;
-      if (GEOSDistance_r(gctx, pieces[i].raw(), d->geometry.raw(), &dist) == 1 && dist < 1.0) {
-        near.push_back({dist, d->pcn_code});
-      }
+      // A boundary GEOS cannot measure the distance to is not named.
+      absl::StatusOr<double> dist = geos::Distance(pieces[i].raw(), d->geometry.raw());
+      if (dist.ok() && *dist < 1.0) near.push_back({*dist, d->pcn_code});
     }
     std::sort(near.begin(), near.end());
     std::vector<std::string> names;
@@ -176,12 +188,17 @@ void CheckOvl003One(const ValidationContext& ctx, size_t k, RuleRun& run) {
   const double min_iou = ctx.options.ruleset.ovl003_min_iou;
   for (const DeclaredBoundary& d : *ctx.input.declared) {
     if (d.pcn_code != pcn.code || !IsUsable(ctx, d)) continue;
-    double inter = 0, uni = 0;
-    geos::GeomPtr i(territory.IsEmpty()
-                        ? nullptr
-                        : GEOSIntersection_r(gctx, d.geometry.raw(), territory.raw()));
-    if (i) GEOSArea_r(gctx, i.get(), &inter);
-    uni = d.geometry.Area() + territory.Area() - inter;
+    double inter = 0;
+    if (!territory.IsEmpty()) {
+      // An intersection GEOS cannot compute is not a poor match: nothing to report.
+      absl::StatusOr<geos::GeomPtr> i =
+          geos::Made(GEOSIntersection_r(gctx, d.geometry.raw(), territory.raw()), "intersection");
+      if (!i.ok()) continue;
+      absl::StatusOr<double> area = geos::Area(i->get());
+      if (!area.ok()) continue;
+      inter = *area;
+    }
+    const double uni = d.geometry.Area() + territory.Area() - inter;
     const double iou = uni > 0 ? inter / uni : 0;
     if (iou >= min_iou) continue;
     Finding& f = run.Add(ctx, d.pcn_code, "",

@@ -23,10 +23,10 @@ bool NeedDistribution(const ValidationContext& ctx, RuleRun& run) {
 void CheckCmp001One(const ValidationContext& ctx, size_t k, RuleRun& run) {
   const Geometry& g = ctx.contiguity[k].union_geometry;
   if (g.IsEmpty()) return;
-  auto gctx = geos::Context();
   const double min_pp = ctx.options.ruleset.cmp001_min_polsby_popper;
-  double perimeter = 0;
-  if (GEOSLength_r(gctx, g.raw(), &perimeter) != 1 || perimeter <= 0) return;
+  // A perimeter GEOS cannot measure gives no score, so no finding.
+  const double perimeter = geos::Length(g.raw()).value_or(0);
+  if (perimeter <= 0) return;
   // Polsby-Popper: 4 pi A / P^2, 1 for a circle, near 0 for a thin or ragged shape.
   const double pp = 4 * std::numbers::pi * g.Area() / (perimeter * perimeter);
   if (pp >= min_pp) return;

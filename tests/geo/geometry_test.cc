@@ -11,15 +11,12 @@ namespace {
 
 std::string GeosWkb(const Geometry& g) {
   auto ctx = geos::Context();
-  GEOSWKBWriter* writer = GEOSWKBWriter_create_r(ctx);
-  GEOSWKBWriter_setByteOrder_r(ctx, writer, GEOS_WKB_NDR);
-  GEOSWKBWriter_setFlavor_r(ctx, writer, GEOS_WKB_ISO);
+  geos::WkbWriterPtr writer(GEOSWKBWriter_create_r(ctx));
+  GEOSWKBWriter_setByteOrder_r(ctx, writer.get(), GEOS_WKB_NDR);
+  GEOSWKBWriter_setFlavor_r(ctx, writer.get(), GEOS_WKB_ISO);
   size_t size = 0;
-  unsigned char* out = GEOSWKBWriter_write_r(ctx, writer, g.raw(), &size);
-  GEOSWKBWriter_destroy_r(ctx, writer);
-  std::string s(reinterpret_cast<char*>(out), size);
-  GEOSFree_r(ctx, out);
-  return s;
+  geos::ByteBuffer out(GEOSWKBWriter_write_r(ctx, writer.get(), g.raw(), &size));
+  return std::string(reinterpret_cast<const char*>(out.get()), size);
 }
 
 TEST(GeometryTest, WkbIsGeosWkbByteForByte) {

@@ -1,7 +1,8 @@
-// The area adjacency graph of a reference snapshot (DESIGN.md 4): which areas touch, how long
-// a boundary they share, and whether their union merges them into one polygon. Computed once
-// per snapshot (and saved in the reference store), so that contiguity is connected components
-// on this graph and the perimeter of a union of areas is arithmetic, not polygon overlay.
+// The area adjacency graph of a reference snapshot (docs/ARCHITECTURE.md, "Geometry once per
+// snapshot"): which areas touch, how long a boundary they share, and whether their union merges
+// them into one polygon. Computed once per snapshot (and saved in the reference store), so that
+// contiguity is connected components on this graph and the perimeter of a union of areas is
+// arithmetic, not polygon overlay.
 //
 // Immutable and compact (CSR): for each area, its neighbours sorted by area index. Read-only
 // after construction, so one graph is shared by every validation without locks.

@@ -80,7 +80,7 @@ int ShareTable::OwnerOf(const Cell& cell) const {
   for (const auto& [g, n] : cell.groups) {
     listed += n;
     if (n <= 0) continue;
-    // Largest count wins; a tie goes to the smallest PCN code (DOMAIN.md 4).
+    // Largest count wins; a tie goes to the smallest PCN code (docs/DOMAIN.md section 4).
     if (best < 0 || n > best_n || (n == best_n && group_codes_[g] < group_codes_[best])) {
       best = g;
       best_n = n;

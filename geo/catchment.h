@@ -1,5 +1,6 @@
-// Catchments (DOMAIN.md section 4). With n(p,a) the registered patients of practice p living in
-// area a, n(k,a) the sum over PCN k's practices and N(a) the sum over all practices in the input:
+// Catchments (docs/DOMAIN.md section 4). With n(p,a) the registered patients of practice p living
+// in area a, n(k,a) the sum over PCN k's practices and N(a) the sum over all practices in the
+// input:
 //  - majority territory: a belongs to the PCN with the largest n(k,a); ties go to the smallest
 //    PCN code; patients of practices not in a PCN (unlisted or unallocated) count in N(a) as one
 //    "outside" group, and an area where that group is largest belongs to no PCN;

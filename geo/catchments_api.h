@@ -1,6 +1,6 @@
 // PCN catchments on their own, without the rules (the ComputeCatchments RPC): the per-area share
 // table n(k,a), N(a) and each PCN's majority territory and share catchment, built exactly as
-// Validate builds them (geo/catchment.h, DOMAIN.md section 4): a practice counts in the first
+// Validate builds them (geo/catchment.h, docs/DOMAIN.md section 4): a practice counts in the first
 // real PCN its membership rows name, practices outside every PCN (unallocated, unlisted) form
 // the "outside" group, distribution rows resolve through geo/resolve.h. Raw counts: small-number
 // suppression is the front door's job.

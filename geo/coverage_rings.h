@@ -1,4 +1,5 @@
-// Unions of areas of a coverage, joined from the areas' own rings (DESIGN.md 4).
+// Unions of areas of a coverage, joined from the areas' own rings (docs/ARCHITECTURE.md, "Geometry
+// once per snapshot").
 //
 // The areas of a reference snapshot tile the country: where two areas share an edge, their rings
 // hold the same segments in opposite directions. The boundary of a union of areas is then the

@@ -1,6 +1,6 @@
 // Geometry: an owning, copyable handle on a GEOS geometry in EPSG:27700 metres.
 //
-// geos_c.h stays out of this header (DESIGN.md 3): callers see only this class and plain
+// geos_c.h stays out of this header (docs/STYLE.md): callers see only this class and plain
 // types. geos_handle.h (internal to geo/) gives the raw GEOS pointer to code in geo/ that
 // calls the GEOS C API directly.
 #ifndef PCNV_GEO_GEOMETRY_H_

@@ -1,6 +1,6 @@
 // Area x footprint overlay, computed once per reference snapshot: for each area, the fraction of
 // its surface inside each footprint of a layer. Nesting rules then need only sums over areas
-// (DESIGN.md 4: geometry once per snapshot, arithmetic per request).
+// (docs/ARCHITECTURE.md, "Geometry once per snapshot": arithmetic per request).
 #ifndef PCNV_GEO_OVERLAY_H_
 #define PCNV_GEO_OVERLAY_H_
 

@@ -73,8 +73,9 @@ struct GeometryRepair {
 // overlaps with fractions: what OverlayAreas (geo/overlay.h) gives.
 using FootprintShares = std::vector<std::vector<std::vector<AreaShare>>>;  // [layer][area]
 
-// Geometry a snapshot derives from its areas and footprints alone (DESIGN.md 4). A reference
-// store saves it, so that loading one does no overlay; what is absent is computed.
+// Geometry a snapshot derives from its areas and footprints alone (docs/ARCHITECTURE.md, "Geometry
+// once per snapshot"). A reference store saves it, so that loading one does no overlay; what is
+// absent is computed.
 struct PrecomputedGeometry {
   std::optional<AreaAdjacency> adjacency;           // must have areas.size() areas
   std::optional<FootprintShares> footprint_shares;  // must be [footprints.size()][areas.size()]

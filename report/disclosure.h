@@ -1,4 +1,4 @@
-// NHS small-number disclosure control for exported outputs (DOMAIN.md section 4): per-area
+// NHS small-number disclosure control for exported outputs (docs/DOMAIN.md section 4): per-area
 // patient counts below 5 are shown as "<5"; totals are not suppressed.
 //
 // The report model carries no per-area table today, so what a writer can export are finding

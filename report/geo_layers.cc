@@ -156,7 +156,7 @@ absl::Status WriteTerritories(const ReportView& view, OGRLayer& layer) {
     feat.SetField("areas", p.territory.areas);
     feat.SetField("parts", p.territory.parts);
     feat.SetField("area_km2", p.territory.area_km2);
-    // A territory total, not a per-area count: not suppressed (DOMAIN.md section 4).
+    // A territory total, not a per-area count: not suppressed (docs/DOMAIN.md section 4).
     feat.SetField("patients_in_territory", static_cast<GIntBig>(p.territory.patients_in_territory));
     SetText(feat, "method", r.provenance.method);
     if (auto s = Add(layer, feat, AsMultiPolygon(p.territory_geometry)); !s.ok()) return s;

@@ -642,7 +642,7 @@ SampleFiles ToFiles(const Sample& s) {
   return f;
 }
 
-// The majority territory (DOMAIN.md section 4) of the written distribution must be exactly the
+// The majority territory (docs/DOMAIN.md section 4) of the written distribution must be exactly the
 // intended one, so that the clean networks are contiguous blocks. Returns a summary: each
 // network's population and the share of its placed patients living outside its intended
 // territory.

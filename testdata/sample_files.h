@@ -110,7 +110,7 @@ struct SampleFiles {
   std::string extract_date;  // EXTRACT_DATE column, e.g. 01Apr2024
 };
 
-// The issue-2 rules as DOMAIN.md section 5 defines them, with the validator's conventions
+// The issue-2 rules as docs/DOMAIN.md section 5 defines them, with the validator's conventions
 // (README.md): population from SEX=ALL,AGE=ALL list sizes; a practice listed twice counts in the
 // PCN of its first row; placeholder and unknown area codes count in the distribution total;
 // DAT001 is one finding for the whole distribution. Sorted.

@@ -1,4 +1,4 @@
-// Readers for what users hold (DOMAIN.md section 3). Every reader either returns everything it
+// Readers for what users hold (docs/DOMAIN.md section 3). Every reader either returns everything it
 // read or an error naming the file, the row (1-based data row; header not counted) or feature,
 // and the field; nothing half-loaded is ever returned. All coordinates come back in EPSG:27700.
 //

@@ -1,7 +1,5 @@
 // WriteReferenceStore: a snapshot to a new GeoPackage (layout in reference_store.h, tables in
 // reference_store_schema.h).
-#include "geo/io/reference_store.h"
-
 #include <algorithm>
 #include <filesystem>
 #include <string>
@@ -11,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "geo/io/gdal_util.h"
+#include "geo/io/reference_store.h"
 #include "geo/io/reference_store_schema.h"
 #include "geo/io/versions.h"
 

@@ -113,9 +113,9 @@ absl::flat_hash_map<int, int> ComponentOfArea(const std::vector<std::vector<int>
 }
 
 // Components of `areas` (ascending) under the ruleset's adjacency. From the snapshot's adjacency
-// graph (DESIGN.md 4: connected components, no union) unless a bridge distance is set, which
-// needs distances between parts and so the geometry (AnalyseContiguity). Named bridges join the
-// components holding their two ends either way.
+// graph (docs/ARCHITECTURE.md, "Geometry once per snapshot": connected components, no union) unless
+// a bridge distance is set, which needs distances between parts and so the geometry
+// (AnalyseContiguity). Named bridges join the components holding their two ends either way.
 std::vector<std::vector<int>> AreaComponents(const ValidationContext& ctx,
                                              const std::vector<int>& areas) {
   const ContiguityOptions& o = ctx.options.ruleset.contiguity;

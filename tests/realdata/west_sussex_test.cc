@@ -25,7 +25,7 @@
 namespace pcnv::realdata {
 namespace {
 
-constexpr double kTolM2 = 100;  // OVL001 / OVL002 default tolerances (DOMAIN.md 5)
+constexpr double kTolM2 = 100;  // OVL001 / OVL002 default tolerances (docs/DOMAIN.md section 5)
 
 std::string Dir() { return ::pcnv::testing::SharedData() + "/west_sussex_2022"; }
 

@@ -203,7 +203,7 @@ def _postcode(text):
 
 
 def read_nhs_inputs(practice_map, list_sizes=None, distribution=None):
-    """A pb.ValidateRequest from NHS Digital's files (DOMAIN.md section 3): the practice map
+    """A pb.ValidateRequest from NHS Digital's files (docs/DOMAIN.md section 3): the practice map
     (gp-reg-pat-prac-map.csv), list sizes (gp-reg-pat-prac-all.csv, SEX=ALL, AGE=ALL) and the
     patients per practice per LSOA (gp-reg-pat-prac-lsoa-all.csv, SEX=ALL). Row numbers are the
     files' data rows, so errors and findings point back at them."""

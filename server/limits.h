@@ -1,6 +1,6 @@
 // Every limit the server enforces, in one place: the gRPC message size (shared with clients, so
 // both ends agree on what fits in one message), the request shape checked before any parsing,
-// and the number of heavy calls allowed to run at once. main.cc fills ServerLimits from flags;
+// and the number of heavy calls allowed to run at once. server/flags.cc fills ServerLimits;
 // the service checks requests with CheckRequestLimits and takes a HeavyCallSlots slot per heavy
 // call. Going past any of them is RESOURCE_EXHAUSTED with a google.rpc.QuotaFailure naming the
 // limit and the flag that raises it, and an ErrorInfo reason (see validator.proto).

@@ -16,13 +16,10 @@ using internal::CheckFinite;
 using internal::CheckNonNegative;
 using internal::CheckRequired;
 using internal::CheckRow;
-using internal::OptionalGeometryFromProto;
 using internal::SeverityFromProto;
 using internal::SeverityToProto;
 using internal::SourceFromProto;
 using internal::SourceToProto;
-// The public overloads (convert.h), visible beside this file's own overloads below.
-using ::pcnv::wire::ToProto;
 
 // In a Ruleset, UNSPECIFIED means "keep the default".
 absl::Status RulesetSeverity(int s, absl::string_view field, Severity* out) {

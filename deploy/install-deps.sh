@@ -12,6 +12,8 @@ packages=(
   # pcnv-server allocates through tcmalloc (server/CMakeLists.txt)
   libgoogle-perftools-dev
   libgtest-dev libgmock-dev
+  # .ci/lint: formatting and the curated clang-tidy checks (Debian 12: version 14)
+  clang-format clang-tidy
   libxml2-utils python3-jsonschema chromium
   # tests/server: TLS and mTLS tests make their certificates with the openssl command
   openssl

@@ -52,13 +52,13 @@ AreaRings RingsOf(const Geometry& g) {
   ForEachRing(geos::Context(), g.raw(), buffer, [&](const double* xy, unsigned size, bool shell) {
     if (shell) out.shell_points.emplace_back(xy[0], xy[1]);
     Envelope& e = out.envelope;
-    for (unsigned v = 0; v < size; ++v) {
+    for (size_t v = 0; v < size; ++v) {
       e.xmin = std::min(e.xmin, xy[2 * v]);
       e.xmax = std::max(e.xmax, xy[2 * v]);
       e.ymin = std::min(e.ymin, xy[2 * v + 1]);
       e.ymax = std::max(e.ymax, xy[2 * v + 1]);
     }
-    for (unsigned v = 0; v + 1 < size; ++v) {
+    for (size_t v = 0; v + 1 < size; ++v) {
       Segment s{xy[2 * v], xy[2 * v + 1], xy[2 * v + 2], xy[2 * v + 3]};
       if (s.x0 != s.x1 || s.y0 != s.y1) out.segments.push_back(s);
     }
@@ -407,7 +407,7 @@ double BoundaryLength(const Geometry& polygon) {
   std::vector<double> buffer;
   ForEachRing(geos::Context(), polygon.raw(), buffer, [&](const double* xy, unsigned size, bool) {
     // Segment by segment, as the graph's shared lengths are summed.
-    for (unsigned v = 0; v + 1 < size; ++v) {
+    for (size_t v = 0; v + 1 < size; ++v) {
       length += Segment{xy[2 * v], xy[2 * v + 1], xy[2 * v + 2], xy[2 * v + 3]}.Length();
     }
   });

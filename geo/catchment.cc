@@ -96,8 +96,9 @@ int ShareTable::OwnerOf(const Cell& cell) const {
 std::vector<int> ShareTable::MajorityOwners() const {
   // Areas no listed group touched have no owner: only the outside group, or nobody, is there.
   std::vector<int> owners(area_count(), -1);
-  for (size_t slot = 0; slot < cells_.size(); ++slot)
+  for (size_t slot = 0; slot < cells_.size(); ++slot) {
     owners[touched_[slot]] = OwnerOf(cells_[slot]);
+  }
   return owners;
 }
 

@@ -102,6 +102,7 @@ std::vector<Component> ComponentsFromUnion(const ReferenceData& ref, const std::
                                            Geometry& union_geometry) {
   auto ctx = geos::Context();
   std::vector<const Geometry*> polys;
+  polys.reserve(areas.size());
   for (int a : areas) polys.push_back(&ref.areas()[a].geometry);
   union_geometry = UnionAreas(polys);
   std::vector<geos::GeomPtr> parts = PartsOf(union_geometry);
@@ -113,6 +114,7 @@ std::vector<Component> ComponentsFromUnion(const ReferenceData& ref, const std::
   if (n > 1) {
     std::vector<geos::PreparedPtr> prepared;
     // A part GEOS cannot prepare (null) holds no area's point (PartOfArea skips it).
+    prepared.reserve(parts.size());
     for (const auto& p : parts) prepared.emplace_back(GEOSPrepare_r(ctx, p.get()));
     for (size_t i = 0; i < areas.size(); ++i) {
       int p = PartOfArea(prepared, ref.areas()[areas[i]].geometry);
@@ -206,9 +208,11 @@ ContiguityResult AnalyseContiguity(const ReferenceData& ref, const std::vector<i
   ContiguityResult result;
   if (areas.empty()) return result;
   std::optional<std::vector<Component>> from_graph = ComponentsFromGraph(ref, areas, options);
+  // Read before the components are moved out (use-after-move checks cannot tell the flag apart).
+  const bool found_from_graph = from_graph.has_value();
   std::vector<Component> comps =
-      from_graph ? *std::move(from_graph)
-                 : ComponentsFromUnion(ref, areas, options, result.union_geometry);
+      found_from_graph ? *std::move(from_graph)
+                       : ComponentsFromUnion(ref, areas, options, result.union_geometry);
   if (comps.empty()) return result;
   for (Component& c : comps) {
     for (int a : c.areas) {
@@ -225,7 +229,7 @@ ContiguityResult AnalyseContiguity(const ReferenceData& ref, const std::vector<i
     return std::make_tuple(-x.patients, -x.area_m2, first_area(x)) <
            std::make_tuple(-y.patients, -y.area_m2, first_area(y));
   });
-  if (from_graph) result.union_geometry = CollectComponents(comps);
+  if (found_from_graph) result.union_geometry = CollectComponents(comps);
   if (comps.size() > 1) {
     // The main component prepared once (an index of its segments) for all the others.
     geos::PreparedPtr main(GEOSPrepare_r(ctx, comps[0].geometry.raw()));

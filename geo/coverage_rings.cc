@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <functional>
 #include <numbers>
 
@@ -175,7 +176,7 @@ CoverageRings CoverageRings::Build(const std::vector<Area>& areas, const AreaAdj
         ctx, areas[a].geometry.raw(), buffer, [&](const double* xy, unsigned size, bool shell) {
           const size_t first = out.vertices_.size();
           for (unsigned v = 0; v + 1 < size; ++v) {  // the closing repeat left out
-            const Point p{xy[2 * v], xy[2 * v + 1]};
+            const Point p{xy[2 * size_t{v}], xy[2 * size_t{v} + 1]};
             if (out.vertices_.size() > first && Same(out.vertices_.back(), p)) continue;
             out.vertices_.push_back(p);
           }
@@ -191,8 +192,9 @@ CoverageRings CoverageRings::Build(const std::vector<Area>& areas, const AreaAdj
             return;
           }
           // The area on the left: shells counter-clockwise, holes clockwise.
-          if ((twice_area > 0) != shell)
+          if ((twice_area > 0) != shell) {
             std::reverse(out.vertices_.begin() + first, out.vertices_.end());
+          }
           out.rings_.push_back({static_cast<uint32_t>(first), static_cast<uint32_t>(count)});
         });
     out.ring_offsets_[a + 1] = static_cast<uint32_t>(out.rings_.size());

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 
 namespace pcnv {
@@ -45,7 +46,7 @@ std::map<std::string, Value> RulesetValues(const ValidationOptions& o) {
 std::map<std::string, Value> ToleranceValues(const ValidationOptions& o) {
   const ContiguityOptions& c = o.ruleset.contiguity;
   std::vector<std::string> bridges;
-  for (const auto& [a, b] : c.bridges) bridges.push_back(a + "-" + b);
+  for (const auto& [a, b] : c.bridges) bridges.push_back(absl::StrCat(a, "-", b));
   return {
       {"share_threshold", o.share_threshold},
       {"adjacency", std::string(AdjacencyName(c.adjacency))},

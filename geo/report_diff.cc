@@ -100,14 +100,14 @@ ReportDiff DiffReports(const Report& base, Report candidate, FailOn fail_on,
     if (f.waiver) diff.counts.waived++;
     m.failing = !f.waiver && Fails(fail_on, f, m.baseline);
     if (m.failing) diff.counts.failing++;
-    marks.push_back(std::move(m));
+    marks.push_back(m);
   }
   for (const auto& [key, indices] : unmatched) {
     for (size_t k = taken[key]; k < indices.size(); ++k) {
       candidate.findings.push_back(base.findings[indices[k]]);
       FindingMark m;
       m.baseline = Baseline::kAbsent;
-      marks.push_back(std::move(m));
+      marks.push_back(m);
       diff.counts.fixed++;
     }
   }

@@ -33,7 +33,7 @@ void ForEachRing(GEOSContextHandle_t ctx, const GEOSGeometry* g, std::vector<dou
     const GEOSCoordSequence* seq = ring ? GEOSGeom_getCoordSeq_r(ctx, ring) : nullptr;
     unsigned size = 0;
     if (seq == nullptr || GEOSCoordSeq_getSize_r(ctx, seq, &size) == 0 || size == 0) continue;
-    xy.resize(2 * size);
+    xy.resize(2 * size_t{size});
     if (GEOSCoordSeq_copyToBuffer_r(ctx, seq, xy.data(), 0, 0) == 0) continue;
     fn(xy.data(), size, r < 0);
   }

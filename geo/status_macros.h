@@ -19,10 +19,14 @@
 #define PCNV_ASSIGN_OR_RETURN(lhs, expr) \
   PCNV_ASSIGN_OR_RETURN_IMPL(PCNV_STATUS_CONCAT(_statusor_, __LINE__), lhs, expr)
 
+// `statusor` is a name and `lhs` may be a declaration ("const Report report"): neither can be
+// parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define PCNV_ASSIGN_OR_RETURN_IMPL(statusor, lhs, expr)    \
   auto statusor = (expr);                                  \
   if (!statusor.ok()) return std::move(statusor).status(); \
   lhs = *std::move(statusor)
+// NOLINTEND(bugprone-macro-parentheses)
 
 #define PCNV_STATUS_CONCAT_INNER(a, b) a##b
 #define PCNV_STATUS_CONCAT(a, b) PCNV_STATUS_CONCAT_INNER(a, b)

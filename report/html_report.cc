@@ -77,8 +77,9 @@ std::string FindingItem(const ReportView& view, size_t i) {
   const RuleInfo* info = FindRule(f.rule);
   const std::string sev = Lower(SeverityName(f.severity));
   std::string classes = absl::StrCat("finding sev-", sev);
-  if (m.baseline != Baseline::kNone)
+  if (m.baseline != Baseline::kNone) {
     absl::StrAppend(&classes, " state-", std::string(BaselineName(m.baseline)));
+  }
   if (f.waiver) absl::StrAppend(&classes, " is-waived");
   if (m.failing) absl::StrAppend(&classes, " is-failing");
 
@@ -142,8 +143,9 @@ void Summary(const ReportView& view, std::string& out) {
   }
   if (!r.summary.expired_waivers.empty()) {
     std::vector<std::string> items;
-    for (const std::string& w : r.summary.expired_waivers)
+    for (const std::string& w : r.summary.expired_waivers) {
       items.push_back(absl::StrCat("<li>", E(w), "</li>"));
+    }
     absl::StrAppend(&out,
                     "<p class=\"expired-waivers\">Expired waivers (no longer applied; renew or "
                     "remove them):</p><ul>",

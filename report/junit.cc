@@ -22,8 +22,9 @@ std::string FindingText(const ReportView& view, size_t i) {
   const Finding& f = view.report.findings[i];
   const FindingMark& m = view.marks[i];
   std::string text = absl::StrCat(std::string(SeverityName(f.severity)), " ", f.rule);
-  if (m.baseline != Baseline::kNone)
+  if (m.baseline != Baseline::kNone) {
     absl::StrAppend(&text, " [", std::string(BaselineLabel(m.baseline)), "]");
+  }
   if (f.waiver) {
     absl::StrAppend(&text, " [WAIVED: ", f.waiver->reason, "; approved by ", f.waiver->approved_by,
                     "; expires ", f.waiver->expires, "]");

@@ -155,8 +155,9 @@ std::string RenderSarif(const ReportView& view) {
     if (!location.empty()) result["locations"] = Json::array({std::move(location)});
 
     result["partialFingerprints"] = {{"pcnvFinding/v1", Fingerprint(f)}};
-    if (m.baseline != Baseline::kNone)
+    if (m.baseline != Baseline::kNone) {
       result["baselineState"] = std::string(BaselineName(m.baseline));
+    }
     if (f.waiver) {
       result["suppressions"] =
           Json::array({{{"kind", "external"},

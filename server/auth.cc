@@ -36,9 +36,9 @@ absl::StatusOr<TokenTable> TokenTable::Load(const std::string& path) {
 TokenTable::TokenTable(std::shared_ptr<const ByDigest> by_digest)
     : by_digest_(std::move(by_digest)) {}
 
-TokenTable::TokenTable(TokenTable&& other) : by_digest_(other.Current()) {}
+TokenTable::TokenTable(TokenTable&& other) noexcept : by_digest_(other.Current()) {}
 
-TokenTable& TokenTable::operator=(TokenTable&& other) {
+TokenTable& TokenTable::operator=(TokenTable&& other) noexcept {
   if (this != &other) {
     std::shared_ptr<const ByDigest> incoming = other.Current();
     absl::MutexLock lock(&mu_);

@@ -53,8 +53,8 @@ class TokenTable {
   static absl::StatusOr<TokenTable> Parse(absl::string_view text, absl::string_view source);
 
   // Moving takes the other table's current tokens (for StatusOr; not while it is in use).
-  TokenTable(TokenTable&& other);
-  TokenTable& operator=(TokenTable&& other);
+  TokenTable(TokenTable&& other) noexcept;
+  TokenTable& operator=(TokenTable&& other) noexcept;
 
   // Reads and parses `path` completely, then swaps the new tokens in atomically. On failure
   // (missing file, any malformed line) the tokens in force stay and the error says why, naming

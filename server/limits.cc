@@ -52,7 +52,7 @@ class WkbReader {
     const uint32_t base = type % 1000;
     switch (base) {
       case 1:  // Point
-        return Skip(8 * dims) ? 1 : -1;
+        return Skip(size_t{8} * dims) ? 1 : -1;
       case 2:  // LineString
       case 8:  // CircularString
         return Points(dims);
@@ -118,7 +118,7 @@ class WkbReader {
     uint32_t n = 0;
     if (!U32(&n)) return -1;
     const size_t bytes = static_cast<size_t>(n) * 8 * dims;
-    if (bytes / (8 * dims) != n || !Skip(bytes)) return -1;
+    if (bytes / (size_t{8} * dims) != n || !Skip(bytes)) return -1;
     return n;
   }
 

@@ -1,7 +1,7 @@
 // Every limit the server enforces, in one place: the gRPC message size (its ceiling,
 // wire::kMaxMessageBytes, is shared with clients in wire/message_size.h), the request shape checked
-// before any parsing, and the number of heavy calls allowed to run at once. main.cc fills
-// ServerLimits from flags; the service checks requests with CheckRequestLimits and takes a
+// before any parsing, and the number of heavy calls allowed to run at once. server/flags.cc
+// fills ServerLimits; the service checks requests with CheckRequestLimits and takes a
 // HeavyCallSlots slot per heavy call. Going past any of them is RESOURCE_EXHAUSTED with a
 // google.rpc.QuotaFailure naming the limit and the flag that raises it, and an ErrorInfo reason
 // (see validator.proto).

@@ -183,7 +183,7 @@ void MetricsHttpServer::Loop() {
     // Read the request head (bounded; one slow client cannot hold the loop for long).
     std::string head;
     char buf[1024];
-    while (head.find("\r\n\r\n") == std::string::npos && head.size() < 8192) {
+    while (!absl::StrContains(head, "\r\n\r\n") && head.size() < 8192) {
       pollfd c{client, POLLIN, 0};
       if (poll(&c, 1, 2000) <= 0) break;
       const ssize_t n = read(client, buf, sizeof buf);

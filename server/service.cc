@@ -149,7 +149,7 @@ grpc::Status BoundaryValidatorService::HandleCall(const MethodSpec& method,
   } else if (status.ok()) {
     status = body(*principal);
   }
-  const grpc::Status result = wire::ToGrpcStatus(status);
+  grpc::Status result = wire::ToGrpcStatus(status);  // not const: returned by move
 
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   const int64_t request_bytes = request_bytes_of();

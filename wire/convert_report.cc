@@ -12,17 +12,11 @@ namespace {
 
 using internal::At;
 using internal::Bad;
-using internal::CheckFinite;
-using internal::CheckNonNegative;
-using internal::CheckRequired;
-using internal::CheckRow;
 using internal::OptionalGeometryFromProto;
 using internal::SeverityFromProto;
 using internal::SeverityToProto;
 using internal::SourceFromProto;
 using internal::SourceToProto;
-// The public overloads (convert.h), visible beside this file's own overloads below.
-using ::pcnv::wire::ToProto;
 
 // Values: the kind is part of the value (2 and 2.0 are written differently in JSON).
 void ToProto(const Value& value, v1::Value* out) {

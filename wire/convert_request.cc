@@ -18,13 +18,10 @@ using internal::CheckFinite;
 using internal::CheckNonNegative;
 using internal::CheckRequired;
 using internal::CheckRow;
-using internal::OptionalGeometryFromProto;
 using internal::SeverityFromProto;
 using internal::SeverityToProto;
 using internal::SourceFromProto;
 using internal::SourceToProto;
-// The public overloads (convert.h), visible beside this file's own overloads below.
-using ::pcnv::wire::ToProto;
 
 // The first release's rules have a Severity field of their own in v1.Ruleset; the rest travel
 // in its `severity` map, and in the domain all live in Ruleset::severity. The field is

@@ -72,6 +72,9 @@ void AddSecurityFlags(CLI::App* app, CLI::Option* server, pcnv::remote::Security
 
 }  // namespace
 
+// Usage errors are caught below; anything else that escapes (CLI11's errors in declaring the
+// options, std::bad_alloc) is a bug or an exhausted machine, and std::terminate is the right end.
+// NOLINTNEXTLINE(bugprone-exception-escape)
 int main(int argc, char** argv) {
   CLI::App app{"pcnv: validate the geography of NHS England Primary Care Networks"};
   app.require_subcommand(1);

@@ -31,10 +31,12 @@ absl::StatusOr<std::optional<std::pair<double, double>>> ReadPair(
     double yhi, absl::string_view xwhat, absl::string_view ywhat) {
   bool has_x = !row.Get(cx).empty(), has_y = !row.Get(cy).empty();
   if (!has_x && !has_y) return std::nullopt;
-  if (!has_x)
+  if (!has_x) {
     return t.RowError(row, cx, absl::StrCat("is empty but ", t.column_name(cy), " is given"));
-  if (!has_y)
+  }
+  if (!has_y) {
     return t.RowError(row, cy, absl::StrCat("is empty but ", t.column_name(cx), " is given"));
+  }
   absl::StatusOr<double> x = t.NumberIn(row, cx, xlo, xhi, xwhat);
   if (!x.ok()) return x.status();
   absl::StatusOr<double> y = t.NumberIn(row, cy, ylo, yhi, ywhat);

@@ -131,7 +131,7 @@ absl::StatusOr<LoadedAreas> LoadAreas(const StoreReader& r) {
   namespace col = store::areas;
   absl::StatusOr<StoreReader::Opened> table = r.Open(store::kAreas, StoreReader::Noun::kLayer);
   if (!table.ok()) return table.status();
-  const OGRLayerH layer = table->layer;
+  OGRLayerH layer = table->layer;
   const std::vector<int>& idx = table->columns;
   LoadedAreas out;
   std::vector<Area>& areas = out.areas;
@@ -160,7 +160,7 @@ absl::StatusOr<LoadedFootprints> LoadFootprints(const StoreReader& r) {
   namespace col = store::footprints;
   absl::StatusOr<StoreReader::Opened> table = r.Open(store::kFootprints, StoreReader::Noun::kLayer);
   if (!table.ok()) return table.status();
-  const OGRLayerH layer = table->layer;
+  OGRLayerH layer = table->layer;
   const std::vector<int>& idx = table->columns;
   LoadedFootprints out;
   std::vector<FootprintLayer>& layers = out.layers;  // in order of first appearance, as written
@@ -196,7 +196,7 @@ absl::StatusOr<absl::flat_hash_map<std::string, PostcodeEntry>> LoadPostcodes(
   namespace col = store::postcodes;
   absl::StatusOr<StoreReader::Opened> table = r.Open(store::kPostcodes, StoreReader::Noun::kLayer);
   if (!table.ok()) return table.status();
-  const OGRLayerH layer = table->layer;
+  OGRLayerH layer = table->layer;
   const std::vector<int>& idx = table->columns;
   const int postcode = idx[col::kPostcode], x = idx[col::kX], y = idx[col::kY],
             area = idx[col::kAreaCode];
@@ -227,7 +227,7 @@ absl::StatusOr<std::vector<LayerInfo>> LoadLayerInfo(const StoreReader& r) {
   namespace col = store::layers;
   absl::StatusOr<StoreReader::Opened> table = r.Open(store::kLayers, StoreReader::Noun::kLayer);
   if (!table.ok()) return table.status();
-  const OGRLayerH layer = table->layer;
+  OGRLayerH layer = table->layer;
   const std::vector<int>& idx = table->columns;
   std::vector<LayerInfo> out;
   OGR_L_ResetReading(layer);
@@ -250,7 +250,7 @@ absl::StatusOr<std::vector<GeometryRepair>> LoadRepairs(const StoreReader& r) {
   if (!r.Has(store::kRepairs)) return out;
   absl::StatusOr<StoreReader::Opened> table = r.Open(store::kRepairs, StoreReader::Noun::kLayer);
   if (!table.ok()) return table.status();
-  const OGRLayerH layer = table->layer;
+  OGRLayerH layer = table->layer;
   const std::vector<int>& idx = table->columns;
   OGR_L_ResetReading(layer);
   while (gdal::FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
@@ -271,7 +271,7 @@ absl::StatusOr<absl::flat_hash_map<std::string, std::string>> LoadMeta(const Sto
   if (!r.Has(store::kMeta)) return out;
   absl::StatusOr<StoreReader::Opened> table = r.Open(store::kMeta, StoreReader::Noun::kTable);
   if (!table.ok()) return table.status();
-  const OGRLayerH layer = table->layer;
+  OGRLayerH layer = table->layer;
   const std::vector<int>& idx = table->columns;
   OGR_L_ResetReading(layer);
   while (gdal::FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
@@ -308,7 +308,7 @@ absl::StatusOr<std::optional<AreaAdjacency>> LoadAdjacency(const StoreReader& r,
   if (!r.Has(store::kAdjacency) || format_version < 3) return std::nullopt;
   absl::StatusOr<StoreReader::Opened> table = r.Open(store::kAdjacency, StoreReader::Noun::kTable);
   if (!table.ok()) return table.status();
-  const OGRLayerH layer = table->layer;
+  OGRLayerH layer = table->layer;
   const std::vector<int>& idx = table->columns;
   std::vector<AreaPair> pairs;
   GIntBig count = OGR_L_GetFeatureCount(layer, FALSE);
@@ -381,7 +381,7 @@ absl::StatusOr<std::optional<FootprintShares>> LoadShares(const StoreReader& r,
   if (!r.Has(store::kShares)) return std::nullopt;
   absl::StatusOr<StoreReader::Opened> table = r.Open(store::kShares, StoreReader::Noun::kTable);
   if (!table.ok()) return table.status();
-  const OGRLayerH layer = table->layer;
+  OGRLayerH layer = table->layer;
   const std::vector<int>& idx = table->columns;
   FootprintShares shares(footprints.layers.size(),
                          std::vector<std::vector<AreaShare>>(areas.areas.size()));

@@ -53,7 +53,7 @@ absl::Status ReadRule(const std::string& source, const std::string& code, const 
   if (FindRule(code) == nullptr) return Bad(source, where, "unknown rule code");
   if (!body.is_object()) return Bad(source, where, "expected an object");
   for (const auto& [key, v] : body.items()) {
-    const std::string at = where + "." + key;
+    const std::string at = absl::StrCat(where, ".", key);
     if (key == "severity") {
       auto sev = v.is_string() ? ParseSeverity(v.get<std::string>()) : std::nullopt;
       if (!sev) return Bad(source, at, "expected one of INFO, WARNING, ERROR");
@@ -166,12 +166,12 @@ absl::StatusOr<std::vector<Waiver>> ParseWaivers(const std::string& text,
                                                   {"expires", &wv.expires}};
     for (const auto& [key, v] : w.items()) {
       auto f = fields.find(key);
-      if (f == fields.end()) return Bad(source, where + "." + key, "unknown field");
-      if (!v.is_string()) return Bad(source, where + "." + key, "expected a string");
+      if (f == fields.end()) return Bad(source, absl::StrCat(where, ".", key), "unknown field");
+      if (!v.is_string()) return Bad(source, absl::StrCat(where, ".", key), "expected a string");
       *f->second = v.get<std::string>();
     }
     for (const auto& [key, ptr] : fields) {
-      if (ptr->empty()) return Bad(source, where + "." + key, "missing or empty");
+      if (ptr->empty()) return Bad(source, absl::StrCat(where, ".", key), "missing or empty");
     }
     if (FindRule(wv.rule) == nullptr) return Bad(source, where + ".rule", "unknown rule code");
     if (!IsDate(wv.expires)) return Bad(source, where + ".expires", "expected YYYY-MM-DD");

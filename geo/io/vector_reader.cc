@@ -47,6 +47,7 @@ std::string DisplayName(absl::string_view path) {
 
 std::vector<std::string> FieldNames(OGRFeatureDefnH defn) {
   std::vector<std::string> names;
+  names.reserve(OGR_FD_GetFieldCount(defn));
   for (int i = 0; i < OGR_FD_GetFieldCount(defn); ++i) {
     names.emplace_back(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
   }
@@ -84,8 +85,9 @@ int GuessNameField(const std::vector<std::string>& fields, const std::string& co
     if (int i = FindField(fields, nm); i >= 0) return i;
   }
   for (size_t i = 0; i < fields.size(); ++i) {
-    if (absl::EndsWithIgnoreCase(fields[i], "NM") || absl::EndsWithIgnoreCase(fields[i], "_name"))
+    if (absl::EndsWithIgnoreCase(fields[i], "NM") || absl::EndsWithIgnoreCase(fields[i], "_name")) {
       return static_cast<int>(i);
+    }
   }
   return FindField(fields, "name");
 }
@@ -209,6 +211,7 @@ absl::StatusOr<VectorLayer> ReadVectorLayer(const LayerSpec& spec) {
                                        : GDALDatasetGetLayerByName(ds.get(), spec.layer.c_str());
   if (layer == nullptr) {
     std::vector<std::string> names;
+    names.reserve(GDALDatasetGetLayerCount(ds.get()));
     for (int i = 0; i < GDALDatasetGetLayerCount(ds.get()); ++i) {
       names.emplace_back(OGR_L_GetName(GDALDatasetGetLayer(ds.get(), i)));
     }

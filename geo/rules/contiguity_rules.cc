@@ -30,8 +30,9 @@ std::string Km(double metres) { return absl::StrFormat("%.1f km", metres / 1000)
 std::string AreaCodes(const ValidationContext& ctx, const std::vector<int>& areas) {
   constexpr size_t kShown = 10;
   std::vector<std::string> codes;
-  for (size_t i = 0; i < areas.size() && i < kShown; ++i)
+  for (size_t i = 0; i < areas.size() && i < kShown; ++i) {
     codes.push_back(ctx.ref.areas()[areas[i]].code);
+  }
   std::string s = absl::StrJoin(codes, ",");
   if (areas.size() > kShown) absl::StrAppend(&s, ",... (", areas.size(), " areas)");
   return s;

@@ -64,6 +64,7 @@ std::string ShareList(const FootprintLayer& layer, const FootprintSplit& s) {
   for (const auto& [f, w] : s.weight) order.push_back({-w, f});
   std::sort(order.begin(), order.end());
   std::vector<std::string> parts;
+  parts.reserve(order.size());
   for (const auto& [neg, f] : order) {
     parts.push_back(absl::StrCat(layer.footprints[f].code, " ", Percent(-neg / s.total_weight)));
   }
@@ -190,8 +191,9 @@ void CheckNest002(const ValidationContext& ctx, RuleRun& run) {
     if (layer < 0) continue;
     const FootprintLayer& fl = ctx.ref.footprint_layers()[layer];
     std::map<std::string, int> index;
-    for (size_t i = 0; i < fl.footprints.size(); ++i)
+    for (size_t i = 0; i < fl.footprints.size(); ++i) {
       index[fl.footprints[i].code] = static_cast<int>(i);
+    }
     const std::string what = kind == FootprintKind::kIcb      ? "ICB"
                              : kind == FootprintKind::kSubIcb ? "sub-ICB"
                                                               : "STP";

@@ -67,6 +67,7 @@ void CheckOvl001(const ValidationContext& ctx, RuleRun& run) {
   auto gctx = geos::Context();
   std::vector<const DeclaredBoundary*> ds = Usable(ctx);
   std::vector<const Geometry*> geoms;
+  geoms.reserve(ds.size());
   for (const DeclaredBoundary* d : ds) geoms.push_back(&d->geometry);
   SpatialIndex index(geoms);  // cost grows with neighbours, not with the square of PCNs
   const double tol = ctx.options.ruleset.ovl001_tolerance_m2;
@@ -101,6 +102,7 @@ void CheckOvl002(const ValidationContext& ctx, RuleRun& run) {
   std::vector<const DeclaredBoundary*> ds = Usable(ctx);
   if (ds.empty()) return;
   std::vector<const Geometry*> geoms;
+  geoms.reserve(ds.size());
   for (const DeclaredBoundary* d : ds) geoms.push_back(&d->geometry);
   Geometry declared_union = UnionAreas(geoms);
   // The parent region the declared boundaries claim to cover: the reference areas whose interior

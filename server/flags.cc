@@ -1,0 +1,117 @@
+// Flags are parsed here and nowhere else; main.cc only reads the ServerFlags this fills in.
+#include "server/flags.h"
+
+#include <optional>
+
+#include "CLI/CLI.hpp"
+
+namespace pcnv::server {
+
+std::optional<int> ParseServerFlags(int argc, char** argv, ServerFlags* flags_out) {
+  ServerFlags& flags = *flags_out;
+  ServerLimits& limits = flags.limits;
+  CLI::App app{"pcnv-server: validates NHS England PCN geography over gRPC (pcnv.v1)"};
+  app.add_option("--reference", flags.reference,
+                 "Reference store (GeoPackage from `pcnv reference build`); SIGHUP and "
+                 "ReloadReference re-read it")
+      ->required()
+      ->envname("PCNV_REFERENCE")
+      ->check(CLI::ExistingFile);
+  app.add_option("--host", flags.host, "Address to listen on")
+      ->envname("PCNV_HOST")
+      ->capture_default_str();
+  app.add_option("--port", flags.port, "Port; 0 picks a free one (printed on stdout)")
+      ->envname("PCNV_PORT")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--grace-seconds", flags.grace_seconds,
+                 "On SIGTERM/SIGINT, how long in-flight calls may finish before cancellation")
+      ->envname("PCNV_GRACE_SECONDS")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  CLI::Option* cert =
+      app.add_option("--tls-cert", flags.tls_cert, "Server certificate chain (PEM); enables TLS")
+          ->envname("PCNV_TLS_CERT")
+          ->check(CLI::ExistingFile);
+  CLI::Option* key = app.add_option("--tls-key", flags.tls_key, "Server private key (PEM)")
+                         ->envname("PCNV_TLS_KEY")
+                         ->check(CLI::ExistingFile);
+  cert->needs(key);
+  key->needs(cert);
+  app.add_option("--tls-client-ca", flags.tls_client_ca,
+                 "CA bundle (PEM) for client certificates; enables and requires mutual TLS")
+      ->envname("PCNV_TLS_CLIENT_CA")
+      ->check(CLI::ExistingFile)
+      ->needs(cert);
+  app.add_option("--tokens-file", flags.tokens_file,
+                 "Bearer tokens, one `ROLE NAME TOKEN` per line (roles: read, admin); SIGHUP "
+                 "re-reads it")
+      ->envname("PCNV_TOKENS_FILE")
+      ->check(CLI::ExistingFile);
+  app.add_option("--metrics-port", flags.metrics_port,
+                 "Serve Prometheus metrics at http://METRICS_HOST:PORT/metrics; 0 picks a free "
+                 "port (printed on stdout); -1: off")
+      ->envname("PCNV_METRICS_PORT")
+      ->capture_default_str()
+      ->check(CLI::Range(-1, 65535));
+  app.add_option("--metrics-host", flags.metrics_host, "Address of the metrics listener")
+      ->envname("PCNV_METRICS_HOST")
+      ->capture_default_str();
+  app.add_option("--max-request-bytes", limits.max_request_bytes,
+                 "Largest request message accepted")
+      ->envname("PCNV_MAX_REQUEST_BYTES")
+      ->capture_default_str()
+      ->check(CLI::Range(1024, wire::kMaxMessageBytes));
+  app.add_option("--max-rows", limits.max_rows,
+                 "Most memberships + list-size + distribution rows in one request")
+      ->envname("PCNV_MAX_ROWS")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-features", limits.max_features, "Most declared boundaries in one request")
+      ->envname("PCNV_MAX_FEATURES")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--max-vertices-per-geometry", limits.max_vertices_per_geometry,
+                 "Most vertices in any one request geometry")
+      ->envname("PCNV_MAX_VERTICES_PER_GEOMETRY")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-concurrent-heavy-calls", limits.max_concurrent_heavy_calls,
+                 "Heavy calls (Validate) running at once; more are refused with "
+                 "RESOURCE_EXHAUSTED; 0: no limit")
+      ->envname("PCNV_MAX_CONCURRENT_HEAVY_CALLS")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--engine-concurrency", limits.engine_concurrency,
+                 "Validations computing at once; more wait their turn in arrival order (within "
+                 "their deadline); 0: one per core")
+      ->envname("PCNV_ENGINE_CONCURRENCY")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--report-cache-entries", flags.report_cache_entries,
+                 "Reports kept for ValidateChange's base_report_id (the oldest go first); 0: keep "
+                 "none")
+      ->envname("PCNV_REPORT_CACHE_ENTRIES")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--report-cache-mb", flags.report_cache_mb,
+                 "Most MiB of kept reports (serialised size); a larger report is not kept")
+      ->envname("PCNV_REPORT_CACHE_MB")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20));
+  app.add_option("--report-cache-ttl", flags.report_cache_ttl_seconds,
+                 "Seconds a kept report stays usable as a base")
+      ->envname("PCNV_REPORT_CACHE_TTL")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_flag("!--no-call-log", flags.log_calls, "Do not write the JSON line per call");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // Usage errors exit 2, as every pcnv binary does (--help still exits 0).
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  return std::nullopt;
+}
+
+}  // namespace pcnv::server

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "geo/contiguity.h"
+#include "geo/disclosure.h"
 #include "geo/report.h"
 
 namespace pcnv {
@@ -63,6 +64,8 @@ struct ValidationOptions {
   Ruleset ruleset;
   std::vector<Waiver> waivers;
   std::string as_of;  // YYYY-MM-DD against which waivers expire; empty: no waiver expires
+  // Small-number suppression of everything the report publishes (geo/disclosure.h).
+  DisclosurePolicy disclosure;
 
   // Optional interruption hook for front doors with deadlines (the gRPC server). Validate calls
   // it between its steps (after digesting inputs, after catchments, per PCN while building

@@ -26,7 +26,8 @@ CatchmentSet::CatchmentSet(const ReferenceData& reference, std::vector<std::stri
 
 absl::StatusOr<CatchmentSet> CatchmentSet::Build(const ReferenceData& reference,
                                                  const ValidationInput& input,
-                                                 double share_threshold) {
+                                                 double share_threshold,
+                                                 const DisclosurePolicy& disclosure) {
   if (!input.distribution) {
     return absl::InvalidArgumentError("catchments need a distribution of patients by area");
   }
@@ -69,7 +70,65 @@ absl::StatusOr<CatchmentSet> CatchmentSet::Build(const ReferenceData& reference,
   set.territories_ = set.table_.MajorityTerritories();
   set.shares_ = set.table_.ShareCatchments(share_threshold);
   set.areas_of_ = set.table_.AreasByGroup();
+  set.Suppress(disclosure);
   return set;
+}
+
+absl::StatusOr<CatchmentSet> CatchmentSet::Build(std::shared_ptr<const ReferenceData> reference,
+                                                 const ValidationInput& input,
+                                                 double share_threshold,
+                                                 const DisclosurePolicy& disclosure) {
+  absl::StatusOr<CatchmentSet> set = Build(*reference, input, share_threshold, disclosure);
+  if (set.ok()) set->owned_ = std::move(reference);
+  return set;
+}
+
+// Primary suppression of the small cells, then secondary over the table's lines until no
+// subtraction recovers one: each area's column (its total N(a) is published; the outside group's
+// count there is treated as known, the cautious assumption) and each PCN's row (its population is
+// published by Validate). A column with nothing left to hide behind loses N(a) instead.
+void CatchmentSet::Suppress(const DisclosurePolicy& disclosure) {
+  const int groups = static_cast<int>(codes_.size());
+  std::vector<std::vector<DisclosureCell>> cells(groups);
+  std::vector<std::vector<DisclosureCell*>> columns(table_.area_count());
+  for (int k = 0; k < groups; ++k) {
+    cells[k].reserve(areas_of_[k].size());
+    for (int a : areas_of_[k]) {
+      const int64_t n = table_.Patients(k, a);
+      cells[k].push_back({n, disclosure.IsSmall(n)});
+      columns[a].push_back(&cells[k].back());
+    }
+  }
+  total_suppressed_.assign(table_.area_count(), false);
+  for (bool changed = disclosure.enabled(); changed;) {
+    changed = false;
+    for (int a = 0; a < table_.area_count(); ++a) {
+      if (total_suppressed_[a] || columns[a].empty()) continue;
+      if (ProtectLine(columns[a])) {
+        changed = true;
+        continue;
+      }
+      // ProtectLine found nothing to add: still recoverable if one cell (or only ones) hide.
+      int hidden = 0;
+      int64_t sum = 0;
+      for (const DisclosureCell* c : columns[a]) {
+        if (c->suppressed) ++hidden, sum += c->value;
+      }
+      if (hidden > 0 && (hidden == 1 || sum == hidden)) {
+        total_suppressed_[a] = true;
+        changed = true;
+      }
+    }
+    for (int k = 0; k < groups; ++k) {
+      std::vector<DisclosureCell*> row;
+      for (DisclosureCell& c : cells[k]) row.push_back(&c);
+      if (ProtectLine(row)) changed = true;
+    }
+  }
+  suppressed_.assign(groups, {});
+  for (int k = 0; k < groups; ++k) {
+    for (const DisclosureCell& c : cells[k]) suppressed_[k].push_back(c.suppressed);
+  }
 }
 
 PcnCatchment CatchmentSet::Get(int k) const {
@@ -86,6 +145,9 @@ PcnCatchment CatchmentSet::Get(int k) const {
     row.share = table_.Share(k, a);
     row.in_territory = owners_[a] == k;
     row.in_share_catchment = std::binary_search(shares_[k].begin(), shares_[k].end(), a);
+    row.patients_suppressed = suppressed_[k][out.areas.size()];
+    row.total_suppressed = total_suppressed_[a];
+    row.share_withheld = row.patients_suppressed || row.total_suppressed;
     out.areas.push_back(row);
   }
   out.territory_geometry = UnionOfAreas(*reference_, out.territory_areas);

@@ -9,6 +9,10 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
+
+#include "geo/report.h"
 
 namespace pcnv {
 
@@ -27,6 +31,38 @@ struct DisclosurePolicy {
 
 // "1 patient", "24,100 patients", or "fewer than 5 patients" when the count is small.
 std::string PatientsPhrase(int64_t patients, const DisclosurePolicy& policy);
+
+// True when a finding value under `key` is a count of patients ("patients", "area_patients",
+// "population", "list_size", "distribution_total", and the differences between such counts:
+// "difference", "shortfall", "excess").
+bool IsPatientCount(std::string_view key);
+// True for the counts that are differences between other counts ("difference", "shortfall",
+// "excess"): never suppressed for being small, withheld when they would give a small count away.
+bool IsPatientDifference(std::string_view key);
+// True when a value under `key` is a share of patients: beside a published total it gives the
+// count away, so it goes whenever a count in the same finding is suppressed.
+bool IsPatientShare(std::string_view key);
+
+// What a secondarily suppressed share or count reads as.
+inline constexpr char kWithheldText[] = "withheld";
+
+// One cell of a line of counts whose total is published (a table's row or column, or the
+// counts of one finding): secondary suppression works on these.
+struct DisclosureCell {
+  int64_t value = 0;
+  bool suppressed = false;
+};
+
+// Secondary suppression over one line: when the suppressed cells could be recovered from the
+// total by subtraction (a single suppressed cell, or suppressed cells that can only all be 1),
+// suppress the smallest published non-zero cell as well. Returns true if it suppressed one; call
+// again (over every line of a table) until nothing changes.
+bool ProtectLine(std::vector<DisclosureCell*>& line);
+
+// Primary and secondary suppression of one finding's values and message, in place: small counts
+// become "<5", a count or share that would give them away becomes "withheld", and the message
+// loses the numbers of withheld counts. Idempotent. Does nothing when the policy is off.
+void SuppressFinding(Finding& finding, const DisclosurePolicy& policy);
 
 }  // namespace pcnv
 

@@ -4,6 +4,7 @@
 
 #include "geo/io/versions.h"
 #include "geo/options_check.h"
+#include "geo/postcode_cells.h"
 #include "geo/validate.h"
 #include "geo/version.h"
 
@@ -30,18 +31,29 @@ absl::Status Engine::RequireReference() const {
   return absl::FailedPreconditionError("reference data is not loaded");
 }
 
+absl::StatusOr<std::shared_ptr<const ReferenceData>> Engine::ReferenceFor(
+    const ValidationInput& input) const {
+  if (!NeedsPostcodeCells(*reference_, input)) return reference_;
+  return PostcodeCellReference(*reference_, *input.distribution);
+}
+
 absl::StatusOr<Report> Engine::Validate(const ValidationInput& input,
                                         const ValidationOptions& options) const {
   if (absl::Status s = RequireReference(); !s.ok()) return s;
-  absl::StatusOr<Report> report = pcnv::Validate(*reference_, input, options);
+  absl::StatusOr<std::shared_ptr<const ReferenceData>> reference = ReferenceFor(input);
+  if (!reference.ok()) return reference.status();
+  absl::StatusOr<Report> report = pcnv::Validate(**reference, input, options);
   if (report.ok()) Stamp(report->provenance);
   return report;
 }
 
 absl::StatusOr<CatchmentSet> Engine::Catchments(const ValidationInput& input,
-                                                double share_threshold) const {
+                                                double share_threshold,
+                                                const DisclosurePolicy& disclosure) const {
   if (absl::Status s = RequireReference(); !s.ok()) return s;
-  return CatchmentSet::Build(*reference_, input, share_threshold);
+  absl::StatusOr<std::shared_ptr<const ReferenceData>> reference = ReferenceFor(input);
+  if (!reference.ok()) return reference.status();
+  return CatchmentSet::Build(*std::move(reference), input, share_threshold, disclosure);
 }
 
 ReportDiff Engine::Diff(const Report& base, Report candidate, FailOn fail_on,

@@ -39,8 +39,8 @@ class Engine {
 
   // Territories, share catchments and the per-area share table for every PCN in `input`
   // (CatchmentSet::Build); the threshold is checked as Validate checks it.
-  absl::StatusOr<CatchmentSet> Catchments(const ValidationInput& input,
-                                          double share_threshold) const;
+  absl::StatusOr<CatchmentSet> Catchments(const ValidationInput& input, double share_threshold,
+                                          const DisclosurePolicy& disclosure = {}) const;
 
   // Compares two reports of the same configuration (geo/report_diff.h). Needs no snapshot.
   static ReportDiff Diff(const Report& base, Report candidate, FailOn fail_on,
@@ -54,6 +54,10 @@ class Engine {
 
  private:
   absl::Status RequireReference() const;
+  // The snapshot a call runs on: the loaded one, or one made for it (postcode cells when the
+  // snapshot has no areas and the distribution is by postcode, geo/postcode_cells.h).
+  absl::StatusOr<std::shared_ptr<const ReferenceData>> ReferenceFor(
+      const ValidationInput& input) const;
 
   std::shared_ptr<const ReferenceData> reference_;
   std::string tool_;

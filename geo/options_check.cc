@@ -11,4 +11,11 @@ absl::Status CheckShareThreshold(double threshold, absl::string_view field) {
   return FieldError(field, absl::StrCat(threshold, " is outside (0, 1]"));
 }
 
+absl::Status CheckSuppressBelow(int64_t suppress_below, absl::string_view field) {
+  if (suppress_below >= 2 && suppress_below <= 1000) return absl::OkStatus();
+  return FieldError(field, absl::StrCat(suppress_below,
+                                        " is outside [2, 1000] (to publish every count, ask for "
+                                        "unsuppressed output explicitly)"));
+}
+
 }  // namespace pcnv

@@ -72,6 +72,9 @@ void FillProvenance(const ReferenceData& reference, const ValidationInput& input
   out.ruleset = RulesetValues(options);
   // Which waivers applied depends on the date they were checked against.
   if (!options.waivers.empty()) out.ruleset["waivers.as_of"] = options.as_of;
+  // Counts below this were suppressed in everything published (0: unsuppressed output).
+  out.ruleset["disclosure.suppress_below"] =
+      options.disclosure.enabled() ? options.disclosure.suppress_below : int64_t{0};
   out.tolerances = ToleranceValues(options);
 }
 

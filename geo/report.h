@@ -82,6 +82,9 @@ struct PracticeEntry {
   std::string status;             // ok | unallocated | multiple_pcns
   std::optional<Point> location;  // EPSG:27700: from the practice file, else its postcode
   std::optional<int64_t> list_size;
+  // Small-number disclosure control (geo/disclosure.h): the list size must not be published,
+  // being small or able to give a small one in its PCN away by subtraction from the total.
+  bool list_size_suppressed = false;
 };
 
 struct Summary {

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <tuple>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "geo/digest.h"
+#include "geo/disclosure.h"
 #include "geo/field_error.h"
 #include "geo/options_check.h"
 #include "geo/parallel.h"
@@ -97,7 +99,7 @@ PcnEntry CheckPcn(ValidationContext& ctx, size_t k, std::vector<RuleSlot>& slots
 // (`about`, may be null) and its own, waivers applied, in report order.
 std::vector<Finding> FindingsOfPcn(const std::vector<const Finding*>* about,
                                    const std::vector<RuleSlot>& slots, size_t k,
-                                   const Waivers& waivers) {
+                                   const Waivers& waivers, const ValidationOptions& options) {
   std::vector<Finding> out;
   if (about != nullptr) {
     for (const Finding* f : *about) out.push_back(*f);
@@ -106,9 +108,50 @@ std::vector<Finding> FindingsOfPcn(const std::vector<const Finding*>* about,
     if (slot.per_pcn == nullptr) continue;
     out.insert(out.end(), slot.pcn_findings[k].begin(), slot.pcn_findings[k].end());
   }
-  for (Finding& f : out) waivers.Apply(f);
+  for (Finding& f : out) {
+    waivers.Apply(f);
+    SuppressFinding(f, options.disclosure);
+  }
   std::stable_sort(out.begin(), out.end(), FindingBefore);
   return out;
+}
+
+// A named bridge joins two reference areas; a code the snapshot does not have is a typo or a
+// ruleset written for another vintage of the areas, and silently ignoring it would leave the
+// territory it was meant to join reported as split.
+absl::Status CheckBridges(const ReferenceData& reference, const ContiguityOptions& contiguity) {
+  if (reference.areas().empty()) return absl::OkStatus();  // no contiguity to join
+  for (size_t i = 0; i < contiguity.bridges.size(); ++i) {
+    for (const std::string& code : {contiguity.bridges[i].first, contiguity.bridges[i].second}) {
+      if (reference.FindArea(code) >= 0) continue;
+      return FieldError(
+          absl::StrCat("ruleset.contiguity.bridges[", i, "]"),
+          absl::StrCat("area code '", code, "' is not an area of the reference snapshot (",
+                       reference.areas().size(), " areas); a bridge joins two of its areas"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Practice list sizes are the parts of their PCN's published population: suppress the small
+// ones, and enough others in the same PCN that no subtraction from the total recovers them.
+void SuppressListSizes(const DisclosurePolicy& policy, std::vector<PracticeEntry>& practices) {
+  std::map<std::string, std::vector<DisclosureCell*>> lines;
+  std::vector<DisclosureCell> cells(practices.size());
+  for (size_t i = 0; i < practices.size(); ++i) {
+    if (!practices[i].list_size) continue;
+    cells[i] = {*practices[i].list_size, policy.IsSmall(*practices[i].list_size)};
+    lines[practices[i].pcn].push_back(&cells[i]);
+  }
+  if (!policy.enabled()) return;
+  for (auto& [pcn, line] : lines) {
+    if (pcn.empty()) continue;  // outside every PCN: no published total
+    while (ProtectLine(line)) {
+    }
+  }
+  for (size_t i = 0; i < practices.size(); ++i) {
+    practices[i].list_size_suppressed = cells[i].suppressed;
+  }
 }
 
 }  // namespace
@@ -119,6 +162,7 @@ absl::StatusOr<Report> Validate(const ReferenceData& reference, const Validation
   if (input.memberships.empty()) {
     return FieldError("memberships", "no practice rows given");
   }
+  if (absl::Status s = CheckBridges(reference, options.ruleset.contiguity); !s.ok()) return s;
   // Checkpoints for ValidationOptions::cancelled: `step` names where the engine stopped.
   auto interrupted = [&](const std::string& step) -> absl::Status {
     if (options.cancelled && options.cancelled()) {
@@ -173,8 +217,8 @@ absl::StatusOr<Report> Validate(const ReferenceData& reference, const Validation
           if (!options.on_pcn_ready) continue;
           auto it = about_pcn.find(ctx.pcns[k].code);
           options.on_pcn_ready(
-              report.pcns[k],
-              FindingsOfPcn(it == about_pcn.end() ? nullptr : &it->second, slots, k, waivers));
+              report.pcns[k], FindingsOfPcn(it == about_pcn.end() ? nullptr : &it->second, slots, k,
+                                            waivers, options));
         }
       },
       options.cancelled);
@@ -186,6 +230,7 @@ absl::StatusOr<Report> Validate(const ReferenceData& reference, const Validation
                                                     : "ok",
                                 p.location, p.list_size});
   }
+  SuppressListSizes(options.disclosure, report.practices);
 
   // The report: every rule's outcome in catalogue order, every finding in report order.
   for (RuleSlot& slot : slots) {
@@ -200,6 +245,7 @@ absl::StatusOr<Report> Validate(const ReferenceData& reference, const Validation
   report.summary.expired_waivers = waivers.expired();
   for (Finding& f : report.findings) {
     if (waivers.Apply(f)) report.summary.waived++;
+    SuppressFinding(f, options.disclosure);
   }
 
   Summary& s = report.summary;

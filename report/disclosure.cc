@@ -7,15 +7,7 @@
 
 namespace pcnv::report {
 
-bool IsPatientCount(std::string_view key) { return key.find("patients") != std::string::npos; }
-
-bool IsSuppressed(std::string_view key, const Value& v) {
-  const auto* n = std::get_if<int64_t>(&v);
-  return n != nullptr && IsPatientCount(key) && IsSmallNumber(*n);
-}
-
 std::string DisplayValue(std::string_view key, const Value& v) {
-  if (IsSuppressed(key, v)) return kSuppressedText;
   if (const auto* n = std::get_if<int64_t>(&v)) return Grouped(*n);
   if (const auto* d = std::get_if<double>(&v)) {
     char buf[32];
@@ -28,9 +20,7 @@ std::string DisplayValue(std::string_view key, const Value& v) {
 std::string ValuesJson(const std::map<std::string, Value>& values) {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
   for (const auto& [k, v] : values) {
-    if (IsSuppressed(k, v)) {
-      j[k] = kSuppressedText;
-    } else if (const auto* n = std::get_if<int64_t>(&v)) {
+    if (const auto* n = std::get_if<int64_t>(&v)) {
       j[k] = *n;
     } else if (const auto* d = std::get_if<double>(&v)) {
       j[k] = *d;

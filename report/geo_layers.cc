@@ -79,8 +79,13 @@ constexpr FieldSpec kFindingFields[] = {
     {"source_feature", OFTInteger64},
 };
 constexpr FieldSpec kPracticeFields[] = {
-    {"practice_code", OFTString}, {"practice_name", OFTString}, {"pcn_code", OFTString},
-    {"status", OFTString},        {"list_size", OFTInteger64},  {"findings", OFTInteger},
+    {"practice_code", OFTString},
+    {"practice_name", OFTString},
+    {"pcn_code", OFTString},
+    {"status", OFTString},
+    {"list_size", OFTInteger64},
+    {"findings", OFTInteger},
+    {"list_size_suppressed", OFTInteger},
 };
 
 absl::StatusOr<OGRLayer*> MakeLayer(GDALDataset& ds, const char* name, OGRSpatialReference& srs,
@@ -231,7 +236,12 @@ absl::Status WritePractices(const ReportView& view, OGRLayer& layer) {
     SetText(feat, "practice_name", p.name);
     SetText(feat, "pcn_code", p.pcn);
     SetText(feat, "status", p.status);
-    if (p.list_size) feat.SetField("list_size", static_cast<GIntBig>(*p.list_size));
+    // A suppressed list size stays NULL (disclosure control), flagged so it is not read as
+    // unknown.
+    if (p.list_size && !p.list_size_suppressed) {
+      feat.SetField("list_size", static_cast<GIntBig>(*p.list_size));
+    }
+    feat.SetField("list_size_suppressed", p.list_size_suppressed ? 1 : 0);
     feat.SetField("findings", findings);
     OgrGeometryPtr point;
     if (p.location) point = std::make_unique<OGRPoint>(p.location->x, p.location->y);

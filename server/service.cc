@@ -408,13 +408,16 @@ grpc::Status BoundaryValidatorService::ComputeCatchments(
         PCNV_ASSIGN_OR_RETURN(const double threshold, wire::ShareThresholdFromProto(*request));
         PCNV_ASSIGN_OR_RETURN(const ValidationInput input,
                               wire::CatchmentsInputFromProto(*request));
-        PCNV_ASSIGN_OR_RETURN(const CatchmentSet set, engine.Catchments(input, threshold));
+        PCNV_ASSIGN_OR_RETURN(const DisclosurePolicy disclosure,
+                              wire::CatchmentsDisclosureFromProto(*request));
+        PCNV_ASSIGN_OR_RETURN(const CatchmentSet set,
+                              engine.Catchments(input, threshold, disclosure));
         for (int k = 0; k < set.pcn_count(); ++k) {
           if (Stopped(*context)) {
             return Interrupted(*context, absl::CancelledError(absl::StrCat("after ", k, " PCNs")));
           }
           const v1::PcnCatchments out =
-              wire::CatchmentsToProto(set.Get(k), engine.reference()->areas(), threshold);
+              wire::CatchmentsToProto(set.Get(k), set.reference().areas(), threshold, disclosure);
           out_bytes += static_cast<int64_t>(out.ByteSizeLong());
           if (!writer->Write(out)) {
             return Interrupted(*context, absl::CancelledError("the client stopped reading"));

@@ -4,7 +4,6 @@
 #include "geo/field_error.h"
 #include "geo/options_check.h"
 #include "geo/status_macros.h"
-#include "report/disclosure.h"
 #include "wire/convert.h"
 #include "wire/status.h"
 
@@ -26,8 +25,15 @@ absl::StatusOr<ValidationInput> CatchmentsInputFromProto(
   return input;
 }
 
+absl::StatusOr<DisclosurePolicy> CatchmentsDisclosureFromProto(
+    const v1::ComputeCatchmentsRequest& request) {
+  absl::StatusOr<ValidationOptions> options = OptionsFromProto(request.input().options());
+  if (!options.ok()) return PrefixField(options.status(), "input.");
+  return options->disclosure;
+}
+
 v1::PcnCatchments CatchmentsToProto(const PcnCatchment& c, const std::vector<Area>& areas,
-                                    double share_threshold) {
+                                    double share_threshold, const DisclosurePolicy& disclosure) {
   v1::PcnCatchments out;
   out.set_pcn_code(c.code);
   out.set_pcn_name(c.name);
@@ -43,11 +49,14 @@ v1::PcnCatchments CatchmentsToProto(const PcnCatchment& c, const std::vector<Are
   for (const AreaShareRow& row : c.areas) {
     v1::AreaShare* a = out.add_areas();
     a->set_area_code(areas[row.area].code);
-    const bool suppressed = report::IsSmallNumber(row.patients);
-    a->set_patients_suppressed(suppressed);
-    a->set_patients(suppressed ? report::kSuppressedText : absl::StrCat(row.patients));
-    if (!suppressed) a->set_share(row.share);
-    a->set_area_total(row.total);
+    a->set_patients_suppressed(row.patients_suppressed);
+    a->set_patients(
+        row.patients_suppressed
+            ? (disclosure.IsSmall(row.patients) ? disclosure.SuppressedText() : kWithheldText)
+            : absl::StrCat(row.patients));
+    if (!row.share_withheld) a->set_share(row.share);
+    if (!row.total_suppressed) a->set_area_total(row.total);
+    a->set_area_total_suppressed(row.total_suppressed);
     a->set_in_territory(row.in_territory);
     a->set_in_share_catchment(row.in_share_catchment);
   }

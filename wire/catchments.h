@@ -19,10 +19,16 @@ absl::StatusOr<double> ShareThresholdFromProto(const v1::ComputeCatchmentsReques
 absl::StatusOr<ValidationInput> CatchmentsInputFromProto(
     const v1::ComputeCatchmentsRequest& request);
 
-// One PCN's reply. Counts of 1 to 4 patients in an area are "<5" (report/disclosure.h), and
-// their share, which with the area total would give the count away, is left out with them.
+// The disclosure policy the request asks for (input.options.suppress_below / unsuppressed).
+absl::StatusOr<DisclosurePolicy> CatchmentsDisclosureFromProto(
+    const v1::ComputeCatchmentsRequest& request);
+
+// One PCN's reply, its table under the suppression CatchmentSet decided (geo/disclosure.h): a
+// small count reads "<5", a count withheld so that no subtraction recovers a small one reads
+// "withheld", and the share goes with either (with N(a) it would give the count back), as does
+// N(a) where nothing else in its area can hide a small count.
 v1::PcnCatchments CatchmentsToProto(const PcnCatchment& catchment, const std::vector<Area>& areas,
-                                    double share_threshold);
+                                    double share_threshold, const DisclosurePolicy& disclosure);
 
 }  // namespace pcnv::wire
 

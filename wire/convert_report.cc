@@ -112,7 +112,8 @@ void ToProto(const PracticeEntry& e, v1::Practice* out) {
     out->mutable_location()->set_x(e.location->x);
     out->mutable_location()->set_y(e.location->y);
   }
-  if (e.list_size) out->set_list_size(*e.list_size);
+  if (e.list_size && !e.list_size_suppressed) out->set_list_size(*e.list_size);
+  out->set_list_size_suppressed(e.list_size_suppressed);
 }
 
 PracticeEntry PracticeFromProto(const v1::Practice& p) {
@@ -123,6 +124,7 @@ PracticeEntry PracticeFromProto(const v1::Practice& p) {
   e.status = p.status();
   if (p.has_location()) e.location = Point{p.location().x(), p.location().y()};
   if (p.has_list_size()) e.list_size = p.list_size();
+  e.list_size_suppressed = p.list_size_suppressed();
   return e;
 }
 

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "geo/contiguity.h"
+#include "geo/options_check.h"
 #include "geo/rules/registry.h"
 #include "wire/convert.h"
 #include "wire/convert_internal.h"
@@ -302,6 +303,11 @@ void ToProto(const ValidationOptions& options, v1::ValidationOptions* out) {
                                                             : v1::CATCHMENT_METHOD_MAJORITY);
   out->set_share_threshold(options.share_threshold);
   out->set_omit_other_catchment_geometry(!options.other_catchment_geometry);
+  if (options.disclosure.enabled()) {
+    out->set_suppress_below(options.disclosure.suppress_below);
+  } else {
+    out->set_unsuppressed(true);
+  }
   const Ruleset& r = options.ruleset;
   v1::Ruleset* p = out->mutable_ruleset();
   p->set_name(r.name);
@@ -365,6 +371,11 @@ absl::StatusOr<ValidationOptions> OptionsFromProto(const v1::ValidationOptions& 
     options.share_threshold = p.share_threshold();
   }
   options.other_catchment_geometry = !p.omit_other_catchment_geometry();
+  if (p.has_suppress_below()) {
+    PCNV_RETURN_IF_ERROR(CheckSuppressBelow(p.suppress_below(), "options.suppress_below"));
+    options.disclosure.suppress_below = p.suppress_below();
+  }
+  if (p.unsuppressed()) options.disclosure.suppress_below = 0;
   const v1::Ruleset& pr = p.ruleset();
   Ruleset& r = options.ruleset;
   if (!pr.name().empty()) r.name = pr.name();

@@ -23,9 +23,11 @@ inline constexpr int kExitBadInput = 2;
 struct OptionFlags {
   std::string method = "majority";
   double share_threshold = 0.05;
-  std::string ruleset;  // ruleset file (JSON); empty = docs/DOMAIN.md section 5 defaults
-  std::string waivers;  // waivers file (JSON); empty = none
-  std::string as_of;    // YYYY-MM-DD that waivers expire against; empty = today (UTC)
+  std::string ruleset;         // ruleset file (JSON); empty = docs/DOMAIN.md section 5 defaults
+  std::string waivers;         // waivers file (JSON); empty = none
+  std::string as_of;           // YYYY-MM-DD that waivers expire against; empty = today (UTC)
+  int64_t suppress_below = 5;  // small-number disclosure threshold (geo/disclosure.h)
+  bool unsuppressed = false;   // publish every count exactly
 };
 
 struct ValidateCommand {

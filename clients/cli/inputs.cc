@@ -67,9 +67,11 @@ absl::StatusOr<ValidationInput> LoadInputs(const InputPaths& paths) {
 
 absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadReference(const ReferencePaths& paths) {
   if (!paths.store.empty()) {
-    if (!paths.areas.empty() || !paths.footprints.empty() || !paths.postcodes.empty()) {
+    if (!paths.areas.empty() || !paths.footprints.empty() || !paths.postcodes.empty() ||
+        !paths.vintages.empty()) {
       return absl::InvalidArgumentError(
-          "give either --reference or --areas/--footprint/--postcodes, not both");
+          "give either --reference or --areas/--footprint/--postcodes/--vintage, not both (a "
+          "store records the vintages it was built with)");
     }
     return io::LoadReferenceStore(paths.store);
   }
@@ -99,6 +101,7 @@ absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadReference(const Referen
     src.footprints.emplace_back(*kind, *spec);
   }
   src.postcodes = paths.postcodes;
+  if (absl::Status s = io::AddVintages(paths.vintages, src); !s.ok()) return s;
   return io::BuildReference(src);
 }
 

@@ -24,6 +24,7 @@ struct ReferencePaths {
   std::string areas;                    // --areas FILE[:FIELD]
   std::vector<std::string> footprints;  // --footprint KIND=FILE[:FIELD]
   std::string postcodes;                // --postcodes PATH
+  std::vector<std::string> vintages;    // --vintage LAYER=YYYY-MM
   bool given() const {
     return !store.empty() || !areas.empty() || !footprints.empty() || !postcodes.empty();
   }

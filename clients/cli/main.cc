@@ -15,6 +15,11 @@ void AddReferenceFlags(CLI::App* app, pcnv::cli::ReferencePaths& ref) {
                   "community; repeatable");
   app->add_option("--postcodes", ref.postcodes,
                   "Postcode directory: an NSPL/ONSPD-style CSV or a folder of them");
+  app->add_option("--vintage", ref.vintages,
+                  "Boundary vintage of a layer as LAYER=YYYY-MM (LAYER: areas, icb, sub-icb, "
+                  "stp, community, postcodes), recorded in the store and the report's "
+                  "provenance; else read from the file name when it holds one year-month; "
+                  "repeatable");
 }
 
 // The writers `validate` and `diff` share (report/, docs/OUTPUTS.md).
@@ -40,6 +45,14 @@ void AddOptionFlags(CLI::App* app, pcnv::cli::OptionFlags& o) {
                   "never fails the run");
   app->add_option("--as-of", o.as_of,
                   "Date (YYYY-MM-DD) against which waivers expire; default today (UTC)");
+  app->add_option("--suppress-below", o.suppress_below,
+                  "Small-number disclosure control: patient counts from 1 to N-1 are shown as "
+                  "\"<N\" in every output, and counts that would give them away by subtraction "
+                  "are withheld (docs/OUTPUTS.md)")
+      ->capture_default_str();
+  app->add_flag("--unsuppressed", o.unsuppressed,
+                "Publish every patient count exactly, small ones included. For internal analysis "
+                "only: the outputs are then not fit to share");
 }
 
 // How to reach a pcnv server and what token to send (clients/remote/security.h, where each flag's

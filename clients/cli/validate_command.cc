@@ -83,6 +83,10 @@ absl::StatusOr<ValidationOptions> ParseValidationOptions(const OptionFlags& flag
     if (!w.ok()) return w.status();
     o.waivers = std::move(*w);
   }
+  if (absl::Status s = CheckSuppressBelow(flags.suppress_below, "--suppress-below"); !s.ok()) {
+    return s;
+  }
+  o.disclosure.suppress_below = flags.unsuppressed ? 0 : flags.suppress_below;
   o.as_of = flags.as_of.empty() ? TodayUtc() : flags.as_of;
   if (o.as_of.size() != 10 || o.as_of[4] != '-' || o.as_of[7] != '-') {
     return absl::InvalidArgumentError(

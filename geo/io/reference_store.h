@@ -32,6 +32,7 @@
 #ifndef PCNV_GEO_IO_REFERENCE_STORE_H_
 #define PCNV_GEO_IO_REFERENCE_STORE_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -47,7 +48,20 @@ struct ReferenceSources {
   std::optional<LayerSpec> areas;
   std::vector<std::pair<FootprintKind, LayerSpec>> footprints;
   std::string postcodes;  // file or folder; may be empty
+  // The vintage of each layer, by layer name (areas, icb, sub-icb, stp, community, postcodes):
+  // "YYYY-MM" as the user states it. A layer not named here takes the vintage its file name
+  // states when unambiguous (VintageFromFileName), else none.
+  std::map<std::string, std::string> vintages;
 };
+
+// "YYYY-MM" when the file's name (or its folder's, for a postcode folder) holds exactly one
+// year-month, e.g. "nspl_2025-05" or "epraccur_2022-02.csv"; else empty. Two-digit years such
+// as "icb22" are not read: "22" could be a vintage or a release number.
+std::string VintageFromFileName(const std::string& path);
+
+// Parses `--vintage LAYER=YYYY-MM` values into `src.vintages`, refusing a malformed value, a
+// month outside 01-12, a layer name `src` does not build, and a layer named twice.
+absl::Status AddVintages(const std::vector<std::string>& specs, ReferenceSources& src);
 
 // Reads every source (with the readers above) and builds a snapshot in memory. Postcodes whose
 // directory has no LSOA column get their area by point-in-polygon against the areas. Invalid

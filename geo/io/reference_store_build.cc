@@ -1,7 +1,10 @@
 // BuildReference: a snapshot computed from the source layers (reference_store.h).
 #include <algorithm>
+#include <filesystem>
 #include <memory>
 #include <optional>
+#include <regex>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,6 +12,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "geo/io/reference_store.h"
 #include "geo/io/reference_store_schema.h"
 
@@ -16,11 +20,13 @@ namespace pcnv::io {
 namespace {
 
 absl::StatusOr<LayerInfo> DescribeSource(const std::string& name, const std::string& path,
-                                         int64_t features) {
+                                         int64_t features, const ReferenceSources& src) {
   LayerInfo info;
   info.name = name;
   info.source = path;
   info.features = features;
+  auto given = src.vintages.find(name);
+  info.vintage = given != src.vintages.end() ? given->second : VintageFromFileName(path);
   // A PostGIS table has no bytes to hash; its provenance is the connection string alone.
   if (!absl::StartsWithIgnoreCase(path, "PG:")) {
     absl::StatusOr<std::string> sha = Sha256OfPath(path);
@@ -41,6 +47,48 @@ void NoteRepairs(const VectorLayer& layer, const std::string& name, const std::s
 }
 
 }  // namespace
+
+std::string VintageFromFileName(const std::string& path) {
+  static const std::regex kYearMonth(
+      "(?:^|[^0-9])((?:19|20)[0-9]{2})[-_]?(0[1-9]|1[0-2])(?=[^0-9]|$)");
+  std::string name = std::filesystem::path(path).filename().string();
+  if (name.empty()) name = std::filesystem::path(path).parent_path().filename().string();
+  std::set<std::string> found;
+  for (auto it = std::sregex_iterator(name.begin(), name.end(), kYearMonth);
+       it != std::sregex_iterator(); ++it) {
+    found.insert(absl::StrCat((*it)[1].str(), "-", (*it)[2].str()));
+  }
+  return found.size() == 1 ? *found.begin() : "";
+}
+
+absl::Status AddVintages(const std::vector<std::string>& specs, ReferenceSources& src) {
+  std::set<std::string> layers;
+  if (src.areas) layers.insert(store::kAreas.name);
+  for (const auto& [kind, spec] : src.footprints)
+    layers.insert(std::string(FootprintKindName(kind)));
+  if (!src.postcodes.empty()) layers.insert(store::kPostcodes.name);
+  static const std::regex kVintage("(?:19|20)[0-9]{2}-(0[1-9]|1[0-2])");
+  for (const std::string& spec : specs) {
+    const size_t eq = spec.find('=');
+    const std::string layer = spec.substr(0, eq);
+    const std::string when = eq == std::string::npos ? "" : spec.substr(eq + 1);
+    if (eq == std::string::npos || !std::regex_match(when, kVintage)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--vintage ", spec,
+                       ": expected LAYER=YYYY-MM with a month from 01 to 12, e.g. areas=2021-03"));
+    }
+    if (!layers.contains(layer)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--vintage ", spec, ": no layer '", layer,
+                       "' is being built (layers: ", absl::StrJoin(layers, ", "), ")"));
+    }
+    if (!src.vintages.emplace(layer, when).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--vintage ", spec, ": the vintage of '", layer, "' is given twice"));
+    }
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<std::shared_ptr<const ReferenceData>> BuildReference(const ReferenceSources& src) {
   std::vector<Area> areas;
@@ -63,7 +111,7 @@ absl::StatusOr<std::shared_ptr<const ReferenceData>> BuildReference(const Refere
       areas.push_back(std::move(a));
     }
     absl::StatusOr<LayerInfo> info =
-        DescribeSource(store::kAreas.name, src.areas->path, areas.size());
+        DescribeSource(store::kAreas.name, src.areas->path, areas.size(), src);
     if (!info.ok()) return info.status();
     layers.push_back(*std::move(info));
   }
@@ -85,7 +133,7 @@ absl::StatusOr<std::shared_ptr<const ReferenceData>> BuildReference(const Refere
       fl.footprints.push_back({std::move(f.code), std::move(f.name), std::move(f.geometry)});
     }
     absl::StatusOr<LayerInfo> info =
-        DescribeSource(std::string(FootprintKindName(kind)), spec.path, fl.footprints.size());
+        DescribeSource(std::string(FootprintKindName(kind)), spec.path, fl.footprints.size(), src);
     if (!info.ok()) return info.status();
     layers.push_back(*std::move(info));
     footprints.push_back(std::move(fl));
@@ -112,7 +160,7 @@ absl::StatusOr<std::shared_ptr<const ReferenceData>> BuildReference(const Refere
       }
     }
     absl::StatusOr<LayerInfo> info =
-        DescribeSource(store::kPostcodes.name, src.postcodes, postcodes.size());
+        DescribeSource(store::kPostcodes.name, src.postcodes, postcodes.size(), src);
     if (!info.ok()) return info.status();
     layers.push_back(*std::move(info));
   }

@@ -84,10 +84,17 @@ TEST(ContiguityTest, SmallFragmentIsInfoAndThresholdIsInclusive) {
   in.distribution->rows[0].patients = 49;
   in.distribution->rows[1].patients = 49;
   in.distribution->rows[2].patients = 2;
-  Report r2 = Check(exact, {}, &in);
+  // The part's 2 patients are a small number: by default its count and share are suppressed.
+  Report shared = Check(exact, {}, &in);
+  ASSERT_EQ(Of(shared, "CON001").size(), 1u);
+  EXPECT_EQ(std::get<std::string>(Of(shared, "CON001")[0]->values.at("share_of_patients")),
+            "withheld");
+  ValidationOptions open;
+  open.disclosure.suppress_below = 0;  // unsuppressed, to see the exact share
+  Report r2 = Check(exact, open, &in);
   ASSERT_EQ(Of(r2, "CON001").size(), 1u);
   EXPECT_DOUBLE_EQ(Num(Of(r2, "CON001")[0], "share_of_patients"), 0.02);
-  ValidationOptions o;
+  ValidationOptions o = open;
   o.ruleset.con_detached_min_share = 0.021;
   Report r3 = Check(exact, o, &in);
   EXPECT_TRUE(Of(r3, "CON001").empty());

@@ -112,15 +112,15 @@ TEST(MarkupTest, EscapesEverythingThatCouldBecomeMarkup) {
   EXPECT_EQ(Grouped(999), "999");
 }
 
-TEST(DisclosureTest, SuppressesSmallPatientCountsOnly) {
-  EXPECT_EQ(DisplayValue("patients", int64_t{4}), "<5");
-  EXPECT_EQ(DisplayValue("area_patients", int64_t{1}), "<5");
-  EXPECT_EQ(DisplayValue("patients", int64_t{5}), "5");
+// Writers print what the engine gives them: suppression happened before (geo/disclosure.h).
+TEST(DisplayValueTest, FormatsWithoutApplyingARuleOfItsOwn) {
+  EXPECT_EQ(DisplayValue("patients", std::string("<5")), "<5");
+  EXPECT_EQ(DisplayValue("patients", std::string("withheld")), "withheld");
+  EXPECT_EQ(DisplayValue("patients", int64_t{4}), "4");  // --unsuppressed output
   EXPECT_EQ(DisplayValue("patients", int64_t{0}), "0");
-  EXPECT_EQ(DisplayValue("rows", int64_t{3}), "3");  // not a patient count
   EXPECT_EQ(DisplayValue("population", int64_t{58300}), "58,300");
   EXPECT_EQ(DisplayValue("relative_difference", 0.04), "0.04");
-  EXPECT_EQ(ValuesJson({{"patients", int64_t{2}}, {"rows", int64_t{2}}}),
+  EXPECT_EQ(ValuesJson({{"patients", std::string("<5")}, {"rows", int64_t{2}}}),
             R"({"patients":"<5","rows":2})");
 }
 

@@ -82,7 +82,7 @@ void CheckLayers(const std::function<OGRLayer*(const char*)>& layer) {
   ASSERT_NE(con.GetGeometryRef(), nullptr);
   EXPECT_EQ(wkbFlatten(con.GetGeometryRef()->getGeometryType()), wkbPolygon);
   auto values = nlohmann::json::parse(con.GetFieldAsString("values_json"));
-  EXPECT_EQ(values["part_patients"], "<5");  // small-number suppression
+  EXPECT_EQ(values["part_patients"], "<5");  // as the engine suppressed it
   EXPECT_EQ(values["gap_m"], 1000.0);
   EXPECT_EQ(wkbFlatten(findings["CON004"]->GetGeometryRef()->getGeometryType()), wkbPoint);
   const OGRFeature& mem = *findings["MEM004"];

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "geo/io/readers.h"
@@ -15,6 +16,7 @@
 #include "pcnv/v1/validator.grpc.pb.h"
 #include "report/report_json.h"
 #include "tests/server/server_harness.h"
+#include "tests/support/subtraction_attack.h"
 #include "tests/support/test_support.h"
 #include "wire/convert.h"
 
@@ -266,12 +268,30 @@ TEST_F(SampleServer, ComputeCatchmentsOneMessagePerPcnWithSuppressedTable) {
   const grpc::Status status = reader->Finish();
   ASSERT_TRUE(status.ok()) << status.error_message();
 
+  // The truth, for the attacker below: the same call asking for unsuppressed output.
+  v1::ComputeCatchmentsRequest open_request = request;
+  open_request.mutable_input()->mutable_options()->set_unsuppressed(true);
+  auto open_context = Context();
+  auto open_reader = stub->ComputeCatchments(open_context.get(), open_request);
+  std::vector<v1::PcnCatchments> truth;
+  while (open_reader->Read(&message)) truth.push_back(message);
+  ASSERT_TRUE(open_reader->Finish().ok());
+  ASSERT_EQ(truth.size(), pcns.size());
+
   ASSERT_EQ(pcns.size(), static_cast<size_t>(unary.report().pcns_size()));
-  int suppressed = 0, shown = 0;
+  int small_cells = 0, withheld = 0, shown = 0;
+  // The attacker's table: every cell, each PCN's row (its population is published), each area's
+  // column where N(a) is published, with the outside group's count there taken as known.
+  std::vector<testing::AttackCell> cells;
+  std::vector<testing::AttackLine> lines;
+  std::map<std::string, std::vector<int>> column;
+  std::map<std::string, int64_t> column_rest;  // N(a) minus the PCNs' cells: the outside group
+  std::set<std::string> total_withheld;
   for (size_t k = 0; k < pcns.size(); ++k) {
     const v1::PcnCatchments& c = pcns[k];
     const v1::Pcn& p = unary.report().pcns(static_cast<int>(k));
     EXPECT_EQ(c.pcn_code(), p.code());
+    ASSERT_EQ(c.areas_size(), truth[k].areas_size());
     // The report's checks ran on the majority territory: the same areas.
     EXPECT_EQ(c.territory_areas(), p.territory().areas()) << c.pcn_code();
     EXPECT_EQ(c.has_territory_geometry(), c.territory_areas() > 0);
@@ -279,30 +299,63 @@ TEST_F(SampleServer, ComputeCatchmentsOneMessagePerPcnWithSuppressedTable) {
     if (c.has_territory_geometry()) EXPECT_EQ(c.territory_geometry().srid(), 27700);
     int in_territory = 0, in_share = 0;
     std::set<std::string> codes;
-    for (const v1::AreaShare& a : c.areas()) {
+    testing::AttackLine row;
+    for (int i = 0; i < c.areas_size(); ++i) {
+      const v1::AreaShare& a = c.areas(i);
+      const v1::AreaShare& t = truth[k].areas(i);
+      ASSERT_EQ(a.area_code(), t.area_code());
+      EXPECT_FALSE(t.patients_suppressed());
+      const int64_t n = std::stoll(t.patients());
       EXPECT_TRUE(codes.insert(a.area_code()).second) << "area twice: " << a.area_code();
       in_territory += a.in_territory();
       in_share += a.in_share_catchment();
-      EXPECT_GT(a.area_total(), 0);
-      if (a.patients_suppressed()) {
-        ++suppressed;
+      if (a.area_total_suppressed()) {
+        EXPECT_FALSE(a.has_area_total());
+        total_withheld.insert(a.area_code());
+      } else {
+        EXPECT_EQ(a.area_total(), t.area_total());
+      }
+      if (n < 5) {
+        ++small_cells;
+        EXPECT_TRUE(a.patients_suppressed());
         EXPECT_EQ(a.patients(), "<5");
-        EXPECT_FALSE(a.has_share());
+      } else if (a.patients_suppressed()) {
+        ++withheld;
+        EXPECT_EQ(a.patients(), "withheld");
       } else {
         ++shown;
-        const int64_t n = std::stoll(a.patients());
-        EXPECT_GE(n, 5);
-        EXPECT_LE(n, a.area_total());
+        EXPECT_EQ(std::stoll(a.patients()), n);
+      }
+      if (a.patients_suppressed() || a.area_total_suppressed()) {
+        EXPECT_FALSE(a.has_share());
+      } else {
         ASSERT_TRUE(a.has_share());
         EXPECT_NEAR(a.share(), static_cast<double>(n) / a.area_total(), 1e-12);
         EXPECT_EQ(a.in_share_catchment(), a.share() >= c.share_threshold());
       }
+      row.cells.push_back(static_cast<int>(cells.size()));
+      column[a.area_code()].push_back(static_cast<int>(cells.size()));
+      column_rest.try_emplace(a.area_code(), t.area_total());
+      column_rest[a.area_code()] -= n;
+      cells.push_back({n, !a.patients_suppressed()});
     }
+    lines.push_back(row);
     EXPECT_EQ(in_territory, c.territory_areas());
     EXPECT_EQ(in_share, c.share_catchment_areas());
   }
+  for (auto& [area, col] : column) {
+    if (total_withheld.count(area)) continue;
+    testing::AttackLine line{col};
+    line.cells.push_back(static_cast<int>(cells.size()));
+    cells.push_back({column_rest[area], true});
+    lines.push_back(line);
+  }
+  for (int c : testing::RecoveredBySubtraction(cells, lines)) {
+    if (cells[c].truth < 5) ADD_FAILURE() << "a count of " << cells[c].truth << " recovered";
+  }
   EXPECT_GT(shown, 0);
-  EXPECT_EQ(suppressed, 1);  // the 3 patients added above
+  EXPECT_GE(small_cells, 1);  // the 3 patients added above, at least
+  EXPECT_GE(withheld, 1);     // secondary suppression protects them
 
   // No distribution: INVALID_ARGUMENT naming the field.
   request.mutable_input()->clear_distribution();

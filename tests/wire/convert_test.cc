@@ -554,14 +554,14 @@ TEST(ConvertCoverage, DomainStructsAreTheOnesTheProtoMirrors) {
   EXPECT_EQ(sizeof(ContiguityOptions), 40u);
   EXPECT_EQ(sizeof(Waiver), 160u);
   // + `cancelled` and `on_pcn_ready`, the front door's hooks: deliberately not on the wire.
-  EXPECT_EQ(sizeof(ValidationOptions), 424u);
+  EXPECT_EQ(sizeof(ValidationOptions), 432u);
   EXPECT_EQ(sizeof(AppliedWaiver), 96u);
   EXPECT_EQ(sizeof(Finding), 296u);
   EXPECT_EQ(sizeof(RuleOutcome), 80u);
   EXPECT_EQ(sizeof(TerritoryMetrics), 32u);
   // + `territory_areas` (indices for in-process callers): deliberately not on the wire.
   EXPECT_EQ(sizeof(PcnEntry), 200u);
-  EXPECT_EQ(sizeof(PracticeEntry), 168u);
+  EXPECT_EQ(sizeof(PracticeEntry), 176u);
   EXPECT_EQ(sizeof(Summary), 144u);
   EXPECT_EQ(sizeof(Provenance::Layer), 136u);
   EXPECT_EQ(sizeof(Provenance), 320u);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -84,7 +85,7 @@ std::string Percent(double fraction, int decimals) {
 
 std::string Decimal(double v) {
   std::string s = FixedGrouped(v, 6);
-  if (s.find('.') != std::string::npos) {
+  if (absl::StrContains(s, '.')) {
     while (s.back() == '0') s.pop_back();
     if (s.back() == '.') s.pop_back();
   }

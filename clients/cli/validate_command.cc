@@ -48,6 +48,7 @@ std::vector<std::string> NotEvaluatedGroups(const Report& r, int* count) {
     it->second.push_back(o.rule);
   }
   std::vector<std::string> out;
+  out.reserve(by_reason.size());
   for (const auto& [reason, rules] : by_reason) {
     out.push_back(absl::StrCat(absl::StrJoin(rules, ", "), " (", reason, ")"));
   }

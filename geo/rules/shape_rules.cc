@@ -42,6 +42,20 @@ bool NeedLocations(const ValidationContext& ctx, RuleRun& run) {
         "postcodes with a postcode directory)");
     return false;
   }
+  // Some PCN has two or more practices but none has two located ones: nothing can be measured.
+  // (With only single-practice PCNs there is nothing to measure either way, and no finding.)
+  bool multi = false, measurable = false;
+  for (const PcnInfo& pcn : ctx.pcns) {
+    int located = 0;
+    for (const std::string& code : pcn.practices)
+      located += ctx.practices.at(code).location ? 1 : 0;
+    multi |= pcn.practices.size() >= 2;
+    measurable |= located >= 2;
+  }
+  if (multi && !measurable) {
+    run.NotEvaluated("no PCN has two member practices with locations to measure between");
+    return false;
+  }
   run.Evaluated();
   return true;
 }

@@ -132,6 +132,18 @@ TEST(RuleStatesTest, PopulationNeedsSomeCount) {
   EXPECT_TRUE(Of(r, "POP001").empty());
 }
 
+TEST(RuleStatesTest, Cmp002NeedsTwoLocatedPracticesInAPcn) {
+  GridFixture g{{"AB"}, {{'A', "U00001"}, {'B', "U00001"}}};  // one PCN, two practices
+  ValidationInput in = g.Input();
+  in.memberships[0].location = Point{500, 500};
+  Report r = Check(*g.Reference(), in);
+  EXPECT_EQ(Outcome(r, "CMP002").state, RuleState::kNotEvaluated);
+  EXPECT_EQ(Outcome(r, "CMP002").reason,
+            "no PCN has two member practices with locations to measure between");
+  in.memberships[1].location = Point{1500, 500};
+  EXPECT_EQ(Outcome(Check(*g.Reference(), in), "CMP002").state, RuleState::kEvaluated);
+}
+
 // --- the catalogue's wording, through the engine ---------------------------------------------
 
 TEST(RuleMessagesTest, CornerContactIsSaidAsSuch) {

@@ -1,6 +1,7 @@
 #include "geo/waivers.h"
 
 #include "absl/strings/str_cat.h"
+#include "geo/rules/messages.h"
 
 namespace pcnv {
 
@@ -18,7 +19,11 @@ bool Waivers::Apply(Finding& f) const {
   for (const Waiver* w : live_) {
     if (w->rule != f.rule || w->pcn != f.pcn || f.pcn.empty()) continue;
     f.waiver = AppliedWaiver{w->reason, w->approved_by, w->expires};
-    if (f.rule == "POP001") f.severity = Severity::kWarning;
+    if (f.rule == "POP001") {
+      // The exception the message asked for is now recorded: it says so instead.
+      f.severity = Severity::kWarning;
+      f.message = msg::WaivePop001(f.message, *f.waiver);
+    }
     return true;
   }
   return false;

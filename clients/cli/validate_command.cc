@@ -1,13 +1,16 @@
 // `pcnv validate`: read inputs, validate in-process or through a server, write the report and
 // any other outputs asked for.
+#include <algorithm>
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/progress.h"
 #include "clients/remote/remote_validate.h"
 #include "geo/engine.h"
+#include "geo/format.h"
 #include "geo/io/readers.h"
 #include "geo/io/ruleset_json.h"
 #include "geo/options_check.h"
@@ -31,13 +34,43 @@ int64_t InputRecords(const ValidationInput& input) {
   return n;
 }
 
+// The rules that were not evaluated, grouped by reason in catalogue order: "CON001, CON002
+// (no area polygons ...)".
+std::vector<std::string> NotEvaluatedGroups(const Report& r, int* count) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> by_reason;
+  *count = 0;
+  for (const RuleOutcome& o : r.summary.rules) {
+    if (o.state != RuleState::kNotEvaluated) continue;
+    ++*count;
+    auto it = std::find_if(by_reason.begin(), by_reason.end(),
+                           [&](const auto& g) { return g.first == o.reason; });
+    if (it == by_reason.end()) it = by_reason.insert(by_reason.end(), {o.reason, {}});
+    it->second.push_back(o.rule);
+  }
+  std::vector<std::string> out;
+  out.reserve(by_reason.size());
+  for (const auto& [reason, rules] : by_reason) {
+    out.push_back(absl::StrCat(absl::StrJoin(rules, ", "), " (", reason, ")"));
+  }
+  return out;
+}
+
 void PrintVerdict(const ReportView& view, const std::string& out_path) {
   const Report& r = view.report;
   const auto& by = r.summary.findings_by_severity;
-  auto count = [&](const char* k) { return by.count(k) ? by.at(k) : 0; };
-  std::cout << r.summary.verdict << ": " << r.summary.pcns << " PCNs, " << r.summary.practices
-            << " practices; " << count("ERROR") << " errors, " << count("WARNING") << " warnings, "
-            << count("INFO") << " info\n";
+  auto count = [&](const char* k) -> int64_t { return by.count(k) ? by.at(k) : 0; };
+  int not_evaluated = 0;
+  const std::vector<std::string> groups = NotEvaluatedGroups(r, &not_evaluated);
+  std::cout << r.summary.verdict << ": " << Count(r.summary.pcns, "PCN") << ", "
+            << Count(r.summary.practices, "practice") << "; " << Count(count("ERROR"), "error")
+            << ", " << Count(count("WARNING"), "warning") << ", " << count("INFO") << " info";
+  // A run that could not check most rules must not read as a clean pass.
+  if (not_evaluated > 0) {
+    std::cout << "; " << not_evaluated << " of " << r.summary.rules.size()
+              << (not_evaluated == 1 ? " rule" : " rules") << " not evaluated";
+  }
+  std::cout << "\n";
+  for (const std::string& g : groups) std::cout << "  not evaluated: " << g << "\n";
   for (size_t i = 0; i < r.findings.size(); ++i) {
     const Finding& f = r.findings[i];
     if (f.severity == Severity::kInfo) continue;

@@ -11,6 +11,7 @@
 
 #include "geo/catchment.h"
 #include "geo/contiguity.h"
+#include "geo/format.h"
 #include "geo/model.h"
 #include "geo/options.h"
 #include "geo/reference.h"
@@ -89,6 +90,17 @@ struct FootprintSplit {
 };
 FootprintSplit SplitAcrossFootprints(const ValidationContext& ctx, size_t pcn, int layer);
 
+// Why rules over computed territories (catchments) cannot be evaluated meaningfully, or empty
+// when they can: no distribution, no area polygons, no row placed in an area, or no PCN with
+// any area in its catchment. Every territory would be empty, and "no finding" would read as
+// "contiguous", "compact" or "inside its footprint".
+std::string WhyNoTerritories(const ValidationContext& ctx);
+// The same for footprint shares weighted by patients (a distribution given): empty when at
+// least one PCN has patients placed in an area.
+std::string WhyNoPlacedPatients(const ValidationContext& ctx);
+// Evaluated() when WhyNoTerritories is empty, else NotEvaluated with it; returns which.
+bool NeedTerritories(const ValidationContext& ctx, RuleRun& run);
+
 // Collects one rule's outcome and findings. A rule calls exactly one of Evaluated() or
 // NotEvaluated() (the runner checks), then Add() for each finding.
 class RuleRun {
@@ -109,6 +121,7 @@ class RuleRun {
   }
 
   bool decided() const { return decided_; }
+  bool evaluated() const { return decided_ && outcome_.state == RuleState::kEvaluated; }
   RuleOutcome& outcome() { return outcome_; }
   std::vector<Finding>& findings() { return findings_; }
   const std::vector<Finding>& findings() const { return findings_; }
@@ -145,10 +158,6 @@ void CheckOvl002(const ValidationContext& ctx, RuleRun& run);
 extern const PcnRule kOvl003;
 void CheckGeo001(const ValidationContext& ctx, RuleRun& run);  // geometry_rules.cc
 extern const PcnRule kCmp001, kCmp002;                         // shape_rules.cc
-
-// Thousands separators for messages: 31234 -> "31,234".
-std::string Grouped(int64_t n);
-std::string Percent(double fraction, int decimals = 1);  // 0.0423 -> "4.2%"
 
 }  // namespace pcnv
 

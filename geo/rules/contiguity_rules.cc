@@ -6,26 +6,47 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "geo/adjacency.h"
 #include "geo/disjoint_sets.h"
 #include "geo/geos_handle.h"
 #include "geo/rules/context.h"
+#include "geo/rules/messages.h"
 
 namespace pcnv {
 namespace {
 
 bool NeedCatchments(const ValidationContext& ctx, RuleRun& run) {
-  if (!ctx.has_distribution()) {
-    run.NotEvaluated("needs a distribution (--distribution) to derive catchments");
+  return NeedTerritories(ctx, run);
+}
+
+// CON003 reads the member practices' own share catchments.
+bool NeedPracticeCatchments(const ValidationContext& ctx, RuleRun& run) {
+  if (!NeedTerritories(ctx, run)) return false;
+  const bool any = std::any_of(ctx.practice_catchments.begin(), ctx.practice_catchments.end(),
+                               [](const std::vector<int>& a) { return !a.empty(); });
+  if (!any) {
+    run.NotEvaluated(absl::StrCat("no practice has an area holding at least ",
+                                  ShareLimit(ctx.options.share_threshold),
+                                  " of its patients, so no practice has a catchment"));
     return false;
   }
-  run.Evaluated();
   return true;
 }
 
-std::string Km(double metres) { return absl::StrFormat("%.1f km", metres / 1000); }
+// CON004 places practices against territories: it needs both.
+bool NeedCatchmentsAndLocations(const ValidationContext& ctx, RuleRun& run) {
+  if (!NeedTerritories(ctx, run)) return false;
+  const bool any = std::any_of(ctx.practices.begin(), ctx.practices.end(),
+                               [](const auto& p) { return p.second.location.has_value(); });
+  if (!any) {
+    run.NotEvaluated(
+        "needs practice locations (easting/northing or lat/lon in the practice file, or practice "
+        "postcodes with a postcode directory)");
+    return false;
+  }
+  return true;
+}
 
 std::string AreaCodes(const ValidationContext& ctx, const std::vector<int>& areas) {
   constexpr size_t kShown = 10;
@@ -39,9 +60,8 @@ std::string AreaCodes(const ValidationContext& ctx, const std::vector<int>& area
 }
 
 std::string Tolerances(const ContiguityOptions& o) {
-  return absl::StrCat("adjacency by shared ", std::string(AdjacencyName(o.adjacency)),
-                      ", bridge distance ", o.bridge_distance_m, " m, ", o.bridges.size(),
-                      " named bridges");
+  return msg::ContiguityTolerances(AdjacencyName(o.adjacency), o.bridge_distance_m,
+                                   static_cast<int64_t>(o.bridges.size()));
 }
 
 // CON001 and CON002 differ only in which side of the share threshold a detached part falls.
@@ -55,15 +75,17 @@ void CheckDetachedParts(const ValidationContext& ctx, size_t k, RuleRun& run, bo
     const Component& part = c.components[i];
     const double share = total > 0 ? static_cast<double>(part.patients) / total : 0;
     if ((share >= min_share) != large) continue;
-    Finding& f = run.Add(
-        ctx, pcn.code, "",
-        absl::StrCat(
-            pcn.code, " ", pcn.name,
-            large ? "'s territory is not contiguous: a " : " has a small detached fragment: a ",
-            "part of ", part.areas.size(), " area(s) holding ", Grouped(part.patients),
-            " patients (", Percent(share), " of its territory's patients) lies ",
-            Km(part.gap_to_main_m), " from the main part (",
-            Tolerances(ctx.options.ruleset.contiguity), ")."));
+    const msg::DetachedPart text{.pcn = pcn.code,
+                                 .name = pcn.name,
+                                 .areas = static_cast<int64_t>(part.areas.size()),
+                                 .patients = part.patients,
+                                 .share = share,
+                                 .threshold = min_share,
+                                 .gap_m = part.gap_to_main_m,
+                                 .tolerances = Tolerances(ctx.options.ruleset.contiguity)};
+    Finding& f = run.Add(ctx, pcn.code, "",
+                         large ? msg::Con001DetachedPart(text, ctx.options.disclosure)
+                               : msg::Con002SmallFragment(text, ctx.options.disclosure));
     f.values["part"] = static_cast<int64_t>(i);
     f.values["parts"] = static_cast<int64_t>(c.components.size());
     f.values["areas"] = AreaCodes(ctx, part.areas);
@@ -78,12 +100,7 @@ void CheckDetachedParts(const ValidationContext& ctx, size_t k, RuleRun& run, bo
   // Enclaves: holes in the main part, filled by another PCN's or nobody's areas.
   for (size_t h = 0; h < c.holes.size(); ++h) {
     const double area = c.holes[h].Area();
-    Finding& f = run.Add(ctx, pcn.code, "",
-                         absl::StrCat(pcn.code, " ", pcn.name,
-                                      "'s territory surrounds an "
-                                      "enclave of ",
-                                      absl::StrFormat("%.2f", area / 1e6),
-                                      " km2 that belongs to another PCN or to none."));
+    Finding& f = run.Add(ctx, pcn.code, "", msg::Con002Enclave(pcn.code, pcn.name, area));
     f.values["enclave"] = static_cast<int64_t>(h + 1);
     f.values["area_km2"] = std::round(area / 1e6 * 1e4) / 1e4;
     f.geometry = c.holes[h];
@@ -213,10 +230,7 @@ void CheckCon003One(const ValidationContext& ctx, size_t k, RuleRun& run) {
   if (!g) return;
   Finding& f = run.Add(
       ctx, pcn.code, "",
-      absl::StrCat(pcn.code, " ", pcn.name, "'s member practices form ", g->listed.size(),
-                   " separate groups whose catchments (areas with at least ",
-                   Percent(ctx.options.share_threshold, 0),
-                   " of their patients) do not touch: ", absl::StrJoin(g->listed, " / "), "."));
+      msg::Con003PracticeGroups(pcn.code, pcn.name, g->listed, ctx.options.share_threshold));
   f.values["groups"] = static_cast<int64_t>(g->listed.size());
   f.values["practice_groups"] = absl::StrJoin(g->listed, " ");
   if (!g->without.empty()) f.values["practices_without_catchment"] = absl::StrJoin(g->without, ",");
@@ -236,10 +250,8 @@ void CheckCon004One(const ValidationContext& ctx, size_t k, RuleRun& run) {
     absl::StatusOr<double> distance = geos::Distance(pt.raw(), territory.raw());
     if (!distance.ok() || *distance <= buffer) continue;
     const double d = *distance;
-    Finding& f = run.Add(ctx, pcn.code, code,
-                         absl::StrCat("Practice ", code, " ", p.name, " is ", Km(d),
-                                      " outside the territory of its PCN ", pcn.code,
-                                      " (allowed: ", buffer, " m)."));
+    Finding& f =
+        run.Add(ctx, pcn.code, code, msg::Con004PracticeOutside(code, p.name, pcn.code, d, buffer));
     f.values["distance_m"] = std::round(d * 10) / 10;
     f.values["buffer_m"] = buffer;
     f.values["easting"] = std::round(p.location->x);
@@ -250,7 +262,7 @@ void CheckCon004One(const ValidationContext& ctx, size_t k, RuleRun& run) {
 
 }  // namespace
 
-const PcnRule kCon003{NeedCatchments, CheckCon003One};
-const PcnRule kCon004{NeedCatchments, CheckCon004One};
+const PcnRule kCon003{NeedPracticeCatchments, CheckCon003One};
+const PcnRule kCon004{NeedCatchmentsAndLocations, CheckCon004One};
 
 }  // namespace pcnv

@@ -2,9 +2,8 @@
 #include <array>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/str_replace.h"
 #include "geo/rules/context.h"
+#include "geo/rules/messages.h"
 
 namespace pcnv {
 
@@ -36,18 +35,15 @@ void CheckDat001(const ValidationContext& ctx, RuleRun& run) {
     total_rows += rows[k];
     total_patients += patients[k];
     std::string name(UnresolvedName(static_cast<Unresolved>(k)));
-    parts.push_back(absl::StrCat(
-        Grouped(rows[k]), " with ", absl::StrReplaceAll(name, {{"_", " "}}), "s (",
-        Grouped(patients[k]), " patients; e.g. ", absl::StrJoin(examples[k], ", "), ")"));
+    parts.push_back(
+        msg::Dat001Kind(name, rows[k], patients[k], examples[k], ctx.options.disclosure));
     f.values[name + "_rows"] = rows[k];
     f.values[name + "_patients"] = patients[k];
   }
   if (total_rows == 0) return;
   Finding& out =
       run.Add(ctx, "", "",
-              absl::StrCat(Grouped(total_rows), " distribution rows (", Grouped(total_patients),
-                           " patients) cannot be placed in any area: ", absl::StrJoin(parts, "; "),
-                           ". Their patients count in populations but not in catchments."));
+              msg::Dat001Unresolved(total_rows, total_patients, parts, ctx.options.disclosure));
   out.values = std::move(f.values);
   out.values["rows"] = total_rows;
   out.values["patients"] = total_patients;

@@ -1,6 +1,6 @@
 // GEO001: invalid input polygons, in the reference layers and the declared boundaries.
-#include "absl/strings/str_cat.h"
 #include "geo/rules/context.h"
+#include "geo/rules/messages.h"
 
 namespace pcnv {
 
@@ -9,12 +9,10 @@ void CheckGeo001(const ValidationContext& ctx, RuleRun& run) {
   const bool repair = ctx.options.ruleset.repair_geometry;
   // Repaired: WARNING (the ruleset's GEO001 severity); refused: ERROR.
   const Severity sev = repair ? ctx.options.ruleset.SeverityOf("GEO001") : Severity::kError;
-  const char* outcome = repair ? "repaired with make-valid" : "refused (repair is off)";
   for (const GeometryRepair& r : ctx.ref.repairs()) {
-    Finding& f =
-        run.Add(sev, "", "",
-                absl::StrCat("Invalid polygon in the ", r.layer, " layer (", r.source, " feature ",
-                             r.feature, ", code ", r.code, "): ", r.reason, "; ", outcome, "."));
+    Finding& f = run.Add(
+        sev, "", "",
+        msg::Geo001InvalidReference(r.layer, r.source, r.feature, r.code, r.reason, repair));
     f.values["layer"] = r.layer;
     f.values["source"] = r.source;
     f.values["feature"] = static_cast<int64_t>(r.feature);
@@ -29,10 +27,9 @@ void CheckGeo001(const ValidationContext& ctx, RuleRun& run) {
   }
   for (const DeclaredBoundary& d : *ctx.input.declared) {
     if (d.invalid_reason.empty()) continue;
-    Finding& f =
-        run.Add(sev, d.pcn_code, "",
-                absl::StrCat("Invalid declared boundary for ", d.pcn_code, " (", source,
-                             " feature ", d.feature, "): ", d.invalid_reason, "; ", outcome, "."));
+    Finding& f = run.Add(
+        sev, d.pcn_code, "",
+        msg::Geo001InvalidDeclared(d.pcn_code, source, d.feature, d.invalid_reason, repair));
     f.values["layer"] = std::string("declared");
     f.values["source"] = source;
     f.values["feature"] = static_cast<int64_t>(d.feature);

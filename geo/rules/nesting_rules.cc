@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "geo/rules/context.h"
+#include "geo/rules/messages.h"
 
 namespace pcnv {
 
@@ -59,6 +60,19 @@ FootprintSplit SplitAcrossFootprints(const ValidationContext& ctx, size_t k, int
 
 namespace {
 
+std::vector<std::string> Shares(const FootprintLayer& layer, const FootprintSplit& s) {
+  std::vector<std::pair<double, int>> order;
+  for (const auto& [f, w] : s.weight) order.push_back({-w, f});
+  std::sort(order.begin(), order.end());
+  std::vector<std::string> parts;
+  parts.reserve(order.size());
+  for (const auto& [neg, f] : order) {
+    parts.push_back(msg::FootprintShare(layer.footprints[f].code, -neg / s.total_weight));
+  }
+  return parts;
+}
+
+// The `shares` value (not the message): every footprint's share with one decimal.
 std::string ShareList(const FootprintLayer& layer, const FootprintSplit& s) {
   std::vector<std::pair<double, int>> order;
   for (const auto& [f, w] : s.weight) order.push_back({-w, f});
@@ -71,14 +85,25 @@ std::string ShareList(const FootprintLayer& layer, const FootprintSplit& s) {
   return absl::StrJoin(parts, ", ");
 }
 
-std::string BasisText(const FootprintSplit& s) {
-  return s.basis == "patients" ? "of its registered patients"
-                               : "of its practices' list sizes (by practice location)";
+// How a footprint kind is written in messages.
+std::string KindText(FootprintKind kind) {
+  switch (kind) {
+    case FootprintKind::kIcb:
+      return "ICB";
+    case FootprintKind::kSubIcb:
+      return "sub-ICB";
+    case FootprintKind::kStp:
+      return "STP";
+    case FootprintKind::kCommunity:
+      return "community-service footprint";
+  }
+  return std::string(FootprintKindName(kind));
 }
 
 // One footprint kind against a maximum outside share; used by NEST001, NEST003 and COM001.
 void CheckSpread(const ValidationContext& ctx, size_t k, RuleRun& run, FootprintKind kind,
-                 double max_outside, const std::string& what) {
+                 double max_outside) {
+  const std::string what = KindText(kind);
   const int layer = ctx.ref.footprint_layer_index(kind);
   const FootprintLayer& fl = ctx.ref.footprint_layers()[layer];
   FootprintSplit s = SplitAcrossFootprints(ctx, k, layer);
@@ -87,12 +112,16 @@ void CheckSpread(const ValidationContext& ctx, size_t k, RuleRun& run, Footprint
   if (s.dominant < 0 || s.outside_share <= max_outside + 1e-12) return;
   const PcnInfo& pcn = ctx.pcns[k];
   const Footprint& dom = fl.footprints[s.dominant];
-  Finding& f = run.Add(
-      ctx, pcn.code, "",
-      absl::StrCat(pcn.code, " ", pcn.name, " crosses ", what,
-                   " boundaries: ", Percent(s.outside_share), " ", BasisText(s),
-                   " lie outside its dominant ", what, " ", dom.code, " ", dom.name,
-                   " (allowed: ", Percent(max_outside, 0), "). Shares: ", ShareList(fl, s), "."));
+  Finding& f = run.Add(ctx, pcn.code, "",
+                       msg::SpreadAcrossFootprints({.pcn = pcn.code,
+                                                    .name = pcn.name,
+                                                    .kind = what,
+                                                    .outside_share = s.outside_share,
+                                                    .max_outside = max_outside,
+                                                    .basis = s.basis,
+                                                    .dominant = dom.code,
+                                                    .dominant_name = dom.name,
+                                                    .shares = Shares(fl, s)}));
   f.values["layer"] = std::string(FootprintKindName(kind));
   f.values["dominant"] = dom.code;
   f.values["outside_share"] = s.outside_share;
@@ -109,15 +138,39 @@ void CheckSpread(const ValidationContext& ctx, size_t k, RuleRun& run, Footprint
 bool NeedLayers(const ValidationContext& ctx, RuleRun& run,
                 std::initializer_list<FootprintKind> kinds) {
   std::vector<std::string> names;
-  bool any = false;
+  bool any = false, any_polygons = false;
   for (FootprintKind k : kinds) {
     names.push_back(std::string(FootprintKindName(k)));
-    any |= ctx.ref.footprint_layer(k) != nullptr;
+    const FootprintLayer* layer = ctx.ref.footprint_layer(k);
+    any |= layer != nullptr;
+    any_polygons |= layer != nullptr && !layer->footprints.empty();
   }
   if (!any) {
     run.NotEvaluated(absl::StrCat("needs a footprint layer of kind ", absl::StrJoin(names, " or "),
                                   " (--footprint KIND=FILE or the reference store)"));
     return false;
+  }
+  if (!any_polygons) {
+    run.NotEvaluated(
+        absl::StrCat("the ", absl::StrJoin(names, " and "), " footprint layer holds no polygons"));
+    return false;
+  }
+  // What the shares are weighted by must be placeable: patients in areas with a distribution,
+  // else practice locations.
+  if (ctx.has_distribution()) {
+    if (std::string why = WhyNoPlacedPatients(ctx); !why.empty()) {
+      run.NotEvaluated(why + ", so no PCN's patients can be placed in footprints");
+      return false;
+    }
+  } else {
+    const bool located = std::any_of(ctx.practices.begin(), ctx.practices.end(),
+                                     [](const auto& p) { return p.second.location.has_value(); });
+    if (!located) {
+      run.NotEvaluated(
+          "needs a distribution (--distribution) or practice locations to place PCNs in "
+          "footprints");
+      return false;
+    }
   }
   run.Evaluated();
   return true;
@@ -134,22 +187,20 @@ bool NeedCommunity(const ValidationContext& ctx, RuleRun& run) {
 }
 
 void CheckNest001One(const ValidationContext& ctx, size_t k, RuleRun& run) {
-  CheckSpread(ctx, k, run, FootprintKind::kIcb, ctx.options.ruleset.nest001_max_outside, "ICB");
+  CheckSpread(ctx, k, run, FootprintKind::kIcb, ctx.options.ruleset.nest001_max_outside);
 }
 
 void CheckNest003One(const ValidationContext& ctx, size_t k, RuleRun& run) {
   if (ctx.ref.footprint_layer(FootprintKind::kSubIcb)) {
-    CheckSpread(ctx, k, run, FootprintKind::kSubIcb, ctx.options.ruleset.nest003_max_outside,
-                "sub-ICB");
+    CheckSpread(ctx, k, run, FootprintKind::kSubIcb, ctx.options.ruleset.nest003_max_outside);
   }
   if (ctx.ref.footprint_layer(FootprintKind::kStp)) {
-    CheckSpread(ctx, k, run, FootprintKind::kStp, ctx.options.ruleset.nest003_max_outside, "STP");
+    CheckSpread(ctx, k, run, FootprintKind::kStp, ctx.options.ruleset.nest003_max_outside);
   }
 }
 
 void CheckCom001One(const ValidationContext& ctx, size_t k, RuleRun& run) {
-  CheckSpread(ctx, k, run, FootprintKind::kCommunity, ctx.options.ruleset.com001_max_outside,
-              "community-service footprint");
+  CheckSpread(ctx, k, run, FootprintKind::kCommunity, ctx.options.ruleset.com001_max_outside);
 }
 
 }  // namespace
@@ -183,6 +234,16 @@ std::string DeclaredCode(const ValidationContext& ctx, const PcnInfo& pcn, Footp
 }  // namespace
 
 void CheckNest002(const ValidationContext& ctx, RuleRun& run) {
+  // The mapping must declare something to compare: an ICB or sub-ICB code (ODS or ONS).
+  const bool declares = std::any_of(ctx.input.memberships.begin(), ctx.input.memberships.end(),
+                                    [](const Membership& m) {
+                                      return !m.icb_code.empty() || !m.ons_icb_code.empty() ||
+                                             !m.sub_icb_code.empty() || !m.ons_sub_icb_code.empty();
+                                    });
+  if (!declares) {
+    run.NotEvaluated("the practice mapping declares no ICB or sub-ICB codes to compare");
+    return;
+  }
   if (!NeedLayers(ctx, run, {FootprintKind::kIcb, FootprintKind::kSubIcb, FootprintKind::kStp})) {
     return;
   }
@@ -194,9 +255,10 @@ void CheckNest002(const ValidationContext& ctx, RuleRun& run) {
     for (size_t i = 0; i < fl.footprints.size(); ++i) {
       index[fl.footprints[i].code] = static_cast<int>(i);
     }
-    const std::string what = kind == FootprintKind::kIcb      ? "ICB"
-                             : kind == FootprintKind::kSubIcb ? "sub-ICB"
-                                                              : "STP";
+    // The layer compared with, and what the mapping declares for it: an STP layer is compared
+    // with the declared ICB codes (DeclaredCode).
+    const std::string layer_kind = KindText(kind);
+    const std::string declared_kind = kind == FootprintKind::kSubIcb ? "sub-ICB" : "ICB";
     // Codes the mapping declares that the layer does not hold: a boundary vintage mismatch
     // (e.g. 2026 ICB codes against 2022 polygons), reported once instead of as false errors.
     std::map<std::string, std::vector<std::string>> unmatched;  // code -> PCNs
@@ -212,11 +274,18 @@ void CheckNest002(const ValidationContext& ctx, RuleRun& run) {
       FootprintSplit s = SplitAcrossFootprints(ctx, k, layer);
       if (s.dominant < 0 || s.dominant == it->second) continue;
       const Footprint& dom = fl.footprints[s.dominant];
-      Finding& f = run.Add(
-          ctx, pcn.code, "",
-          absl::StrCat(pcn.code, " ", pcn.name, " is declared in ", what, " ", declared, " (",
-                       fl.footprints[it->second].name, ") but most ", BasisText(s), " (",
-                       Percent(1 - s.outside_share), ") are in ", dom.code, " ", dom.name, "."));
+      Finding& f =
+          run.Add(ctx, pcn.code, "",
+                  msg::Nest002DeclaredDiffers({.pcn = pcn.code,
+                                               .name = pcn.name,
+                                               .declared_kind = declared_kind,
+                                               .declared = declared,
+                                               .declared_name = fl.footprints[it->second].name,
+                                               .layer_kind = layer_kind,
+                                               .dominant = dom.code,
+                                               .dominant_name = dom.name,
+                                               .dominant_share = 1 - s.outside_share,
+                                               .basis = s.basis}));
       f.values["layer"] = std::string(FootprintKindName(kind));
       f.values["declared"] = declared;
       f.values["dominant"] = dom.code;
@@ -230,13 +299,9 @@ void CheckNest002(const ValidationContext& ctx, RuleRun& run) {
       codes.push_back(code);
       pcns += list.size();
     }
-    Finding& f =
-        run.Add(Severity::kWarning, "", "",
-                absl::StrCat("Boundary vintage mismatch: the practice mapping declares ", what,
-                             " codes that the ", std::string(FootprintKindName(kind)),
-                             " layer does not hold (", absl::StrJoin(codes, ", "),
-                             "), so NEST002 was not checked for ", pcns,
-                             " PCNs. Use a footprint layer of the mapping's vintage."));
+    Finding& f = run.Add(
+        Severity::kWarning, "", "",
+        msg::Nest002VintageMismatch(declared_kind, layer_kind, codes, static_cast<int64_t>(pcns)));
     f.values["layer"] = std::string(FootprintKindName(kind));
     f.values["unmatched_codes"] = absl::StrJoin(codes, ",");
     f.values["pcns_not_checked"] = static_cast<int64_t>(pcns);

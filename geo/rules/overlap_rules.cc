@@ -1,31 +1,46 @@
 // OVL001-OVL003: declared PCN boundaries against each other and against computed territories.
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "geo/catchment.h"
 #include "geo/geos_handle.h"
 #include "geo/rules/context.h"
+#include "geo/rules/messages.h"
 #include "geo/spatial_index.h"
 
 namespace pcnv {
 namespace {
 
-bool NeedDeclared(const ValidationContext& ctx, RuleRun& run) {
-  if (!ctx.input.declared) {
-    run.NotEvaluated("needs declared PCN boundaries (--declared FILE[:FIELD])");
-    return false;
-  }
-  run.Evaluated();
-  return true;
-}
-
 // Declared boundaries the checks may use: repaired ones only when repair is on.
 bool IsUsable(const ValidationContext& ctx, const DeclaredBoundary& d) {
   if (d.geometry.IsEmpty()) return false;
   return d.invalid_reason.empty() || ctx.options.ruleset.repair_geometry;
+}
+
+// Declared boundaries given, and at least `min_usable` of them usable: a file whose every
+// feature is empty (or invalid with repair off) cannot show an overlap, a gap or a mismatch.
+bool NeedDeclared(const ValidationContext& ctx, RuleRun& run, size_t min_usable = 1) {
+  if (!ctx.input.declared) {
+    run.NotEvaluated("needs declared PCN boundaries (--declared FILE[:FIELD])");
+    return false;
+  }
+  const size_t usable = static_cast<size_t>(
+      std::count_if(ctx.input.declared->begin(), ctx.input.declared->end(),
+                    [&](const DeclaredBoundary& d) { return IsUsable(ctx, d); }));
+  if (usable < min_usable) {
+    run.NotEvaluated(absl::StrCat(
+        "needs ", min_usable == 1 ? "a usable declared boundary" : "two usable declared boundaries",
+        "; the declared file has ",
+        Count(static_cast<int64_t>(ctx.input.declared->size()), "feature"), ", ",
+        Count(static_cast<int64_t>(usable), "usable one", "usable ones"),
+        " (not empty, and valid or repaired)"));
+    return false;
+  }
+  run.Evaluated();
+  return true;
 }
 
 std::vector<const DeclaredBoundary*> Usable(const ValidationContext& ctx) {
@@ -36,7 +51,34 @@ std::vector<const DeclaredBoundary*> Usable(const ValidationContext& ctx) {
   return out;
 }
 
-std::string Km2(double m2) { return absl::StrFormat("%.3f km2", m2 / 1e6); }
+// The polygons of `g` with their holes filled: their shells.
+std::vector<Geometry> Shells(const GEOSGeometry* g) {
+  auto gctx = geos::Context();
+  const int n = g == nullptr ? 0 : geos::NumGeometries(g).value_or(0);
+  std::vector<Geometry> shells;
+  for (int i = 0; i < n; ++i) {
+    const GEOSGeometry* poly = GEOSGetGeometryN_r(gctx, g, i);
+    if (poly == nullptr || GEOSGeomTypeId_r(gctx, poly) != GEOS_POLYGON) continue;
+    // A shell GEOS cannot copy is left out.
+    absl::StatusOr<geos::GeomPtr> ring = geos::RingCopy(GEOSGetExteriorRing_r(gctx, poly));
+    if (!ring.ok()) continue;
+    absl::StatusOr<geos::GeomPtr> shell = geos::MakePolygon(*std::move(ring), {});
+    if (shell.ok()) shells.push_back(Geometry::Adopt(shell->release()));
+  }
+  return shells;
+}
+
+// Whether `piece` lies inside the outline of `boundary`: a hole in that one boundary rather than
+// a notch along its edge. A test GEOS cannot make says no.
+bool InsideOutline(const Geometry& piece, const Geometry& boundary) {
+  auto gctx = geos::Context();
+  for (const Geometry& s : Shells(boundary.raw())) {
+    if (geos::Test(GEOSCoveredBy_r(gctx, piece.raw(), s.raw()), "covered by").value_or(false)) {
+      return true;
+    }
+  }
+  return false;
+}
 
 // Polygonal parts of g with area above `min_m2`, as separate geometries.
 std::vector<Geometry> PiecesAbove(const GEOSGeometry* g, double min_m2) {
@@ -63,7 +105,7 @@ std::vector<Geometry> PiecesAbove(const GEOSGeometry* g, double min_m2) {
 }  // namespace
 
 void CheckOvl001(const ValidationContext& ctx, RuleRun& run) {
-  if (!NeedDeclared(ctx, run)) return;
+  if (!NeedDeclared(ctx, run, 2)) return;
   auto gctx = geos::Context();
   std::vector<const DeclaredBoundary*> ds = Usable(ctx);
   std::vector<const Geometry*> geoms;
@@ -82,11 +124,9 @@ void CheckOvl001(const ValidationContext& ctx, RuleRun& run) {
       double area = 0;
       for (const Geometry& p : pieces) area += p.Area();
       if (area <= tol) continue;
-      Finding& f = run.Add(
-          ctx, ds[i]->pcn_code, "",
-          absl::StrCat("Declared boundaries of ", ds[i]->pcn_code, " (feature ", ds[i]->feature,
-                       ") and ", ds[j]->pcn_code, " (feature ", ds[j]->feature, ") overlap by ",
-                       Km2(area), " (tolerance ", tol, " m2)."));
+      Finding& f = run.Add(ctx, ds[i]->pcn_code, "",
+                           msg::Ovl001Overlap(ds[i]->pcn_code, ds[i]->feature, ds[j]->pcn_code,
+                                              ds[j]->feature, area, tol));
       f.values["other_pcn"] = ds[j]->pcn_code;
       f.values["overlap_m2"] = std::round(area * 10) / 10;
       f.values["feature"] = static_cast<int64_t>(ds[i]->feature);
@@ -122,18 +162,8 @@ void CheckOvl002(const ValidationContext& ctx, RuleRun& run) {
   }
   std::vector<const Geometry*> parent_parts = parent_areas;
   // Filling the union's holes: its shells alone.
-  const int n =
-      declared_union.is_null() ? 0 : geos::NumGeometries(declared_union.raw()).value_or(0);
-  std::vector<Geometry> shells;
-  for (int i = 0; i < n; ++i) {
-    const GEOSGeometry* poly = GEOSGetGeometryN_r(gctx, declared_union.raw(), i);
-    if (poly == nullptr || GEOSGeomTypeId_r(gctx, poly) != GEOS_POLYGON) continue;
-    // A shell GEOS cannot copy adds nothing to the parent region.
-    absl::StatusOr<geos::GeomPtr> ring = geos::RingCopy(GEOSGetExteriorRing_r(gctx, poly));
-    if (!ring.ok()) continue;
-    absl::StatusOr<geos::GeomPtr> shell = geos::MakePolygon(*std::move(ring), {});
-    if (shell.ok()) shells.push_back(Geometry::Adopt(shell->release()));
-  }
+  std::vector<Geometry> shells =
+      declared_union.is_null() ? std::vector<Geometry>() : Shells(declared_union.raw());
   for (const Geometry& s : shells) parent_parts.push_back(&s);
   Geometry parent = UnionAreas(parent_parts);
   // Gaps GEOS cannot compute are not reported (no finding on what was not measured).
@@ -145,22 +175,26 @@ void CheckOvl002(const ValidationContext& ctx, RuleRun& run) {
   for (size_t i = 0; i < pieces.size(); ++i) {
     const double area = pieces[i].Area();
     // Name the declared boundaries the gap touches, nearest first, so a reader knows where.
-    std::vector<std::pair<double, std::string>> near;
+    std::vector<std::tuple<double, std::string, const DeclaredBoundary*>> near;
     for (const DeclaredBoundary* d : ds) {
       // A boundary GEOS cannot measure the distance to is not named.
       absl::StatusOr<double> dist = geos::Distance(pieces[i].raw(), d->geometry.raw());
-      if (dist.ok() && *dist < 1.0) near.push_back({*dist, d->pcn_code});
+      if (dist.ok() && *dist < 1.0) near.push_back({*dist, d->pcn_code, d});
     }
     std::sort(near.begin(), near.end());
     std::vector<std::string> names;
-    for (const auto& [dist, code] : near) {
+    std::vector<const DeclaredBoundary*> touching;
+    for (const auto& [dist, code, d] : near) {
       if (std::find(names.begin(), names.end(), code) == names.end()) names.push_back(code);
+      touching.push_back(d);
     }
-    Finding& f = run.Add(
-        ctx, names.empty() ? "" : names.front(), "",
-        absl::StrCat("A gap of ", Km2(area), " lies between declared boundaries (",
-                     names.empty() ? std::string("none adjacent") : absl::StrJoin(names, ", "),
-                     ") inside the area they cover (tolerance ", tol, " m2)."));
+    // Touching one PCN's boundary only: a hole inside it, or a notch along its edge.
+    bool hole = false;
+    if (names.size() == 1) {
+      for (const DeclaredBoundary* d : touching) hole |= InsideOutline(pieces[i], d->geometry);
+    }
+    Finding& f = run.Add(ctx, names.empty() ? "" : names.front(), "",
+                         msg::Ovl002Gap(area, tol, names, hole));
     f.values["gap_m2"] = std::round(area * 10) / 10;
     f.values["adjacent_pcns"] = absl::StrJoin(names, ",");
     f.geometry = std::move(pieces[i]);
@@ -170,16 +204,12 @@ void CheckOvl002(const ValidationContext& ctx, RuleRun& run) {
 namespace {
 
 bool Ovl003Applies(const ValidationContext& ctx, RuleRun& run) {
-  if (!ctx.input.declared) {
-    run.NotEvaluated("needs declared PCN boundaries (--declared FILE[:FIELD])");
-    return false;
-  }
+  if (!NeedDeclared(ctx, run)) return false;
   if (!ctx.has_distribution()) {
     run.NotEvaluated("needs a distribution (--distribution) to compare with computed territories");
     return false;
   }
-  run.Evaluated();
-  return true;
+  return NeedTerritories(ctx, run);
 }
 
 // Every usable declared boundary of PCN k against its computed territory.
@@ -204,11 +234,7 @@ void CheckOvl003One(const ValidationContext& ctx, size_t k, RuleRun& run) {
     const double iou = uni > 0 ? inter / uni : 0;
     if (iou >= min_iou) continue;
     Finding& f = run.Add(ctx, d.pcn_code, "",
-                         absl::StrCat("The declared boundary of ", d.pcn_code, " ", pcn.name,
-                                      " (feature ", d.feature,
-                                      ") matches its computed territory "
-                                      "poorly: intersection over union ",
-                                      absl::StrFormat("%.2f", iou), ", below ", min_iou, "."));
+                         msg::Ovl003PoorMatch(d.pcn_code, pcn.name, d.feature, iou, min_iou));
     f.values["iou"] = std::round(iou * 1e4) / 1e4;
     f.values["threshold"] = min_iou;
     f.values["declared_km2"] = std::round(d.geometry.Area() / 1e6 * 1e4) / 1e4;

@@ -1,19 +1,31 @@
 // POP001-POP003: registered population against the policy range, and list sizes against the
 // distribution totals.
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "geo/rules/context.h"
+#include "geo/rules/messages.h"
 
 namespace pcnv {
 namespace {
 
-// POP001/POP002 need a population for each PCN: list sizes or a distribution.
+// POP001/POP002 need a population for each PCN: list sizes or a distribution, and at least one
+// PCN with a count (a list-size file matching no practice counts no one).
 bool NeedPopulation(const ValidationContext& ctx, RuleRun& run) {
   if (!ctx.has_list_sizes() && !ctx.has_distribution()) {
     run.NotEvaluated("needs list sizes (--list-sizes, or a list_size column) or a distribution");
+    return false;
+  }
+  const bool any_counted =
+      ctx.pcns.empty() || std::any_of(ctx.pcns.begin(), ctx.pcns.end(), [](const PcnInfo& p) {
+        return p.population_basis != "none";
+      });
+  if (!any_counted) {
+    run.NotEvaluated(
+        "no PCN's member practices have a list size or distribution rows, so no population is "
+        "known");
     return false;
   }
   run.Evaluated();
@@ -21,15 +33,7 @@ bool NeedPopulation(const ValidationContext& ctx, RuleRun& run) {
 }
 
 std::string BasisText(const PcnInfo& p) {
-  std::string text = p.population_basis == "list_sizes"     ? "the sum of its practices' list sizes"
-                     : p.population_basis == "distribution" ? "its practices' distribution totals"
-                                                            : "its practices' list sizes, or "
-                                                              "distribution totals where a list "
-                                                              "size is missing";
-  if (!p.practices_without_counts.empty()) {
-    absl::StrAppend(&text, "; no count for ", absl::StrJoin(p.practices_without_counts, ", "));
-  }
-  return text;
+  return msg::PopulationBasis(p.population_basis, p.practices_without_counts);
 }
 
 void AddPopulationValues(const PcnInfo& p, Finding& f) {
@@ -40,19 +44,13 @@ void AddPopulationValues(const PcnInfo& p, Finding& f) {
   }
 }
 
-}  // namespace
-
-namespace {
-
 void CheckPop001One(const ValidationContext& ctx, size_t k, RuleRun& run) {
   const Ruleset& rs = ctx.options.ruleset;
   const PcnInfo& p = ctx.pcns[k];
   if (p.population >= rs.pop_min) return;
-  Finding& f = run.Add(
-      ctx, p.code, "",
-      absl::StrCat(p.code, " ", p.name, " serves ", Grouped(p.population), " registered patients (",
-                   BasisText(p), "), below the minimum of ", Grouped(rs.pop_min),
-                   "; a PCN this small needs a commissioner's exception."));
+  Finding& f = run.Add(ctx, p.code, "",
+                       msg::Pop001BelowMinimum(p.code, p.name, p.population, BasisText(p),
+                                               rs.pop_min, ctx.options.disclosure));
   AddPopulationValues(p, f);
   f.values["minimum"] = rs.pop_min;
   f.values["shortfall"] = rs.pop_min - p.population;
@@ -62,10 +60,9 @@ void CheckPop002One(const ValidationContext& ctx, size_t k, RuleRun& run) {
   const Ruleset& rs = ctx.options.ruleset;
   const PcnInfo& p = ctx.pcns[k];
   if (p.population <= rs.pop_usual_max) return;
-  Finding& f = run.Add(
-      ctx, p.code, "",
-      absl::StrCat(p.code, " ", p.name, " serves ", Grouped(p.population), " registered patients (",
-                   BasisText(p), "), above the usual maximum of ", Grouped(rs.pop_usual_max), "."));
+  Finding& f = run.Add(ctx, p.code, "",
+                       msg::Pop002AboveMaximum(p.code, p.name, p.population, BasisText(p),
+                                               rs.pop_usual_max, ctx.options.disclosure));
   AddPopulationValues(p, f);
   f.values["usual_maximum"] = rs.pop_usual_max;
   f.values["excess"] = p.population - rs.pop_usual_max;
@@ -95,12 +92,9 @@ void CheckPop003(const ValidationContext& ctx, RuleRun& run) {
     const double rel =
         declared > 0 ? std::fabs(static_cast<double>(diff)) / declared : (counted > 0 ? 1.0 : 0.0);
     if (rel <= tol) continue;
-    Finding& f =
-        run.Add(ctx, p.pcn, code,
-                absl::StrCat("Practice ", code, " ", p.name, " declares a list size of ",
-                             Grouped(declared), " but its distribution rows total ",
-                             Grouped(counted), " (", diff < 0 ? "" : "+", Grouped(diff), ", ",
-                             Percent(rel), "), more than the ", Percent(tol), " tolerance."));
+    Finding& f = run.Add(ctx, p.pcn, code,
+                         msg::Pop003ListSizeDiffers(code, p.name, declared, counted, rel, tol,
+                                                    ctx.options.disclosure));
     f.values["list_size"] = declared;
     f.values["distribution_total"] = counted;
     f.values["difference"] = diff;

@@ -6,18 +6,14 @@
 #include "absl/strings/str_format.h"
 #include "geo/geos_handle.h"
 #include "geo/rules/context.h"
+#include "geo/rules/messages.h"
 
 namespace pcnv {
 
 namespace {
 
 bool NeedDistribution(const ValidationContext& ctx, RuleRun& run) {
-  if (!ctx.has_distribution()) {
-    run.NotEvaluated("needs a distribution (--distribution) to derive catchments");
-    return false;
-  }
-  run.Evaluated();
-  return true;
+  return NeedTerritories(ctx, run);
 }
 
 void CheckCmp001One(const ValidationContext& ctx, size_t k, RuleRun& run) {
@@ -31,11 +27,7 @@ void CheckCmp001One(const ValidationContext& ctx, size_t k, RuleRun& run) {
   const double pp = 4 * std::numbers::pi * g.Area() / (perimeter * perimeter);
   if (pp >= min_pp) return;
   const PcnInfo& pcn = ctx.pcns[k];
-  Finding& f = run.Add(ctx, pcn.code, "",
-                       absl::StrCat(pcn.code, " ", pcn.name,
-                                    "'s catchment is not compact: "
-                                    "Polsby-Popper score ",
-                                    absl::StrFormat("%.3f", pp), " (below ", min_pp, ")."));
+  Finding& f = run.Add(ctx, pcn.code, "", msg::Cmp001NotCompact(pcn.code, pcn.name, pp, min_pp));
   f.values["polsby_popper"] = std::round(pp * 1e4) / 1e4;
   f.values["threshold"] = min_pp;
   f.geometry = g;
@@ -48,6 +40,20 @@ bool NeedLocations(const ValidationContext& ctx, RuleRun& run) {
     run.NotEvaluated(
         "needs practice locations (easting/northing or lat/lon in the practice file, or practice "
         "postcodes with a postcode directory)");
+    return false;
+  }
+  // Some PCN has two or more practices but none has two located ones: nothing can be measured.
+  // (With only single-practice PCNs there is nothing to measure either way, and no finding.)
+  bool multi = false, measurable = false;
+  for (const PcnInfo& pcn : ctx.pcns) {
+    int located = 0;
+    for (const std::string& code : pcn.practices)
+      located += ctx.practices.at(code).location ? 1 : 0;
+    multi |= pcn.practices.size() >= 2;
+    measurable |= located >= 2;
+  }
+  if (multi && !measurable) {
+    run.NotEvaluated("no PCN has two member practices with locations to measure between");
     return false;
   }
   run.Evaluated();
@@ -72,9 +78,7 @@ void CheckCmp002One(const ValidationContext& ctx, size_t k, RuleRun& run) {
   if (worst <= max_m || a == nullptr) return;
   Finding& f =
       run.Add(ctx, pcn.code, "",
-              absl::StrCat(pcn.code, " ", pcn.name, "'s member practices ", a->code, " and ",
-                           b->code, " are ", absl::StrFormat("%.1f km", worst / 1000),
-                           " apart (allowed: ", absl::StrFormat("%.0f km", max_m / 1000), ")."));
+              msg::Cmp002PracticesFarApart(pcn.code, pcn.name, a->code, b->code, worst, max_m));
   f.values["distance_m"] = std::round(worst);
   f.values["threshold_m"] = max_m;
   f.values["practices"] = absl::StrCat(a->code, ",", b->code);

@@ -278,7 +278,7 @@ TEST(ValidateTest, PracticesWithoutAnyCountAreNamed) {
   auto pop = Of(r, "POP001");
   ASSERT_EQ(pop.size(), 1u);
   EXPECT_EQ(std::get<std::string>(pop[0]->values.at("practices_without_counts")), "A00002");
-  EXPECT_THAT(pop[0]->message, ::testing::HasSubstr("no count for A00002"));
+  EXPECT_THAT(pop[0]->message, ::testing::HasSubstr("no count for practice A00002"));
 }
 
 }  // namespace

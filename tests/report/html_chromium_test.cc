@@ -81,7 +81,7 @@ TEST_F(HtmlChromiumTest, DomAfterLoadHoldsTheMapAndEveryFinding) {
   EXPECT_EQ(CountMatches(dom, "<li class=\"finding "), static_cast<int>(report["findings"].size()));
   EXPECT_GE(CountMatches(dom, "class=\"finding-geom "), with_geometry);
   EXPECT_THAT(dom, HasSubstr("data-rule=\"POP001\" data-pcn=\"U90007\""));
-  EXPECT_THAT(dom, HasSubstr("serves 24,100 registered patients"));
+  EXPECT_THAT(dom, HasSubstr("has a registered population of 24,100 patients"));
   EXPECT_EQ(CountMatches(dom, "<tr class=\"pcn-row\""), static_cast<int>(report["pcns"].size()));
 }
 

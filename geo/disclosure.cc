@@ -112,6 +112,7 @@ void SuppressFinding(Finding& finding, const DisclosurePolicy& policy) {
     }
   }
   std::vector<DisclosureCell*> line;
+  line.reserve(counts.size());
   for (Entry& e : counts) line.push_back(&e.cell);
   bool any = any_marked;
   for (const Entry& e : counts) any = any || e.primary;

@@ -47,6 +47,7 @@ std::vector<Site> SitesOf(const ReferenceData& ref, const Distribution& d) {
 
 absl::StatusOr<geos::GeomPtr> MultiPointOf(const std::vector<Site>& sites) {
   std::vector<geos::GeomPtr> points;
+  points.reserve(sites.size());
   for (const Site& s : sites) {
     points.push_back(geos::MustMake(
         GEOSGeom_createPointFromXY_r(geos::Context(), s.location.x, s.location.y), "point"));
@@ -139,6 +140,7 @@ absl::StatusOr<std::shared_ptr<const ReferenceData>> PostcodeCellReference(
     }
   }
   std::vector<const Geometry*> cell_ptrs;
+  cell_ptrs.reserve(raw_cells.size());
   for (const Geometry& g : raw_cells) cell_ptrs.push_back(&g);
   const SpatialIndex index(cell_ptrs);
 

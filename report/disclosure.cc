@@ -7,7 +7,7 @@
 
 namespace pcnv::report {
 
-std::string DisplayValue(std::string_view key, const Value& v) {
+std::string DisplayValue(std::string_view /*key*/, const Value& v) {
   if (const auto* n = std::get_if<int64_t>(&v)) return Grouped(*n);
   if (const auto* d = std::get_if<double>(&v)) {
     char buf[32];

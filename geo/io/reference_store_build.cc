@@ -64,8 +64,9 @@ std::string VintageFromFileName(const std::string& path) {
 absl::Status AddVintages(const std::vector<std::string>& specs, ReferenceSources& src) {
   std::set<std::string> layers;
   if (src.areas) layers.insert(store::kAreas.name);
-  for (const auto& [kind, spec] : src.footprints)
+  for (const auto& [kind, spec] : src.footprints) {
     layers.insert(std::string(FootprintKindName(kind)));
+  }
   if (!src.postcodes.empty()) layers.insert(store::kPostcodes.name);
   static const std::regex kVintage("(?:19|20)[0-9]{2}-(0[1-9]|1[0-2])");
   for (const std::string& spec : specs) {

@@ -47,8 +47,9 @@ bool NeedLocations(const ValidationContext& ctx, RuleRun& run) {
   bool multi = false, measurable = false;
   for (const PcnInfo& pcn : ctx.pcns) {
     int located = 0;
-    for (const std::string& code : pcn.practices)
+    for (const std::string& code : pcn.practices) {
       located += ctx.practices.at(code).location ? 1 : 0;
+    }
     multi |= pcn.practices.size() >= 2;
     measurable |= located >= 2;
   }

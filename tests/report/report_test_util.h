@@ -62,7 +62,8 @@ inline Report TinyReport() {
   con.severity = Severity::kError;
   con.pcn = "U00001";
   con.message = "U00001 has a detached part of 1 area holding 3 patients, 1,000 m away.";
-  con.values = {{"part_patients", std::string("<5")}, {"gap_m", 1000.0}, {"key", std::string("E01")}};
+  con.values = {
+      {"part_patients", std::string("<5")}, {"gap_m", 1000.0}, {"key", std::string("E01")}};
   con.geometry =
       Wkt("POLYGON((433000 380000,433500 380000,433500 380500,433000 380500,433000 380000))");
   Finding far;

@@ -55,12 +55,14 @@ struct TerritoryMetrics {
   int components = 0;  // parts after joining by the adjacency rule and bridges
   double area_km2 = 0;
   int64_t patients_in_territory = 0;  // sum over its areas of n(k,a)
+  bool patients_suppressed = false;   // a small number: writers show "<5" (geo/disclosure.h)
 };
 
 struct PcnEntry {
   std::string code;
   std::string name;
   int64_t population = 0;
+  bool population_suppressed = false;  // a small number: writers show "<5" (geo/disclosure.h)
   std::string population_basis;        // list_sizes | distribution | none
   std::vector<std::string> practices;  // sorted practice codes
   // Metrics of the catchment the checks ran on (the method in provenance).

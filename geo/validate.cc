@@ -214,6 +214,10 @@ absl::StatusOr<Report> Validate(const ReferenceData& reference, const Validation
       [&](int, size_t begin, size_t end) {
         for (size_t k = begin; k < end; ++k) {
           report.pcns[k] = CheckPcn(ctx, k, slots);
+          PcnEntry& entry = report.pcns[k];
+          entry.population_suppressed = options.disclosure.IsSmall(entry.population);
+          entry.territory.patients_suppressed =
+              options.disclosure.IsSmall(entry.territory.patients_in_territory);
           if (!options.on_pcn_ready) continue;
           auto it = about_pcn.find(ctx.pcns[k].code);
           options.on_pcn_ready(

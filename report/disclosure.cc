@@ -7,6 +7,17 @@
 
 namespace pcnv::report {
 
+std::string SuppressedText(const Report& report) {
+  auto it = report.provenance.ruleset.find("disclosure.suppress_below");
+  const int64_t* n =
+      it == report.provenance.ruleset.end() ? nullptr : std::get_if<int64_t>(&it->second);
+  return "<" + std::to_string(n != nullptr && *n > 1 ? *n : 5);
+}
+
+std::string CountText(const Report& report, int64_t n, bool suppressed) {
+  return suppressed ? SuppressedText(report) : Grouped(n);
+}
+
 std::string DisplayValue(std::string_view /*key*/, const Value& v) {
   if (const auto* n = std::get_if<int64_t>(&v)) return Grouped(*n);
   if (const auto* d = std::get_if<double>(&v)) {

@@ -18,6 +18,12 @@ namespace pcnv::report {
 // digits, text (a suppressed "<5" among them) as is.
 std::string DisplayValue(std::string_view key, const Value& v);
 
+// How this report shows a suppressed count: "<N" for the threshold in its provenance
+// (ruleset "disclosure.suppress_below"), "<5" when the report does not say.
+std::string SuppressedText(const Report& report);
+// A count of patients as published: grouped digits, or SuppressedText when suppressed.
+std::string CountText(const Report& report, int64_t n, bool suppressed);
+
 // A finding's values as a JSON object text for attribute tables (GeoPackage, SARIF
 // properties): numbers stay numbers, text (a suppressed "<5" among them) stays text.
 std::string ValuesJson(const std::map<std::string, Value>& values);

@@ -46,14 +46,23 @@ struct FieldSpec {
 };
 
 constexpr FieldSpec kTerritoryFields[] = {
-    {"pcn_code", OFTString},      {"pcn_name", OFTString},
-    {"verdict", OFTString},       {"errors", OFTInteger},
-    {"warnings", OFTInteger},     {"infos", OFTInteger},
-    {"population", OFTInteger64}, {"population_basis", OFTString},
-    {"practices", OFTInteger},    {"practice_codes", OFTString},
-    {"areas", OFTInteger},        {"parts", OFTInteger},
-    {"area_km2", OFTReal},        {"patients_in_territory", OFTInteger64},
+    {"pcn_code", OFTString},
+    {"pcn_name", OFTString},
+    {"verdict", OFTString},
+    {"errors", OFTInteger},
+    {"warnings", OFTInteger},
+    {"infos", OFTInteger},
+    {"population", OFTInteger64},
+    {"population_basis", OFTString},
+    {"practices", OFTInteger},
+    {"practice_codes", OFTString},
+    {"areas", OFTInteger},
+    {"parts", OFTInteger},
+    {"area_km2", OFTReal},
+    {"patients_in_territory", OFTInteger64},
     {"method", OFTString},
+    {"population_suppressed", OFTInteger},
+    {"patients_in_territory_suppressed", OFTInteger},
 };
 constexpr FieldSpec kShareFields[] = {
     {"pcn_code", OFTString},      {"pcn_name", OFTString}, {"verdict", OFTString},
@@ -154,15 +163,20 @@ absl::Status WriteTerritories(const ReportView& view, OGRLayer& layer) {
     feat.SetField("errors", c.errors);
     feat.SetField("warnings", c.warnings);
     feat.SetField("infos", c.infos);
-    feat.SetField("population", static_cast<GIntBig>(p.population));
+    // A suppressed count stays NULL (disclosure control), flagged so it is not read as unknown.
+    if (!p.population_suppressed) feat.SetField("population", static_cast<GIntBig>(p.population));
+    feat.SetField("population_suppressed", p.population_suppressed ? 1 : 0);
     SetText(feat, "population_basis", p.population_basis);
     feat.SetField("practices", static_cast<int>(p.practices.size()));
     SetText(feat, "practice_codes", absl::StrJoin(p.practices, ","));
     feat.SetField("areas", p.territory.areas);
     feat.SetField("parts", p.territory.parts);
     feat.SetField("area_km2", p.territory.area_km2);
-    // A territory total, not a per-area count: not suppressed (docs/DOMAIN.md section 4).
-    feat.SetField("patients_in_territory", static_cast<GIntBig>(p.territory.patients_in_territory));
+    if (!p.territory.patients_suppressed) {
+      feat.SetField("patients_in_territory",
+                    static_cast<GIntBig>(p.territory.patients_in_territory));
+    }
+    feat.SetField("patients_in_territory_suppressed", p.territory.patients_suppressed ? 1 : 0);
     SetText(feat, "method", r.provenance.method);
     if (auto s = Add(layer, feat, AsMultiPolygon(p.territory_geometry)); !s.ok()) return s;
   }

@@ -200,7 +200,8 @@ void PcnOverview(const ReportView& view, std::string& out) {
     absl::StrAppend(&out, "<tr class=\"pcn-row\" data-pcn=\"", E(p.code), "\"><td><a href=\"#pcn-",
                     E(p.code), "\">", E(p.code), "</a></td><td>", E(p.name),
                     "</td><td><span class=\"badge ", Lower(verdict), "\">", verdict,
-                    "</span></td><td class=\"num\">", Grouped(p.population),
+                    "</span></td><td class=\"num\">",
+                    CountText(view.report, p.population, p.population_suppressed),
                     "</td><td class=\"num\">", p.practices.size(), "</td><td class=\"num\">",
                     Km2(p.territory.area_km2), "</td><td class=\"num\">", n, "</td></tr>\n");
   }
@@ -211,18 +212,19 @@ void PcnSections(const ReportView& view, std::string& out) {
   const Report& r = view.report;
   for (const PcnEntry& p : r.pcns) {
     const std::string verdict = view.PcnVerdict(p.code);
-    absl::StrAppend(&out, "<section class=\"pcn\" id=\"pcn-", E(p.code), "\"><h3>", E(p.code), " ",
-                    E(p.name), " <span class=\"badge ", Lower(verdict), "\">", verdict,
-                    "</span></h3>\n<table class=\"pcn-figures\">",
-                    "<tr><th>registered population</th><td class=\"num\">", Grouped(p.population),
-                    "</td><td>", E(p.population_basis), "</td></tr>",
-                    "<tr><th>member practices</th><td class=\"num\">", p.practices.size(),
-                    "</td><td>", E(absl::StrJoin(p.practices, ", ")), "</td></tr>",
-                    "<tr><th>territory</th><td class=\"num\">", Km2(p.territory.area_km2),
-                    " km&sup2;</td><td>", p.territory.areas, " areas in ", p.territory.parts,
-                    p.territory.parts == 1 ? " part" : " parts", "; ",
-                    Grouped(p.territory.patients_in_territory),
-                    " of its patients live in it</td></tr></table>\n");
+    absl::StrAppend(
+        &out, "<section class=\"pcn\" id=\"pcn-", E(p.code), "\"><h3>", E(p.code), " ", E(p.name),
+        " <span class=\"badge ", Lower(verdict), "\">", verdict,
+        "</span></h3>\n<table class=\"pcn-figures\">",
+        "<tr><th>registered population</th><td class=\"num\">",
+        CountText(r, p.population, p.population_suppressed), "</td><td>", E(p.population_basis),
+        "</td></tr>", "<tr><th>member practices</th><td class=\"num\">", p.practices.size(),
+        "</td><td>", E(absl::StrJoin(p.practices, ", ")), "</td></tr>",
+        "<tr><th>territory</th><td class=\"num\">", Km2(p.territory.area_km2), " km&sup2;</td><td>",
+        p.territory.areas, " areas in ", p.territory.parts,
+        p.territory.parts == 1 ? " part" : " parts", "; ",
+        CountText(r, p.territory.patients_in_territory, p.territory.patients_suppressed),
+        " of its patients live in it</td></tr></table>\n");
     std::string items;
     for (size_t i = 0; i < r.findings.size(); ++i) {
       if (r.findings[i].pcn == p.code) items += FindingItem(view, i);

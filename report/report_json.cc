@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "geo/io/file_io.h"
 #include "nlohmann/json.hpp"
+#include "report/disclosure.h"
 
 namespace pcnv::report {
 namespace {
@@ -43,10 +44,15 @@ Json SummaryJson(const Summary& s) {
           {"rules", rules}};
 }
 
-Json PcnJson(const PcnEntry& p) {
+// A count as published: the number, or the suppressed text ("<5") as a string.
+Json Count(int64_t n, bool suppressed, const std::string& suppressed_text) {
+  return suppressed ? Json(suppressed_text) : Json(n);
+}
+
+Json PcnJson(const PcnEntry& p, const std::string& suppressed_text) {
   return {{"code", p.code},
           {"name", p.name},
-          {"population", p.population},
+          {"population", Count(p.population, p.population_suppressed, suppressed_text)},
           {"population_basis", p.population_basis},
           {"practices", p.practices},
           {"territory",
@@ -54,7 +60,8 @@ Json PcnJson(const PcnEntry& p) {
             {"parts", p.territory.parts},
             {"components", p.territory.components},
             {"area_km2", p.territory.area_km2},
-            {"patients_in_territory", p.territory.patients_in_territory}}}};
+            {"patients_in_territory", Count(p.territory.patients_in_territory,
+                                            p.territory.patients_suppressed, suppressed_text)}}}};
 }
 
 Json FindingJson(const Finding& f) {
@@ -104,7 +111,8 @@ std::string ReportToJson(const Report& report) {
   Json findings = Json::array();
   for (const Finding& f : report.findings) findings.push_back(FindingJson(f));
   Json pcns = Json::array();
-  for (const PcnEntry& p : report.pcns) pcns.push_back(PcnJson(p));
+  const std::string suppressed_text = SuppressedText(report);
+  for (const PcnEntry& p : report.pcns) pcns.push_back(PcnJson(p, suppressed_text));
   Json root = {{"summary", SummaryJson(report.summary)},
                {"pcns", pcns},
                {"findings", findings},

@@ -63,7 +63,9 @@ PcnEntry PcnFrom(const Json& j) {
   PcnEntry p;
   p.code = j.value("code", std::string());
   p.name = j.value("name", std::string());
-  p.population = j.value("population", int64_t{0});
+  // A suppressed count arrives as text ("<5"): the number is not known.
+  p.population_suppressed = j.contains("population") && j["population"].is_string();
+  p.population = p.population_suppressed ? 0 : j.value("population", int64_t{0});
   p.population_basis = j.value("population_basis", std::string());
   if (j.contains("practices") && j["practices"].is_array()) {
     for (const Json& c : j["practices"]) {
@@ -75,7 +77,10 @@ PcnEntry PcnFrom(const Json& j) {
     p.territory.areas = t.value("areas", 0);
     p.territory.parts = t.value("parts", 0);
     p.territory.area_km2 = t.value("area_km2", 0.0);
-    p.territory.patients_in_territory = t.value("patients_in_territory", int64_t{0});
+    p.territory.patients_suppressed =
+        t.contains("patients_in_territory") && t["patients_in_territory"].is_string();
+    p.territory.patients_in_territory =
+        p.territory.patients_suppressed ? 0 : t.value("patients_in_territory", int64_t{0});
   }
   return p;
 }

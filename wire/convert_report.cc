@@ -85,6 +85,7 @@ absl::StatusOr<PcnEntry> PcnFromProto(const v1::Pcn& p, const std::string& f) {
   e.code = p.code();
   e.name = p.name();
   e.population = p.population();
+  e.population_suppressed = p.population_suppressed();
   e.population_basis = p.population_basis();
   e.practices.assign(p.practices().begin(), p.practices().end());
   e.territory.areas = p.territory().areas();
@@ -92,6 +93,7 @@ absl::StatusOr<PcnEntry> PcnFromProto(const v1::Pcn& p, const std::string& f) {
   e.territory.components = p.territory().components();
   e.territory.area_km2 = p.territory().area_km2();
   e.territory.patients_in_territory = p.territory().patients_in_territory();
+  e.territory.patients_suppressed = p.territory().patients_in_territory_suppressed();
   absl::StatusOr<Geometry> g = OptionalGeometryFromProto(
       p.has_territory_geometry(), p.territory_geometry(), f + ".territory_geometry");
   if (!g.ok()) return g.status();
@@ -193,7 +195,8 @@ absl::StatusOr<Provenance> ProvenanceFromProto(const v1::Provenance& p) {
 void ToProto(const PcnEntry& e, v1::Pcn* out) {
   out->set_code(e.code);
   out->set_name(e.name);
-  out->set_population(e.population);
+  out->set_population(e.population_suppressed ? 0 : e.population);
+  out->set_population_suppressed(e.population_suppressed);
   out->set_population_basis(e.population_basis);
   for (const std::string& p : e.practices) out->add_practices(p);
   v1::TerritoryMetrics* t = out->mutable_territory();
@@ -201,7 +204,9 @@ void ToProto(const PcnEntry& e, v1::Pcn* out) {
   t->set_parts(e.territory.parts);
   t->set_components(e.territory.components);
   t->set_area_km2(e.territory.area_km2);
-  t->set_patients_in_territory(e.territory.patients_in_territory);
+  t->set_patients_in_territory(e.territory.patients_suppressed ? 0
+                                                               : e.territory.patients_in_territory);
+  t->set_patients_in_territory_suppressed(e.territory.patients_suppressed);
   if (!e.territory_geometry.is_null()) {
     ToProto(e.territory_geometry, out->mutable_territory_geometry());
   }

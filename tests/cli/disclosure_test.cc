@@ -36,6 +36,7 @@ constexpr char kTiny[] = "Z09999";  // a practice of 3 patients in U90001
 //  - 3 of its patients in E01900028, far from U90001, whose own rows are dropped so they win it
 //    (CON002: a detached fragment of 3 patients, with its share of the territory);
 //  - 3 patients of Z88888, a practice not in the list (MEM004);
+//  - U90099, a PCN of one 2-patient practice Z07777 (its population and POP001's);
 //  - the sample's unknown-area-code rows replaced by one of 3 patients beside the placeholder
 //    rows (DAT001: a part of 3 and its total).
 // The sample already has many 1-2 patient area counts for the share table.
@@ -60,7 +61,10 @@ Fixture PlantSmallCounts(const TempDir& tmp) {
           absl::StrCat("GP_PRAC_PAT_LIST,01Apr2024,", kTiny,
                        ",TINY BRANCH SURGERY,ZZ5 1ER,U90001,SAMPLETON NORTH PCN,E38900001,90A,NHS "
                        "Sampleton ICB - 90A,E54900001,QZZ,NHS Sampleton Integrated Care "
-                       "Board,E40900001,Y90,Sampleton Region\n"));
+                       "Board,E40900001,Y90,Sampleton Region\n",
+                       "GP_PRAC_PAT_LIST,01Apr2024,Z07777,TINY PCN SURGERY,ZZ5 1ER,U90099,TINY "
+                       "PCN,E38900001,90A,NHS Sampleton ICB - 90A,E54900001,QZZ,NHS Sampleton "
+                       "Integrated Care Board,E40900001,Y90,Sampleton Region\n"));
   testing::WriteFile(f.list_sizes, ReadFile(s + "/gp-reg-pat-prac-all.csv") +
                                        absl::StrCat("GP_PRAC_PAT_LIST,01Apr2024,GP,90A,E38900001,",
                                                     kTiny, ",ZZ5 1ER,ALL,ALL,3\n"));
@@ -72,7 +76,8 @@ Fixture PlantSmallCounts(const TempDir& tmp) {
                   ",TINY BRANCH SURGERY,E01900028,ALL,3\n", row,
                   "Z88888,UNLISTED SURGERY,E01900400,ALL,3\n", row,
                   "Z00002,CASTLE HILL SURGERY,E01999999,ALL,3\n", row,
-                  "Z00002,CASTLE HILL SURGERY,NO2011,ALL,60\n");
+                  "Z00002,CASTLE HILL SURGERY,NO2011,ALL,60\n", row,
+                  "Z07777,TINY PCN SURGERY,E01900400,ALL,2\n");
   testing::WriteFile(f.distribution, distribution);
   return f;
 }
@@ -125,6 +130,8 @@ std::vector<std::string> SmallCountsShown(const std::string& text) {
       // HTML value tables
       std::regex(
           R"re((patients|list_size|population|distribution_total|difference|shortfall|excess)[a-z_]*</td><td class="num">[1-4]</td>)re"),
+      // HTML PCN figures: "registered population</th><td class="num">3<"
+      std::regex(R"re(population</th><td class="num">[1-4]<)re"),
       // JUnit: "patients = 3"
       std::regex(
           R"((patients|list_size|population|distribution_total|difference|shortfall|excess)[a-z_]* = [1-4]([^\d,.]|$))"),
@@ -230,6 +237,13 @@ TEST_F(DisclosureTest, NoSmallCountInAnyWrittenFile) {
   }
   const json report = json::parse(ReadFile(shared_->json()));
   EXPECT_EQ(report["provenance"]["ruleset"]["disclosure.suppress_below"], 5);
+  bool tiny_pcn = false;
+  for (const json& p : report["pcns"]) {
+    if (p["code"] != "U90099") continue;
+    tiny_pcn = true;
+    EXPECT_EQ(p["population"], "<5");
+  }
+  EXPECT_TRUE(tiny_pcn);
   EXPECT_EQ(
       json::parse(ReadFile(truth_->json()))["provenance"]["ruleset"]["disclosure.suppress_below"],
       0);

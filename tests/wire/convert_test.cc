@@ -558,9 +558,9 @@ TEST(ConvertCoverage, DomainStructsAreTheOnesTheProtoMirrors) {
   EXPECT_EQ(sizeof(AppliedWaiver), 96u);
   EXPECT_EQ(sizeof(Finding), 296u);
   EXPECT_EQ(sizeof(RuleOutcome), 80u);
-  EXPECT_EQ(sizeof(TerritoryMetrics), 32u);
+  EXPECT_EQ(sizeof(TerritoryMetrics), 40u);
   // + `territory_areas` (indices for in-process callers): deliberately not on the wire.
-  EXPECT_EQ(sizeof(PcnEntry), 200u);
+  EXPECT_EQ(sizeof(PcnEntry), 216u);
   EXPECT_EQ(sizeof(PracticeEntry), 176u);
   EXPECT_EQ(sizeof(Summary), 144u);
   EXPECT_EQ(sizeof(Provenance::Layer), 136u);

@@ -1,6 +1,9 @@
 #include "report/disclosure.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <string>
 
 #include "nlohmann/json.hpp"
 #include "report/markup.h"
@@ -18,13 +21,27 @@ std::string CountText(const Report& report, int64_t n, bool suppressed) {
   return suppressed ? SuppressedText(report) : Grouped(n);
 }
 
+std::string FixedNumber(double d) {
+  if (!std::isfinite(d)) return std::to_string(d);
+  const double a = std::fabs(d);
+  // 1,000 and above: whole units, grouped.
+  if (a >= 1000) return Grouped(std::llround(d));
+  if (a == 0) return "0";
+  // Below: four significant digits in fixed notation, trailing zeros dropped.
+  const int decimals = std::clamp(3 - static_cast<int>(std::floor(std::log10(a))), 0, 15);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, d);
+  std::string out = buf;
+  if (out.find('.') != std::string::npos) {
+    while (out.back() == '0') out.pop_back();
+    if (out.back() == '.') out.pop_back();
+  }
+  return out;
+}
+
 std::string DisplayValue(std::string_view /*key*/, const Value& v) {
   if (const auto* n = std::get_if<int64_t>(&v)) return Grouped(*n);
-  if (const auto* d = std::get_if<double>(&v)) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.4g", *d);
-    return buf;
-  }
+  if (const auto* d = std::get_if<double>(&v)) return FixedNumber(*d);
   return std::get<std::string>(v);
 }
 

@@ -14,6 +14,10 @@
 
 namespace pcnv::report {
 
+// A number in fixed notation, never e-notation: 1,000 and above as grouped whole units
+// ("1,234,568"), below to four significant digits ("0.0423", "0.00001234", "12.35").
+std::string FixedNumber(double d);
+
 // A value as a person reads it: integers grouped ("24,100"), fractions to 4 significant
 // digits, text (a suppressed "<5" among them) as is.
 std::string DisplayValue(std::string_view key, const Value& v);

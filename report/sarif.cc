@@ -1,6 +1,7 @@
 #include "report/sarif.h"
 
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 
@@ -60,11 +61,30 @@ Json ValuesObject(const std::map<std::string, Value>& values) {
 
 // A stable identity for code-scanning dashboards: the same finding on the next run gets the
 // same fingerprint, whatever its numbers.
+// FNV-1a, 64 bits: a digest that is the same in every run and on every machine (absl::Hash is
+// seeded per process).
+uint64_t Fnv1a(std::string_view bytes) {
+  uint64_t h = 14695981039346656037ULL;
+  for (const unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+// Unique per distinct finding and stable across runs: the rule, PCN and practice, then what
+// tells two findings of one rule about one PCN apart: their areas and their geometry (two
+// detached fragments, two gaps). Geometry as WKT to 0.1 m, so the digest does not depend on
+// floating-point noise below what the report draws.
 std::string Fingerprint(const Finding& f) {
   std::string key = absl::StrCat(f.rule, "|", f.pcn, "|", f.practice);
-  auto it = f.values.find("key");
-  if (it != f.values.end()) {
+  for (const char* name : {"key", "areas"}) {
+    auto it = f.values.find(name);
+    if (it == f.values.end()) continue;
     if (const auto* s = std::get_if<std::string>(&it->second)) absl::StrAppend(&key, "|", *s);
+  }
+  if (!f.geometry.is_null()) {
+    absl::StrAppend(&key, "|", absl::Hex(Fnv1a(f.geometry.ToWkt(1)), absl::kZeroPad16));
   }
   return key;
 }

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "nlohmann/json.hpp"
 #include "report/markup.h"
 
@@ -32,7 +33,7 @@ std::string FixedNumber(double d) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, d);
   std::string out = buf;
-  if (out.find('.') != std::string::npos) {
+  if (absl::StrContains(out, '.')) {
     while (out.back() == '0') out.pop_back();
     if (out.back() == '.') out.pop_back();
   }

@@ -290,8 +290,9 @@ absl::Status CsvTable::ForEachRow(absl::FunctionRef<absl::Status(const CsvRow&)>
                CsvRow row(fields.data(), static_cast<int>(number));
                if (count < ncols) {
                  return RowError(row, static_cast<int>(count),
-                                 absl::StrCat("missing: the row has ", count, " of the header's ",
-                                              ncols, " fields (truncated row?)"));
+                                 absl::StrCat("missing: the row has ", count,
+                                              header_ ? " of the header's " : " of the ", ncols,
+                                              " fields (truncated row?)"));
                }
                return fn(row);
              });

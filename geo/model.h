@@ -67,6 +67,20 @@ struct DeclaredBoundary {
   std::string invalid_reason;  // GEOS's reason when the source polygon was invalid, else empty
 };
 
+// What a practice register (ODS epraccur.csv) says about one practice. Only the fields a rule
+// reads (MEM005, MEM006) or that fill a membership's blanks (name, postcode) are kept.
+struct RegisteredPractice {
+  std::string code;  // ODS code
+  std::string name;
+  std::string postcode;         // normalised
+  char status = 'A';            // A active, C closed, D dormant, P proposed
+  std::string open_date;        // YYYY-MM-DD
+  std::string close_date;       // YYYY-MM-DD, empty when not closed
+  int prescribing_setting = 4;  // ODS code list; 4 = GP practice
+  std::string commissioner;     // ODS code of the commissioning organisation (CCG / sub-ICB)
+  int row = 0;                  // record in the file (it has no header)
+};
+
 // Where an input came from, for provenance and for error messages.
 struct SourceFile {
   std::string role;  // practices, list_sizes, distribution, declared, ...
@@ -80,6 +94,8 @@ struct ValidationInput {
   std::optional<std::vector<ListSize>> list_sizes;
   std::optional<Distribution> distribution;
   std::optional<std::vector<DeclaredBoundary>> declared;
+  // The practice register (--practice-register): absent when not given. MEM005/MEM006 read it.
+  std::optional<std::vector<RegisteredPractice>> practice_register;
   std::vector<SourceFile> sources;
 };
 

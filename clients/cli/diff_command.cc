@@ -78,7 +78,7 @@ absl::StatusOr<Report> LoadSide(const DiffCommand& cmd, const std::string& side,
     auto paths = FolderInputs(path, side, cmd.declared_field);
     if (!paths.ok()) return paths.status();
     progress.Stage(absl::StrCat("validating the ", side, " release"));
-    auto input = LoadInputs(*paths);
+    auto input = LoadInputs(*paths, options.as_of);
     if (!input.ok()) return input.status();
     auto engine = reference.Get();
     if (!engine.ok()) return engine.status();

@@ -1,6 +1,8 @@
 #include "clients/cli/inputs.h"
 
 #include "absl/strings/str_cat.h"
+#include "geo/format.h"
+#include "geo/io/ods.h"
 #include "geo/io/readers.h"
 #include "geo/io/reference_store.h"
 
@@ -25,15 +27,90 @@ absl::StatusOr<FootprintKind> KindOf(std::string_view kind, std::string_view fla
   return *k;
 }
 
-}  // namespace
-
-absl::StatusOr<ValidationInput> LoadInputs(const InputPaths& paths) {
-  ValidationInput input;
-  auto memberships = io::ReadPracticeMap(paths.practices);
-  if (!memberships.ok()) return memberships.status();
-  input.memberships = std::move(*memberships);
+// --practices in any of its formats, with --pcn-details when given: the memberships in force
+// on `as_of`, and the sources read.
+absl::Status LoadPractices(const InputPaths& paths, std::string_view as_of, ValidationInput& input,
+                           std::vector<std::string>* notes) {
+  auto kind = io::DetectPracticeFile(paths.practices);
+  if (!kind.ok()) return kind.status();
+  if (*kind == io::PracticeFileKind::kEpcnPcnDetails) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--practices ", paths.practices,
+        ": is the ePCN \"PCN Details\" sheet (PCNs, no practices); give the \"PCN Core Partner "
+        "Details\" sheet as --practices and this file as --pcn-details"));
+  }
+  if (!paths.pcn_details.empty() && *kind != io::PracticeFileKind::kEpcnPartners) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--pcn-details ", paths.pcn_details,
+                     ": goes with an ePCN \"PCN Core Partner Details\" CSV as --practices",
+                     *kind == io::PracticeFileKind::kEpcnWorkbook
+                         ? " (the workbook has its own PCN Details sheet)"
+                         : ""));
+  }
+  if (*kind == io::PracticeFileKind::kPracticeMap) {
+    auto memberships = io::ReadPracticeMap(paths.practices);
+    if (!memberships.ok()) return memberships.status();
+    input.memberships = std::move(*memberships);
+    return AddSource(input, "practices", paths.practices, input.memberships.size());
+  }
+  io::Epcn epcn;
+  if (*kind == io::PracticeFileKind::kEpcnWorkbook) {
+    auto book = io::ReadEpcnWorkbook(paths.practices);
+    if (!book.ok()) return book.status();
+    epcn = std::move(*book);
+  } else {
+    auto partners = io::ReadEpcnPartners(paths.practices);
+    if (!partners.ok()) return partners.status();
+    epcn.partners = std::move(*partners);
+    if (!paths.pcn_details.empty()) {
+      auto pcns = io::ReadEpcnPcnDetails(paths.pcn_details);
+      if (!pcns.ok()) return pcns.status();
+      epcn.pcns = std::move(*pcns);
+    }
+  }
+  io::EpcnAtDate at = io::EpcnMembershipsAt(epcn, as_of);
+  if (at.memberships.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        paths.practices, ": none of its ", Grouped(at.rows),
+        " practice-to-PCN relationships is in force on ", std::string(as_of), " (", at.ended,
+        " ended before, ", at.not_started, " start after); set --as-of to a date the file covers"));
+  }
+  if (notes) {
+    notes->push_back(absl::StrCat(
+        paths.practices, ": ",
+        Count(static_cast<int64_t>(at.memberships.size()), "practice-to-PCN relationship"),
+        " in force on ", std::string(as_of), " (--as-of) of ", Grouped(at.rows), " listed; ",
+        Grouped(at.ended), " ended before, ", Grouped(at.not_started), " start after"));
+  }
+  input.memberships = std::move(at.memberships);
   if (auto s = AddSource(input, "practices", paths.practices, input.memberships.size()); !s.ok()) {
     return s;
+  }
+  if (epcn.pcns && !paths.pcn_details.empty()) {
+    return AddSource(input, "pcn_details", paths.pcn_details, epcn.pcns->size());
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<ValidationInput> LoadInputs(const InputPaths& paths, std::string_view as_of,
+                                           std::vector<std::string>* notes) {
+  ValidationInput input;
+  if (absl::Status s = LoadPractices(paths, as_of, input, notes); !s.ok()) return s;
+  if (!paths.practice_register.empty()) {
+    auto reg = io::ReadPracticeRegister(paths.practice_register);
+    if (!reg.ok()) return reg.status();
+    const int64_t filled = io::FillFromRegister(input.memberships, *reg);
+    if (notes && filled > 0) {
+      notes->push_back(absl::StrCat(paths.practice_register,
+                                    ": practice postcode taken from the register for ",
+                                    Count(filled, "membership row"), " that gave none"));
+    }
+    input.practice_register = std::move(*reg);
+    auto s = AddSource(input, "practice_register", paths.practice_register,
+                       input.practice_register->size());
+    if (!s.ok()) return s;
   }
   if (!paths.list_sizes.empty()) {
     auto sizes = io::ReadListSizes(paths.list_sizes);

@@ -13,10 +13,14 @@
 namespace pcnv::cli {
 
 struct InputPaths {
+  // gp-reg-pat-prac-map.csv, a plain CSV, the ePCN "PCN Core Partner Details" sheet as CSV or
+  // the ePCN workbook (.xlsx: both sheets); the format is detected from the header row.
   std::string practices;
-  std::string list_sizes;    // optional
-  std::string distribution;  // optional
-  std::string declared;      // optional, FILE[:FIELD]
+  std::string pcn_details;        // optional: ePCN "PCN Details" as CSV (with a partner CSV)
+  std::string practice_register;  // optional: epraccur.csv
+  std::string list_sizes;         // optional
+  std::string distribution;       // optional
+  std::string declared;           // optional, FILE[:FIELD]
 };
 
 struct ReferencePaths {
@@ -32,8 +36,11 @@ struct ReferencePaths {
 
 // Reads every input (recording each file's SHA-256 in input.sources). When a postcode
 // directory is at hand (from the reference), practices without a location are geocoded later
-// by the engine; nothing here needs the reference.
-absl::StatusOr<ValidationInput> LoadInputs(const InputPaths& paths);
+// by the engine; nothing here needs the reference. ePCN practice-to-PCN relationships count
+// when in force on `as_of` (YYYY-MM-DD); `notes` (may be null) gets a line saying how many were
+// and what the practice register filled in, for the console.
+absl::StatusOr<ValidationInput> LoadInputs(const InputPaths& paths, std::string_view as_of,
+                                           std::vector<std::string>* notes = nullptr);
 
 // --reference, or the individual layers, or (when nothing is given) an empty snapshot.
 absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadReference(const ReferencePaths& paths);

@@ -44,7 +44,8 @@ void AddOptionFlags(CLI::App* app, pcnv::cli::OptionFlags& o) {
                   "Waivers (JSON: rule, pcn, reason, approved_by, expires); a waived finding "
                   "never fails the run");
   app->add_option("--as-of", o.as_of,
-                  "Date (YYYY-MM-DD) against which waivers expire; default today (UTC)");
+                  "Date (YYYY-MM-DD) against which waivers expire and ePCN practice-to-PCN "
+                  "relationships are in force; default today (UTC)");
   app->add_option("--suppress-below", o.suppress_below,
                   "Small-number disclosure control: patient counts from 1 to N-1 are shown as "
                   "\"<N\" in every output, and counts that would give them away by subtraction "
@@ -99,8 +100,18 @@ int main(int argc, char** argv) {
   v->add_option("--reference", validate.reference.store, "Reference store (GeoPackage)");
   AddReferenceFlags(v, validate.reference);
   v->add_option("--practices", validate.inputs.practices,
-                "Practice -> PCN mapping (gp-reg-pat-prac-map.csv or plain CSV)")
+                "Practice -> PCN mapping: gp-reg-pat-prac-map.csv, a plain CSV, the ePCN \"PCN "
+                "Core Partner Details\" sheet as CSV, or the ePCN workbook (.xlsx, both sheets); "
+                "detected from the header row. ePCN relationships count when in force on "
+                "--as-of")
       ->required();
+  v->add_option("--pcn-details", validate.inputs.pcn_details,
+                "ePCN \"PCN Details\" sheet as CSV (PCN names and CCG codes), with a Core "
+                "Partner Details CSV as --practices");
+  v->add_option("--practice-register", validate.inputs.practice_register,
+                "ODS practice register epraccur.csv: closed, dormant or proposed practices "
+                "(MEM005) and non-GP prescribing settings (MEM006) are reported; fills in "
+                "practice postcodes the practice file lacks");
   v->add_option("--list-sizes", validate.inputs.list_sizes, "gp-reg-pat-prac-all.csv");
   v->add_option("--distribution", validate.inputs.distribution,
                 "Patients per practice per LSOA (gp-reg-pat-prac-lsoa-all.csv) or per postcode");

@@ -160,10 +160,19 @@ int RunValidate(const ValidateCommand& cmd) {
   options->other_catchment_geometry = !cmd.outputs.geo_out.empty();
   Progress progress = Progress::ForStderr(cmd.quiet, 3 + cmd.outputs.count());
   progress.Stage("reading inputs");
-  auto input = LoadInputs(cmd.inputs);
+  if (!cmd.server.empty() && !cmd.inputs.practice_register.empty()) {
+    return BadInput(
+        "--practice-register cannot be used with --server yet (the API does not carry the "
+        "register); validate in-process, or leave it out");
+  }
+  std::vector<std::string> notes;
+  auto input = LoadInputs(cmd.inputs, options->as_of, &notes);
   if (!input.ok()) return BadInput(input.status());
   for (SourceFile& src : *option_sources) input->sources.push_back(std::move(src));
   progress.Done(InputRecords(*input), "records");
+  if (!cmd.quiet) {
+    for (const std::string& note : notes) std::cerr << "pcnv: note: " << note << "\n";
+  }
 
   absl::StatusOr<Report> report;
   if (cmd.server.empty()) {

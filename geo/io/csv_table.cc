@@ -140,7 +140,7 @@ void OnRecord(int /*terminator*/, void* sink_ptr) {
 
 }  // namespace
 
-absl::StatusOr<CsvTable> CsvTable::Open(const std::string& path) {
+absl::StatusOr<CsvTable> CsvTable::OpenFirstLine(const std::string& path, bool header) {
   std::error_code ec;
   fs::file_status st = fs::status(path, ec);
   if (!fs::exists(st)) return absl::NotFoundError(absl::StrCat(path, ": no such file"));
@@ -148,7 +148,8 @@ absl::StatusOr<CsvTable> CsvTable::Open(const std::string& path) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": is a directory, expected a CSV file"));
   }
   if (fs::file_size(path, ec) == 0) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": file is empty (expected a header)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, header ? ": file is empty (expected a header)" : ": file is empty"));
   }
 
   // The delimiter comes from the header line, which is almost always in the first block.
@@ -169,7 +170,13 @@ absl::StatusOr<CsvTable> CsvTable::Open(const std::string& path) {
   if (absl::StartsWith(line, kBom)) line.remove_prefix(kBom.size());
   line = line.substr(0, line.find_first_of("\r\n"));
 
-  CsvTable table(path, DetectDelimiter(line));
+  return CsvTable(path, DetectDelimiter(line));
+}
+
+absl::StatusOr<CsvTable> CsvTable::Open(const std::string& path) {
+  absl::StatusOr<CsvTable> opened = OpenFirstLine(path, true);
+  if (!opened.ok()) return opened.status();
+  CsvTable& table = *opened;
   absl::Status s = table.Stream(
       std::numeric_limits<size_t>::max(), kHeaderBlockBytes, 1,
       [&](absl::Span<const absl::string_view> fields, size_t, int64_t) -> absl::Status {
@@ -181,7 +188,16 @@ absl::StatusOr<CsvTable> CsvTable::Open(const std::string& path) {
       });
   if (!s.ok()) return s;
   if (table.columns_.empty()) return table.FileError("no header line");
-  return table;
+  return opened;
+}
+
+absl::StatusOr<CsvTable> CsvTable::OpenHeaderless(const std::string& path,
+                                                  std::vector<std::string> columns) {
+  absl::StatusOr<CsvTable> opened = OpenFirstLine(path, false);
+  if (!opened.ok()) return opened.status();
+  opened->header_ = false;
+  opened->columns_ = std::move(columns);
+  return opened;
 }
 
 absl::Status CsvTable::Stream(size_t keep, size_t block_bytes, int64_t max_records,
@@ -195,8 +211,9 @@ absl::Status CsvTable::Stream(size_t keep, size_t block_bytes, int64_t max_recor
 
   // A quoting error is in the record being read: the header, or data row `sink.records`.
   auto record_error = [&](absl::string_view why) {
-    if (sink.records == 0) return FileError(absl::StrCat("header: ", why));
-    return RowError(static_cast<int>(sink.records), FieldName(sink.fields), why);
+    if (header_ && sink.records == 0) return FileError(absl::StrCat("header: ", why));
+    return RowError(static_cast<int>(header_ ? sink.records : sink.records + 1),
+                    FieldName(sink.fields), why);
   };
   auto parse_error = [&](bool at_end) {
     const int code = csv_error(parser.get());
@@ -267,13 +284,15 @@ absl::Status CsvTable::ForEachRow(absl::FunctionRef<absl::Status(const CsvRow&)>
   absl::Status s =
       Stream(ncols, kBlockBytes, -1,
              [&](absl::Span<const absl::string_view> fields, size_t count, int64_t record) {
-               if (record == 0) return absl::OkStatus();  // the header, read by Open
-               rows = record;
-               CsvRow row(fields.data(), static_cast<int>(record));
+               if (header_ && record == 0) return absl::OkStatus();  // the header, read by Open
+               const int64_t number = header_ ? record : record + 1;
+               rows = number;
+               CsvRow row(fields.data(), static_cast<int>(number));
                if (count < ncols) {
                  return RowError(row, static_cast<int>(count),
-                                 absl::StrCat("missing: the row has ", count, " of the header's ",
-                                              ncols, " fields (truncated row?)"));
+                                 absl::StrCat("missing: the row has ", count,
+                                              header_ ? " of the header's " : " of the ", ncols,
+                                              " fields (truncated row?)"));
                }
                return fn(row);
              });

@@ -63,6 +63,11 @@ class CsvTable {
   // Reads the header only. NotFound for a missing file; InvalidArgument for a directory, an
   // empty or unreadable file, or a header with malformed quoting.
   static absl::StatusOr<CsvTable> Open(const std::string& path);
+  // A file without a header line (epraccur.csv): `columns` name its fields, in order, for
+  // errors and Find; every record is a data row, so row N is the file's Nth record. Fields past
+  // `columns` are ignored; a record with fewer is an error, as in Open's tables.
+  static absl::StatusOr<CsvTable> OpenHeaderless(const std::string& path,
+                                                 std::vector<std::string> columns);
 
   const std::string& path() const { return path_; }
   const std::vector<std::string>& columns() const { return columns_; }
@@ -110,8 +115,12 @@ class CsvTable {
   // Field `index` (0-based) of a record, for error messages.
   std::string FieldName(size_t index) const;
 
+  // Reads the file's first line: the delimiter comes from it (Open's tables read the header).
+  static absl::StatusOr<CsvTable> OpenFirstLine(const std::string& path, bool header);
+
   std::string path_;
   char delimiter_;
+  bool header_ = true;  // false: OpenHeaderless, record 0 is data row 1
   std::vector<std::string> columns_;
   mutable int64_t rows_read_ = 0;
 };

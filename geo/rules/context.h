@@ -149,6 +149,8 @@ void CheckMem001(const ValidationContext& ctx, RuleRun& run);  // membership_rul
 void CheckMem002(const ValidationContext& ctx, RuleRun& run);
 void CheckMem003(const ValidationContext& ctx, RuleRun& run);
 void CheckMem004(const ValidationContext& ctx, RuleRun& run);
+void CheckMem005(const ValidationContext& ctx, RuleRun& run);
+void CheckMem006(const ValidationContext& ctx, RuleRun& run);
 void CheckDat001(const ValidationContext& ctx, RuleRun& run);  // data_rules.cc
 extern const PcnRule kCon001, kCon002, kCon003, kCon004;       // contiguity_rules.cc
 extern const PcnRule kNest001, kNest003, kCom001;              // nesting_rules.cc

@@ -1,5 +1,7 @@
 #include "geo/rules/messages.h"
 
+#include <utility>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -296,6 +298,80 @@ std::string Cmp002PracticesFarApart(std::string_view pcn, std::string_view name,
   return absl::StrCat(Name(pcn, name), "'s member practices ", S(practice_a), " and ",
                       S(practice_b), " are ", DistanceAgainst(distance_m, max_m),
                       " apart (allowed: ", DistanceLimit(max_m), ").");
+}
+
+namespace {
+
+// Where a practice the register questions is counted, for MEM005 and MEM006.
+std::string CountedIn(std::string_view pcn) {
+  return pcn.empty() ? "It is in the practice file but in no PCN."
+                     : absl::StrCat("It still counts as a member of ", S(pcn), " here.");
+}
+
+}  // namespace
+
+std::string Mem005NotActive(std::string_view practice, std::string_view name, std::string_view pcn,
+                            char status, std::string_view date) {
+  const std::string who = absl::StrCat("Practice ", Name(practice, name));
+  const std::string when = date.empty() ? "" : absl::StrCat(" (", S(date), ")");
+  switch (status) {
+    case 'C':
+      return absl::StrCat(who, " is closed in the practice register", when, ". ", CountedIn(pcn),
+                          " Remove it from the PCN, or correct the register.");
+    case 'D':
+      return absl::StrCat(who,
+                          " is dormant in the practice register (no practitioners linked to it). ",
+                          CountedIn(pcn), " Check that it still provides services.");
+    case 'P':
+      return absl::StrCat(who, " is only proposed in the practice register (not yet open",
+                          date.empty() ? "" : absl::StrCat(", opening ", S(date)), "). ",
+                          CountedIn(pcn));
+    default:
+      return absl::StrCat(who,
+                          " is not in the practice register, so its status and prescribing "
+                          "setting cannot be checked. ",
+                          CountedIn(pcn), " Is the register older than the practice file?");
+  }
+}
+
+std::string PrescribingSettingName(int setting) {
+  // ODS's prescribing settings (epraccur_spec.pdf, field 26).
+  static constexpr std::pair<int, const char*> kSettings[] = {
+      {0, "Other"},
+      {1, "WIC Practice"},
+      {2, "OOH Practice"},
+      {3, "WIC + OOH Practice"},
+      {4, "GP Practice"},
+      {8, "Public Health Service"},
+      {9, "Community Health Service"},
+      {10, "Hospital Service"},
+      {11, "Optometry Service"},
+      {12, "Urgent & Emergency Care"},
+      {13, "Hospice"},
+      {14, "Care Home / Nursing Home"},
+      {15, "Border Force"},
+      {16, "Young Offender Institution"},
+      {17, "Secure Training Centre"},
+      {18, "Secure Children's Home"},
+      {19, "Immigration Removal Centre"},
+      {20, "Court"},
+      {21, "Police Custody"},
+      {22, "Sexual Assault Referral Centre (SARC)"},
+      {24, "Other - Justice Estate"},
+      {25, "Prison"}};
+  for (const auto& [code, name] : kSettings) {
+    if (code == setting) return name;
+  }
+  return "an unknown setting";
+}
+
+std::string Mem006NotGpPractice(std::string_view practice, std::string_view name,
+                                std::string_view pcn, int setting) {
+  return absl::StrCat("Practice ", Name(practice, name), " has prescribing setting ", setting, " (",
+                      PrescribingSettingName(setting),
+                      ") in the practice register, not 4 (GP Practice); a PCN's core partners "
+                      "are GP practices. ",
+                      CountedIn(pcn));
 }
 
 }  // namespace pcnv::msg

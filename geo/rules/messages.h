@@ -147,6 +147,20 @@ std::string Cmp002PracticesFarApart(std::string_view pcn, std::string_view name,
                                     std::string_view practice_a, std::string_view practice_b,
                                     double distance_m, double max_m);
 
+// --- MEM005 / MEM006: the practice register (epraccur) ---------------------------------------
+
+// MEM005. `status` is the register's status code (C closed, D dormant, P proposed), or '\0'
+// when the register does not list the practice. `pcn` is the PCN it counts in (empty: none);
+// `date` the close date (C) or open date (P), either may be empty.
+std::string Mem005NotActive(std::string_view practice, std::string_view name, std::string_view pcn,
+                            char status, std::string_view date);
+// The name of an ODS prescribing setting ("GP Practice", "Community Health Service", ...), or
+// "an unknown setting" for a code the ODS list does not have.
+std::string PrescribingSettingName(int setting);
+// MEM006. `setting` is the register's prescribing setting (anything but 4, GP practice).
+std::string Mem006NotGpPractice(std::string_view practice, std::string_view name,
+                                std::string_view pcn, int setting);
+
 }  // namespace pcnv::msg
 
 #endif  // PCNV_GEO_RULES_MESSAGES_H_

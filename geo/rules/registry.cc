@@ -32,6 +32,14 @@ constexpr RuleInfo kRules[] = {
     {"MEM004", "Distribution rows for a practice not in the practice list", kWarning,
      "Distribution rows (with their patients) for a practice missing from the practice list.",
      CheckMem004},
+    {"MEM005", "Practice not active in the practice register", kWarning,
+     "A practice in the practice file that the practice register (epraccur) lists as closed, "
+     "dormant or proposed, or does not list at all; it still counts in its PCN.",
+     CheckMem005},
+    {"MEM006", "Practice is not a GP practice in the practice register", kWarning,
+     "A practice in the practice file whose prescribing setting in the practice register "
+     "(epraccur) is not 4 (GP practice); it still counts in its PCN.",
+     CheckMem006},
     {"CON001", "Territory not contiguous", kError,
      "A PCN's catchment falls into separate parts and a detached part holds at least the minimum "
      "share (2%) of its patients.",

@@ -46,6 +46,7 @@ set +e
   --list-sizes "$sample/gp-reg-pat-prac-all.csv" \
   --distribution "$sample/gp-reg-pat-prac-lsoa-all.csv" \
   --declared "$sample/declared.geojson:pcn_code" \
+  --practice-register "$sample/epraccur.csv" \
   --html "$html" --geo-out "$layers" \
   --out "$report"
 rc=$?

@@ -50,6 +50,10 @@ struct Practice {
   bool located_outside = false;    // its location is meant to be outside its territory (CON004)
   bool sex_age_rows = false;       // adds MALE/FEMALE and AGE=0 list rows that must be ignored
   bool male_rows = false;          // adds SEX=MALE distribution rows that must be ignored
+  // What the practice register (epraccur.csv) says of it (MEM005, MEM006).
+  char register_status = 'A';
+  std::string close_date;  // YYYYMMDD, with status C
+  int prescribing_setting = 4;
 };
 
 // How a rule-pack finding's expected geometry is found once every planter has run.
@@ -230,6 +234,23 @@ void PlantUnknownPractice(Sample& s) {
         {"Z99999", "OLD MILL SURGERY", AreaCode(s.grid.CellAt(r.col, r.row)), "ALL", r.patients});
   }
   s.expected.push_back({"MEM004", "", "Z99999"});
+}
+
+// MEM005: CHAPEL STREET SURGERY (BROOKVALE) closed on 31 March 2024, merging into BROOKVALE
+// MEDICAL CENTRE; the register says so, but the list extract of 1 April still has it in its PCN.
+void PlantClosedPractice(Sample& s) {
+  Practice& p = FindPractice(s, "Z00024");
+  p.register_status = 'C';
+  p.close_date = "20240331";
+  s.expected.push_back({"MEM005", kPcns[p.pcn].code, p.code});
+}
+
+// MEM006: KINGSWAY HEALTH CENTRE (SAMPLETON NORTH) is registered as a walk-in centre
+// (prescribing setting 1), not a GP practice (4).
+void PlantWalkInCentre(Sample& s) {
+  Practice& p = FindPractice(s, "Z00006");
+  p.prescribing_setting = 1;
+  s.expected.push_back({"MEM006", kPcns[p.pcn].code, p.code});
 }
 
 // DAT001: placeholder (NO2011) rows for six practices and rows for an LSOA code that no layer
@@ -476,6 +497,8 @@ constexpr Planter kPlanters[] = {
     PlantDuplicateMembership,
     PlantSinglePracticePcn,
     PlantUnknownPractice,
+    PlantClosedPractice,
+    PlantWalkInCentre,
     PlantUnresolvedAreas,
     AddRowsToIgnore,
     // The rule pack: territories and practices first, then the declared boundaries.
@@ -585,6 +608,8 @@ SampleFiles ToFiles(const Sample& s) {
       later_rows.push_back(MakeMapRow(p, postcode, k, s.declared_sub_icb[k]));
     }
     const MapRow& m = f.map.back();
+    f.practice_register.push_back({p.code, p.name, postcode, p.register_status, "20040401",
+                                   p.close_date, p.prescribing_setting, m.sub_icb});
 
     f.list_sizes.push_back({m.sub_icb, m.ons_sub_icb, p.code, postcode, "ALL", "ALL", p.list_size});
     if (p.sex_age_rows) {
@@ -635,6 +660,12 @@ SampleFiles ToFiles(const Sample& s) {
   }
   f.map.insert(f.map.end(), later_rows.begin(), later_rows.end());
   f.distribution.insert(f.distribution.end(), s.stray_rows.begin(), s.stray_rows.end());
+  // The register also lists the practice that closed before the extract (MEM004's Z99999): it is
+  // in no practice file, so no rule reads it, but a real register has such rows.
+  const int ashcombe = FindPcn("U90008");
+  f.practice_register.push_back({"Z99999", "OLD MILL SURGERY",
+                                 s.postcodes[s.first_postcode[g.CellAt(16, 4)]].pcds, 'C',
+                                 "19740401", "20190930", 4, kSubIcbs[kPcns[ashcombe].sub_icb].ods});
   // NHS Digital's file is ordered by practice, then area code.
   std::sort(f.distribution.begin(), f.distribution.end(), [](const DistRow& a, const DistRow& b) {
     return std::tie(a.practice_code, a.lsoa, a.sex) < std::tie(b.practice_code, b.lsoa, b.sex);

@@ -132,6 +132,19 @@ std::vector<Finding> RecomputeFindings(const SampleFiles& files) {
       findings.insert({"POP003", pcn == "U" ? "" : pcn, practice});
     }
   }
+  // MEM005/MEM006: each practice of the map against the register, in its first row's PCN.
+  std::map<std::string, const RegisterRow*> registered;
+  for (const RegisterRow& row : files.practice_register) registered[row.code] = &row;
+  for (const auto& [practice, pcn] : pcn_of) {
+    auto it = registered.find(practice);
+    const std::string in_pcn = pcn == "U" ? "" : pcn;
+    if (it == registered.end() || it->second->status != 'A') {
+      findings.insert({"MEM005", in_pcn, practice});
+    }
+    if (it != registered.end() && it->second->prescribing_setting != 4) {
+      findings.insert({"MEM006", in_pcn, practice});
+    }
+  }
   return {findings.begin(), findings.end()};
 }
 
@@ -184,6 +197,35 @@ void WriteSampleFiles(const SampleFiles& files, const std::vector<Finding>& expe
         {pub, date, r.practice_code, r.practice_name, r.lsoa, r.sex, absl::StrCat(r.patients)});
   }
   WriteText(dir + "/gp-reg-pat-prac-lsoa-all.csv", dist);
+
+  // epraccur.csv: every field quoted, as ODS writes it; the 27 fields of the standard format,
+  // those the validator does not read left blank.
+  std::string reg;
+  for (const RegisterRow& r : files.practice_register) {
+    std::vector<std::string> fields(27);
+    fields[0] = r.code;
+    fields[1] = r.name;
+    fields[2] = "Y99";  // national grouping
+    fields[3] = "Q99";  // high level health geography
+    fields[4] = r.name;
+    fields[6] = "SAMPLETON";
+    fields[9] = r.postcode;
+    fields[10] = r.open_date;
+    fields[11] = r.close_date;
+    fields[12] = std::string(1, r.status);
+    fields[13] = "B";  // organisation sub-type: allocated to a commissioner
+    fields[14] = r.commissioner;
+    fields[15] = r.open_date;
+    fields[16] = r.close_date;
+    fields[21] = "0";
+    fields[23] = r.commissioner;
+    fields[25] = absl::StrCat(r.prescribing_setting);
+    for (size_t i = 0; i < fields.size(); ++i) {
+      absl::StrAppend(&reg, i > 0 ? "," : "", "\"", fields[i], "\"");
+    }
+    reg += "\n";
+  }
+  WriteText(dir + "/epraccur.csv", reg);
 
   std::string json = "[\n";
   for (size_t i = 0; i < expected.size(); ++i) {

@@ -3,6 +3,7 @@
 #include <string_view>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "geo/contiguity.h"
 #include "geo/options_check.h"
@@ -156,6 +157,31 @@ absl::StatusOr<ListSize> ListSizeFromProto(const v1::ListSize& p, const std::str
   return ListSize{p.practice_code(), p.patients(), p.row()};
 }
 
+absl::StatusOr<RegisteredPractice> RegisteredFromProto(const v1::RegisteredPractice& p,
+                                                       const std::string& f) {
+  PCNV_RETURN_IF_ERROR(CheckRow(f, p.row()));
+  PCNV_RETURN_IF_ERROR(CheckRequired(f + ".code", p.code(), p.row()));
+  if (p.status().size() != 1 || !absl::StrContains("ACDP", p.status())) {
+    return Bad(f + ".status",
+               absl::StrCat("'", p.status(), "' is not A (active), C, D or P"), p.row());
+  }
+  if (p.prescribing_setting() < 0 || p.prescribing_setting() > 99) {
+    return Bad(f + ".prescribing_setting",
+               absl::StrCat(p.prescribing_setting(), " is not a setting code (0 to 99)"), p.row());
+  }
+  RegisteredPractice r;
+  r.code = p.code();
+  r.name = p.name();
+  r.postcode = p.postcode();
+  r.status = p.status()[0];
+  r.open_date = p.open_date();
+  r.close_date = p.close_date();
+  r.prescribing_setting = p.prescribing_setting();
+  r.commissioner = p.commissioner();
+  r.row = p.row();
+  return r;
+}
+
 // Rows are the bulk of a request (hundreds to a million): the checks are plain comparisons, and a
 // field name is built only for the error.
 absl::Status CheckDistributionRow(const v1::DistributionRow& p, int index) {
@@ -253,6 +279,21 @@ void ToProto(const ValidationInput& input, v1::ValidateRequest* out) {
       p->set_invalid_reason(b.invalid_reason);
     }
   }
+  if (input.practice_register) {
+    v1::PracticeRegister* reg = out->mutable_practice_register();  // present even when empty
+    for (const RegisteredPractice& r : *input.practice_register) {
+      v1::RegisteredPractice* p = reg->add_practices();
+      p->set_code(r.code);
+      p->set_name(r.name);
+      p->set_postcode(r.postcode);
+      p->set_status(std::string(1, r.status));
+      p->set_open_date(r.open_date);
+      p->set_close_date(r.close_date);
+      p->set_prescribing_setting(r.prescribing_setting);
+      p->set_commissioner(r.commissioner);
+      p->set_row(r.row);
+    }
+  }
   for (const SourceFile& s : input.sources) SourceToProto(s, out->add_sources());
 }
 
@@ -288,6 +329,17 @@ absl::StatusOr<ValidationInput> InputFromProto(const v1::ValidateRequest& reques
           DeclaredFromProto(declared.boundaries(i), At("declared.boundaries", i));
       if (!b.ok()) return b.status();
       input.declared->push_back(*std::move(b));
+    }
+  }
+  if (request.has_practice_register()) {
+    const v1::PracticeRegister& reg = request.practice_register();
+    input.practice_register.emplace();
+    input.practice_register->reserve(reg.practices_size());
+    for (int i = 0; i < reg.practices_size(); ++i) {
+      absl::StatusOr<RegisteredPractice> r =
+          RegisteredFromProto(reg.practices(i), At("practice_register.practices", i));
+      if (!r.ok()) return r.status();
+      input.practice_register->push_back(*std::move(r));
     }
   }
   for (int i = 0; i < request.sources_size(); ++i) {

@@ -49,6 +49,11 @@ absl::Status StreamAssembler::Add(v1::ValidateStreamRequest& chunk) {
       MoveAppend(chunk.mutable_declared()->mutable_boundaries(),
                  request_.mutable_declared()->mutable_boundaries());
       break;
+    case v1::ValidateStreamRequest::kPracticeRegister:
+      rows_ += chunk.practice_register().practices_size();
+      MoveAppend(chunk.mutable_practice_register()->mutable_practices(),
+                 request_.mutable_practice_register()->mutable_practices());
+      break;
     case v1::ValidateStreamRequest::kSources:
       MoveAppend(chunk.mutable_sources()->mutable_files(), request_.mutable_sources());
       break;

@@ -160,11 +160,6 @@ int RunValidate(const ValidateCommand& cmd) {
   options->other_catchment_geometry = !cmd.outputs.geo_out.empty();
   Progress progress = Progress::ForStderr(cmd.quiet, 3 + cmd.outputs.count());
   progress.Stage("reading inputs");
-  if (!cmd.server.empty() && !cmd.inputs.practice_register.empty()) {
-    return BadInput(
-        "--practice-register cannot be used with --server yet (the API does not carry the "
-        "register); validate in-process, or leave it out");
-  }
   std::vector<std::string> notes;
   auto input = LoadInputs(cmd.inputs, options->as_of, &notes);
   if (!input.ok()) return BadInput(input.status());

@@ -313,7 +313,7 @@ std::string CountedIn(std::string_view pcn) {
 std::string Mem005NotActive(std::string_view practice, std::string_view name, std::string_view pcn,
                             char status, std::string_view date) {
   const std::string who = absl::StrCat("Practice ", Name(practice, name));
-  const std::string when = date.empty() ? "" : absl::StrCat(" (", S(date), ")");
+  const std::string when = date.empty() ? "" : absl::StrCat(" since ", S(date));
   switch (status) {
     case 'C':
       return absl::StrCat(who, " is closed in the practice register", when, ". ", CountedIn(pcn),

@@ -122,7 +122,8 @@ TEST(RuleStatesTest, FullRunHasEveryRuleEvaluated) {
   std::vector<std::string> flags = {"--practices",    Sample("gp-reg-pat-prac-map.csv"),
                                     "--list-sizes",   Sample("gp-reg-pat-prac-all.csv"),
                                     "--distribution", Sample("gp-reg-pat-prac-lsoa-all.csv"),
-                                    "--declared",     Sample("declared.geojson:pcn_code")};
+                                    "--declared",     Sample("declared.geojson:pcn_code"),
+                                    "--practice-register", Sample("epraccur.csv")};
   for (const std::string& f : testing::SampleLayerFlags()) flags.push_back(f);
   CliRun run = Validate(flags);
   ASSERT_EQ(run.result.exit_code, 1) << run.result.err;

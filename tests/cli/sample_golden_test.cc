@@ -29,6 +29,7 @@ std::vector<std::string> SampleArgs(const std::string& out) {
           "--list-sizes",   s + "/gp-reg-pat-prac-all.csv",
           "--distribution", s + "/gp-reg-pat-prac-lsoa-all.csv",
           "--declared",     s + "/declared.geojson:pcn_code",
+          "--practice-register", s + "/epraccur.csv",
           "--out",          out};
 }
 

@@ -95,7 +95,7 @@ TEST(ValidateTest, EveryCatalogueRuleHasAnOutcome) {
   ValidationInput in;
   in.memberships = {M("A00001", "U00001", 1)};
   Report r = ValidateOk(*ref, in);
-  EXPECT_EQ(r.summary.rules.size(), 22u);
+  EXPECT_EQ(r.summary.rules.size(), 24u);
   for (const RuleOutcome& o : r.summary.rules) {
     if (o.state == RuleState::kNotEvaluated) EXPECT_FALSE(o.reason.empty()) << o.rule;
   }

@@ -119,7 +119,7 @@ TEST_F(SampleOutputsTest, SarifValidatesAgainstTheSchemaAndPointsAtRows) {
   EXPECT_EQ(testing::SarifSchemaErrors(tmp_->File("r.sarif")), "");
   json sarif = json::parse(ReadFile(tmp_->File("r.sarif")));
   const json& run = sarif["runs"][0];
-  EXPECT_EQ(run["tool"]["driver"]["rules"].size(), 22u);
+  EXPECT_EQ(run["tool"]["driver"]["rules"].size(), 24u);
   const json report = SavedReport();
   ASSERT_EQ(run["results"].size(), report["findings"].size());
   int64_t mem001_row = 0;

@@ -36,7 +36,8 @@ TEST(SameReport, InProcessAndServerReportsAreIdentical) {
       PCNV_CLI, "validate", "--reference", reference,
       "--practices", sample + "/gp-reg-pat-prac-map.csv",
       "--list-sizes", sample + "/gp-reg-pat-prac-all.csv",
-      "--distribution", sample + "/gp-reg-pat-prac-lsoa-all.csv"};
+      "--distribution", sample + "/gp-reg-pat-prac-lsoa-all.csv",
+      "--practice-register", sample + "/epraccur.csv"};
   // clang-format on
   std::vector<std::string> local_args = common;
   local_args.insert(local_args.end(), {"--out", tmp.File("A.json")});

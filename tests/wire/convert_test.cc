@@ -99,6 +99,24 @@ void ExpectSame(const ValidationInput& a, const ValidationInput& b) {
       ExpectSameGeometry((*a.declared)[i].geometry, (*b.declared)[i].geometry, "declared");
     }
   }
+  ASSERT_EQ(a.practice_register.has_value(), b.practice_register.has_value());
+  if (a.practice_register) {
+    ASSERT_EQ(a.practice_register->size(), b.practice_register->size());
+    for (size_t i = 0; i < a.practice_register->size(); ++i) {
+      const RegisteredPractice& x = (*a.practice_register)[i];
+      const RegisteredPractice& y = (*b.practice_register)[i];
+      SCOPED_TRACE("registered practice " + std::to_string(i));
+      EXPECT_EQ(x.code, y.code);
+      EXPECT_EQ(x.name, y.name);
+      EXPECT_EQ(x.postcode, y.postcode);
+      EXPECT_EQ(x.status, y.status);
+      EXPECT_EQ(x.open_date, y.open_date);
+      EXPECT_EQ(x.close_date, y.close_date);
+      EXPECT_EQ(x.prescribing_setting, y.prescribing_setting);
+      EXPECT_EQ(x.commissioner, y.commissioner);
+      EXPECT_EQ(x.row, y.row);
+    }
+  }
   ASSERT_EQ(a.sources.size(), b.sources.size());
   for (size_t i = 0; i < a.sources.size(); ++i) ExpectSame(a.sources[i], b.sources[i]);
 }
@@ -265,6 +283,17 @@ ValidationInput FullInput() {
   multi.geometry = Wkt("MULTIPOLYGON(((20 20,30 20,30 30,20 20)),((40 40,50 40,50 50,40 40)))");
   multi.feature = 5;
   input.declared = std::vector<DeclaredBoundary>{repaired, multi};
+  RegisteredPractice closed;
+  closed.code = "A81003";
+  closed.name = "VICTORIA MEDICAL PRACTICE";
+  closed.postcode = "TS268DB";
+  closed.status = 'C';
+  closed.open_date = "1974-04-01";
+  closed.close_date = "2017-10-31";
+  closed.prescribing_setting = 9;  // not the default
+  closed.commissioner = "00K";
+  closed.row = 3;
+  input.practice_register = std::vector<RegisteredPractice>{closed};
   input.sources = {{"practices", "/data/map.csv", std::string(64, 'f'), 6543},
                    {"distribution", "/data/lsoa.csv", std::string(64, 'e'), 1000000}};
   return input;
@@ -414,11 +443,13 @@ TEST(ConvertRoundTrip, AbsentOptionalInputsStayAbsent) {
   EXPECT_FALSE(request.has_list_sizes());
   EXPECT_FALSE(request.has_distribution());
   EXPECT_FALSE(request.has_declared());
+  EXPECT_FALSE(request.has_practice_register());
   absl::StatusOr<ValidationInput> back = InputFromProto(request);
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_FALSE(back->list_sizes.has_value());
   EXPECT_FALSE(back->distribution.has_value());
   EXPECT_FALSE(back->declared.has_value());
+  EXPECT_FALSE(back->practice_register.has_value());
 }
 
 TEST(ConvertRoundTrip, GivenButEmptyDiffersFromNotGiven) {
@@ -426,6 +457,7 @@ TEST(ConvertRoundTrip, GivenButEmptyDiffersFromNotGiven) {
   input.list_sizes.emplace();
   input.declared.emplace();
   input.distribution.emplace();
+  input.practice_register.emplace();
   std::string bytes;
   ASSERT_TRUE(MakeRequest(input, ValidationOptions()).SerializeToString(&bytes));
   v1::ValidateRequest parsed;
@@ -438,6 +470,8 @@ TEST(ConvertRoundTrip, GivenButEmptyDiffersFromNotGiven) {
   EXPECT_TRUE(back->declared->empty());
   ASSERT_TRUE(back->distribution.has_value());
   EXPECT_TRUE(back->distribution->rows.empty());
+  ASSERT_TRUE(back->practice_register.has_value());
+  EXPECT_TRUE(back->practice_register->empty());
 }
 
 TEST(ConvertRoundTrip, OptionsWithEveryFieldSet) {
@@ -547,7 +581,8 @@ TEST(ConvertCoverage, DomainStructsAreTheOnesTheProtoMirrors) {
   EXPECT_EQ(sizeof(Distribution), 32u);
   EXPECT_EQ(sizeof(DeclaredBoundary), 80u);
   EXPECT_EQ(sizeof(SourceFile), 104u);
-  EXPECT_EQ(sizeof(ValidationInput), 152u);
+  EXPECT_EQ(sizeof(ValidationInput), 184u);
+  EXPECT_EQ(sizeof(RegisteredPractice), 216u);
   // The POP, MEM and DAT rules' severities have v1.Ruleset fields of their own but live in
   // `severity` here (RulesetSeverityFieldsMapThroughTheSeverityMap).
   EXPECT_EQ(sizeof(Ruleset), 280u);
@@ -614,6 +649,23 @@ INSTANTIATE_TEST_SUITE_P(
                          r.mutable_distribution()->mutable_rows(0)->clear_practice_code();
                        },
                        "distribution.rows[0].practice_code: is empty (source row 1832)"},
+        BadRequestCase{"RegisterStatus",
+                       [](v1::ValidateRequest& r) {
+                         r.mutable_practice_register()->mutable_practices(0)->set_status("X");
+                       },
+                       "practice_register.practices[0].status: 'X' is not A (active), C, D or P "
+                       "(source row 3)"},
+        BadRequestCase{"RegisterCode",
+                       [](v1::ValidateRequest& r) {
+                         r.mutable_practice_register()->mutable_practices(0)->clear_code();
+                       },
+                       "practice_register.practices[0].code: is empty (source row 3)"},
+        BadRequestCase{"RegisterSetting",
+                       [](v1::ValidateRequest& r) {
+                         r.mutable_practice_register()->mutable_practices(0)->set_prescribing_setting(
+                             100);
+                       },
+                       "practice_register.practices[0].prescribing_setting: 100 is not a setting"},
         BadRequestCase{"BadWkb",
                        [](v1::ValidateRequest& r) {
                          r.mutable_declared()->mutable_boundaries(1)->mutable_geometry()->set_wkb(

@@ -410,8 +410,9 @@ std::string Legend(const ReportView& view, std::span<const FootprintLayer> footp
         std::pair{FootprintKind::kSubIcb, "sub-ICB location boundary"},
         std::pair{FootprintKind::kCommunity, "community footprint boundary"}}) {
     if (kind == FootprintKind::kStp && has_icb) continue;
+    const FootprintKind wanted = kind;  // a structured binding cannot be captured (C++17)
     const bool present = std::any_of(footprints.begin(), footprints.end(),
-                                     [kind](const auto& l) { return l.kind == kind; });
+                                     [wanted](const auto& l) { return l.kind == wanted; });
     if (!present) continue;
     const std::string name(FootprintKindName(kind));
     absl::StrAppend(&out, "<span class=\"l-fp-", name, "\">", LineSwatch(("fp-" + name).c_str()),

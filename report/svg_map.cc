@@ -392,12 +392,14 @@ std::string RenderSvgMap(const ReportView& view, const SvgMapOptions& options) {
   // Territories: simplified for drawing, coloured apart from their neighbours, drawn PASS first
   // and FAIL last so that the verdict outlines are not hidden under a neighbour's.
   std::vector<const OGRGeometry*> shapes;
+  shapes.reserve(territories.size());
   for (Shape& s : territories) {
     s.geom = Simplified(std::move(s.geom), tolerance);
     shapes.push_back(s.geom.get());
   }
   const std::vector<int> colour = ColourTerritories(shapes, tolerance * 2);
   std::vector<std::string> verdicts;
+  verdicts.reserve(territories.size());
   for (const Shape& s : territories) verdicts.push_back(view.PcnVerdict(r.pcns[s.index].code));
   std::vector<size_t> draw_order(territories.size());
   for (size_t i = 0; i < draw_order.size(); ++i) draw_order[i] = i;

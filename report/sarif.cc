@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "geo/io/file_io.h"
 #include "geo/rules/registry.h"
@@ -73,12 +74,14 @@ uint64_t Fnv1a(std::string_view bytes) {
 }
 
 // Unique per distinct finding and stable across runs: the rule, PCN and practice, then what
-// tells two findings of one rule about one PCN apart: their areas and their geometry (two
-// detached fragments, two gaps). Geometry as WKT to 0.1 m, so the digest does not depend on
-// floating-point noise below what the report draws.
+// tells two findings of one rule about one PCN apart: the footprint layer (NEST002 against the
+// ICB and against the sub-ICB layer), their areas and their geometry (two detached fragments,
+// two gaps). Geometry as WKT to 0.1 m, so the digest does not depend on floating-point noise
+// below what the report draws. Findings alike in all of these are told apart by the caller
+// (their order in the report, which is deterministic).
 std::string Fingerprint(const Finding& f) {
   std::string key = absl::StrCat(f.rule, "|", f.pcn, "|", f.practice);
-  for (const char* name : {"key", "areas"}) {
+  for (const char* name : {"key", "layer", "areas"}) {
     auto it = f.values.find(name);
     if (it == f.values.end()) continue;
     if (const auto* s = std::get_if<std::string>(&it->second)) absl::StrAppend(&key, "|", *s);
@@ -140,6 +143,7 @@ std::string RenderSarif(const ReportView& view) {
   }
 
   Json results = Json::array();
+  absl::flat_hash_map<std::string, int> fingerprints_seen;
   for (size_t i = 0; i < r.findings.size(); ++i) {
     const Finding& f = r.findings[i];
     const FindingMark& m = view.marks[i];
@@ -174,7 +178,11 @@ std::string RenderSarif(const ReportView& view) {
     if (!logical.empty()) location["logicalLocations"] = std::move(logical);
     if (!location.empty()) result["locations"] = Json::array({std::move(location)});
 
-    result["partialFingerprints"] = {{"pcnvFinding/v1", Fingerprint(f)}};
+    std::string fingerprint = Fingerprint(f);
+    if (const int n = ++fingerprints_seen[fingerprint]; n > 1) {
+      absl::StrAppend(&fingerprint, "|#", n);
+    }
+    result["partialFingerprints"] = {{"pcnvFinding/v1", std::move(fingerprint)}};
     if (m.baseline != Baseline::kNone) {
       result["baselineState"] = std::string(BaselineName(m.baseline));
     }

@@ -63,6 +63,8 @@ class Reference {
     }
     return Engine(data_);
   }
+  // The reference if a side was validated from a folder, else null.
+  const ReferenceData* loaded() const { return data_.get(); }
 
  private:
   const ReferencePaths& paths_;
@@ -157,7 +159,9 @@ int RunDiff(const DiffCommand& cmd) {
     if (auto s = io::WriteFile(cmd.out, report::DiffToJson(diff)); !s.ok()) return BadInput(s);
     progress.Done(0, "");
   }
-  if (auto s = WriteOutputs(diff.view, cmd.outputs, progress); !s.ok()) return BadInput(s);
+  if (auto s = WriteOutputs(diff.view, cmd.outputs, progress, reference.loaded()); !s.ok()) {
+    return BadInput(s);
+  }
   if (!cmd.quiet) PrintDiff(diff, cmd.fail_on);
   return diff.counts.failing > 0 ? kExitFindings : kExitClean;
 }

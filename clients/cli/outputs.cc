@@ -7,7 +7,8 @@
 
 namespace pcnv::cli {
 
-absl::Status WriteOutputs(const ReportView& view, const OutputPaths& paths, Progress& progress) {
+absl::Status WriteOutputs(const ReportView& view, const OutputPaths& paths, Progress& progress,
+                          const ReferenceData* reference) {
   if (!paths.geo_out.empty()) {
     progress.Stage("writing GIS layers");
     auto files = report::WriteGeoLayers(
@@ -20,7 +21,9 @@ absl::Status WriteOutputs(const ReportView& view, const OutputPaths& paths, Prog
   }
   if (!paths.html.empty()) {
     progress.Stage("writing the HTML report");
-    if (auto s = report::WriteHtmlReport(view, paths.html); !s.ok()) return s;
+    report::HtmlReportOptions html;
+    if (reference != nullptr) html.footprints = reference->footprint_layers();
+    if (auto s = report::WriteHtmlReport(view, paths.html, html); !s.ok()) return s;
     progress.Done(0, "");
   }
   if (!paths.junit.empty()) {

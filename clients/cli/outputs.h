@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "clients/cli/progress.h"
+#include "geo/reference.h"
 #include "geo/report_view.h"
 
 namespace pcnv::cli {
@@ -18,8 +19,10 @@ struct OutputPaths {
   int count() const { return !geo_out.empty() + !html.empty() + !junit.empty() + !sarif.empty(); }
 };
 
-// Writes every requested output, one progress stage each; stops at the first failure.
-absl::Status WriteOutputs(const ReportView& view, const OutputPaths& paths, Progress& progress);
+// Writes every requested output, one progress stage each; stops at the first failure. The
+// reference, when the run loaded one, gives the HTML map its footprint outlines.
+absl::Status WriteOutputs(const ReportView& view, const OutputPaths& paths, Progress& progress,
+                          const ReferenceData* reference = nullptr);
 
 }  // namespace pcnv::cli
 

@@ -170,12 +170,14 @@ int RunValidate(const ValidateCommand& cmd) {
   }
 
   absl::StatusOr<Report> report;
+  std::shared_ptr<const ReferenceData> reference;  // kept for the HTML map's footprints
   if (cmd.server.empty()) {
     progress.Stage("loading reference data");
     auto ref = LoadReference(cmd.reference);
     if (!ref.ok()) return BadInput(ref.status());
     progress.Done(static_cast<int64_t>((*ref)->areas().size()), "areas");
     progress.Stage("validating");
+    reference = *ref;
     report = Engine(*std::move(ref)).Validate(*input, *options);
   } else {
     if (cmd.reference.given() && !cmd.quiet) {
@@ -193,7 +195,9 @@ int RunValidate(const ValidateCommand& cmd) {
 
   if (auto s = report::WriteReportJson(*report, cmd.out); !s.ok()) return BadInput(s);
   ReportView view = ViewForValidate(std::move(*report), *fail_at);
-  if (auto s = WriteOutputs(view, cmd.outputs, progress); !s.ok()) return BadInput(s);
+  if (auto s = WriteOutputs(view, cmd.outputs, progress, reference.get()); !s.ok()) {
+    return BadInput(s);
+  }
   if (!cmd.quiet) PrintVerdict(view, cmd.out);
   return view.AnyFailing() ? kExitFindings : kExitClean;
 }

@@ -127,11 +127,11 @@ std::vector<std::string> SmallCountsShown(const std::string& text) {
       // JSON, SARIF, GeoJSON: "patients": 3
       std::regex(
           R"re("[a-z_]*(patients|list_size|population|distribution_total|difference|shortfall|excess)[a-z_]*"\s*:\s*[1-4]([^\d,.]|$))re"),
-      // HTML value tables
+      // HTML: a finding's numbers ("patients: 3 &middot; ...")
       std::regex(
-          R"re((patients|list_size|population|distribution_total|difference|shortfall|excess)[a-z_]*</td><td class="num">[1-4]</td>)re"),
-      // HTML PCN figures: "registered population</th><td class="num">3<"
-      std::regex(R"re(population</th><td class="num">[1-4]<)re"),
+          R"re((patients|list_size|population|distribution_total|difference|shortfall|excess)[a-z_]*: [1-4]([^\d,.]|$))re"),
+      // HTML PCN figures: "registered population<td>3<"
+      std::regex(R"re(population(</th>)?<td( class="num")?>[1-4]<)re"),
       // JUnit: "patients = 3"
       std::regex(
           R"((patients|list_size|population|distribution_total|difference|shortfall|excess)[a-z_]* = [1-4]([^\d,.]|$))"),

@@ -30,6 +30,25 @@ Report TwoFragmentsOfOnePcn() {
                                   " 380500,", x, " 380500,", x, " 380000))"));
     r.findings.push_back(f);
   }
+  // NEST002 against the ICB and against the sub-ICB layer: no geometry, no areas; the layer
+  // tells them apart.
+  for (const char* layer : {"icb", "sub-icb"}) {
+    Finding f;
+    f.rule = "NEST002";
+    f.severity = Severity::kError;
+    f.pcn = "U00001";
+    f.message = "declared footprint differs";
+    f.values = {{"layer", std::string(layer)}, {"dominant_share", 0.52}};
+    r.findings.push_back(f);
+  }
+  // Two alike in everything the fingerprint reads: told apart by their order.
+  for (int i = 0; i < 2; ++i) {
+    Finding f;
+    f.rule = "DAT001";
+    f.severity = Severity::kWarning;
+    f.message = absl::StrCat("row ", i);
+    r.findings.push_back(f);
+  }
   return r;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -37,6 +38,8 @@ std::string FixedNumber(double d) {
     while (out.back() == '0') out.pop_back();
     if (out.back() == '.') out.pop_back();
   }
+  // 999.96 rounds up to 1000: show it as the grouped whole number it became.
+  if (std::fabs(std::strtod(out.c_str(), nullptr)) >= 1000) return Grouped(std::llround(d));
   return out;
 }
 

@@ -80,6 +80,8 @@ TEST(FixedNumberTest, NeverENotation) {
   EXPECT_EQ(report::FixedNumber(0.00001234), "0.00001234");
   EXPECT_EQ(report::FixedNumber(0.5), "0.5");
   EXPECT_EQ(report::FixedNumber(0), "0");
+  EXPECT_EQ(report::FixedNumber(999.96), "1,000");  // rounds up across the grouping boundary
+  EXPECT_EQ(report::FixedNumber(-0.00004567), "-0.00004567");
   for (double d : {1e9, 3.3e-9, 123456.0, 7e-5}) {
     EXPECT_EQ(report::FixedNumber(d).find('e'), std::string::npos) << d;
   }

@@ -73,11 +73,11 @@ struct RegisterRow {
   std::string code;
   std::string name;
   std::string postcode;
-  char status = 'A';             // A active, C closed, D dormant, P proposed
-  std::string open_date;         // YYYYMMDD
-  std::string close_date;        // YYYYMMDD or empty
-  int prescribing_setting = 4;   // 4 = GP practice
-  std::string commissioner;      // the sub-ICB's ODS code
+  char status = 'A';            // A active, C closed, D dormant, P proposed
+  std::string open_date;        // YYYYMMDD
+  std::string close_date;       // YYYYMMDD or empty
+  int prescribing_setting = 4;  // 4 = GP practice
+  std::string commissioner;     // the sub-ICB's ODS code
 };
 
 // The geometry a rule-pack finding carries (its `geometry_wkt`), for the golden test: the GEOS
@@ -119,14 +119,15 @@ struct SampleFiles {
   std::vector<ListRow> list_sizes;
   std::vector<DistRow> distribution;
   std::vector<RegisterRow> practice_register;  // epraccur.csv
-  std::string publication;   // PUBLICATION column
-  std::string extract_date;  // EXTRACT_DATE column, e.g. 01Apr2024
+  std::string publication;                     // PUBLICATION column
+  std::string extract_date;                    // EXTRACT_DATE column, e.g. 01Apr2024
 };
 
 // The issue-2 rules as docs/DOMAIN.md section 5 defines them, with the validator's conventions
-// (README.md), and MEM005/MEM006 against the practice register: population from SEX=ALL,AGE=ALL list sizes; a practice listed twice counts in the
-// PCN of its first row; placeholder and unknown area codes count in the distribution total;
-// DAT001 is one finding for the whole distribution. Sorted.
+// (README.md), and MEM005/MEM006 against the practice register: population from SEX=ALL,AGE=ALL
+// list sizes; a practice listed twice counts in the PCN of its first row; placeholder and unknown
+// area codes count in the distribution total; DAT001 is one finding for the whole distribution.
+// Sorted.
 std::vector<Finding> RecomputeFindings(const SampleFiles& files);
 
 // Writes every file into `dir` (which must exist), expected_findings.json included.

@@ -162,8 +162,8 @@ absl::StatusOr<RegisteredPractice> RegisteredFromProto(const v1::RegisteredPract
   PCNV_RETURN_IF_ERROR(CheckRow(f, p.row()));
   PCNV_RETURN_IF_ERROR(CheckRequired(f + ".code", p.code(), p.row()));
   if (p.status().size() != 1 || !absl::StrContains("ACDP", p.status())) {
-    return Bad(f + ".status",
-               absl::StrCat("'", p.status(), "' is not A (active), C, D or P"), p.row());
+    return Bad(f + ".status", absl::StrCat("'", p.status(), "' is not A (active), C, D or P"),
+               p.row());
   }
   if (p.prescribing_setting() < 0 || p.prescribing_setting() > 99) {
     return Bad(f + ".prescribing_setting",

@@ -119,10 +119,10 @@ TEST(RuleStatesTest, DistributionWithoutAreaPolygonsIsNotEvaluated) {
 }
 
 TEST(RuleStatesTest, FullRunHasEveryRuleEvaluated) {
-  std::vector<std::string> flags = {"--practices",    Sample("gp-reg-pat-prac-map.csv"),
-                                    "--list-sizes",   Sample("gp-reg-pat-prac-all.csv"),
-                                    "--distribution", Sample("gp-reg-pat-prac-lsoa-all.csv"),
-                                    "--declared",     Sample("declared.geojson:pcn_code"),
+  std::vector<std::string> flags = {"--practices",         Sample("gp-reg-pat-prac-map.csv"),
+                                    "--list-sizes",        Sample("gp-reg-pat-prac-all.csv"),
+                                    "--distribution",      Sample("gp-reg-pat-prac-lsoa-all.csv"),
+                                    "--declared",          Sample("declared.geojson:pcn_code"),
                                     "--practice-register", Sample("epraccur.csv")};
   for (const std::string& f : testing::SampleLayerFlags()) flags.push_back(f);
   CliRun run = Validate(flags);

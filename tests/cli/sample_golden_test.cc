@@ -24,13 +24,20 @@ using testing::TempDir;
 
 std::vector<std::string> SampleArgs(const std::string& out) {
   const std::string s = SampleDir();
-  return {PCNV_CLI,         "validate",
-          "--practices",    s + "/gp-reg-pat-prac-map.csv",
-          "--list-sizes",   s + "/gp-reg-pat-prac-all.csv",
-          "--distribution", s + "/gp-reg-pat-prac-lsoa-all.csv",
-          "--declared",     s + "/declared.geojson:pcn_code",
-          "--practice-register", s + "/epraccur.csv",
-          "--out",          out};
+  return {PCNV_CLI,
+          "validate",
+          "--practices",
+          s + "/gp-reg-pat-prac-map.csv",
+          "--list-sizes",
+          s + "/gp-reg-pat-prac-all.csv",
+          "--distribution",
+          s + "/gp-reg-pat-prac-lsoa-all.csv",
+          "--declared",
+          s + "/declared.geojson:pcn_code",
+          "--practice-register",
+          s + "/epraccur.csv",
+          "--out",
+          out};
 }
 
 std::vector<std::string> SampleLayers() { return testing::SampleLayerFlags(); }

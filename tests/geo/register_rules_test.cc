@@ -123,9 +123,10 @@ TEST(RegisterRulesTest, NotEvaluatedWithoutAUsableRegister) {
 }
 
 TEST(RegisterRulesTest, Mem005Wording) {
-  EXPECT_EQ(msg::Mem005NotActive("A81003", "VICTORIA", "U12345", 'C', "2017-10-31"),
-            "Practice A81003 VICTORIA is closed in the practice register since 2017-10-31. It still "
-            "counts as a member of U12345 here. Remove it from the PCN, or correct the register.");
+  EXPECT_EQ(
+      msg::Mem005NotActive("A81003", "VICTORIA", "U12345", 'C', "2017-10-31"),
+      "Practice A81003 VICTORIA is closed in the practice register since 2017-10-31. It still "
+      "counts as a member of U12345 here. Remove it from the PCN, or correct the register.");
   // No close date, no name, no PCN.
   const std::string closed = msg::Mem005NotActive("A81003", "", "", 'C', "");
   EXPECT_THAT(closed, HasSubstr("Practice A81003 is closed in the practice register. It is in "

@@ -86,12 +86,11 @@ struct OdsRun {
 };
 
 OdsRun Validate(const std::string& practices, const std::vector<std::string>& extra,
-             const std::string& as_of, const ::pcnv::testing::TempDir& tmp) {
+                const std::string& as_of, const ::pcnv::testing::TempDir& tmp) {
   std::vector<std::string> argv = {PCNV_CLI, "validate", "--practices", practices};
   argv.insert(argv.end(), extra.begin(), extra.end());
   const std::string out = tmp.File("r_" + as_of + ".json");
-  argv.insert(argv.end(),
-              {"--practice-register", Register(), "--as-of", as_of, "--out", out});
+  argv.insert(argv.end(), {"--practice-register", Register(), "--as-of", as_of, "--out", out});
   ::pcnv::testing::CommandResult r = ::pcnv::testing::Run(argv);
   OdsRun run{r.exit_code, r.err, json()};
   std::ifstream in(out);
@@ -137,8 +136,8 @@ TEST(OdsRealDataTest, EpcnCsvExportsAtTwoDatesMatchIndependentCounts) {
     ExpectMatches(run, e);
     // The console note states the same split of the relationships.
     EXPECT_NE(run.err.find(absl::StrCat(e.ended)), std::string::npos) << run.err;
-    std::cout << as_of << ": " << e.in_force << " relationships in force, " << e.ended
-              << " ended, " << e.not_started << " not started; " << e.pcns.size() << " PCNs, "
+    std::cout << as_of << ": " << e.in_force << " relationships in force, " << e.ended << " ended, "
+              << e.not_started << " not started; " << e.pcns.size() << " PCNs, "
               << e.practices.size() << " practices; MEM002 " << e.mem002.size() << ", MEM005 "
               << e.mem005.size() << ", MEM006 " << e.mem006.size() << std::endl;
   }
@@ -165,9 +164,8 @@ TEST(OdsRealDataTest, WorkbookOfTheSameSheetsGivesTheSameReport) {
   ::pcnv::testing::TempDir tmp;
   const std::string xlsx = tmp.File("ePCN.xlsx");
   // The two sheets under the names ODS gives them, every cell text, written by GDAL's XLSX driver.
-  const std::string written =
-      ::pcnv::testing::WriteXlsx(xlsx, {Sheet("PCN Core Partner Details", Partners()),
-                                        Sheet("PCN Details", Details())});
+  const std::string written = ::pcnv::testing::WriteXlsx(
+      xlsx, {Sheet("PCN Core Partner Details", Partners()), Sheet("PCN Details", Details())});
   ASSERT_EQ(written, "");
   const OdsRun from_xlsx = Validate(xlsx, {}, "2022-05-01", tmp);
   ASSERT_LE(from_xlsx.exit_code, 1) << from_xlsx.err;

@@ -213,6 +213,16 @@ absl::StatusOr<Report> Validate(const ReferenceData& reference, const Validation
       ctx.pcns.size(), 4,
       [&](int, size_t begin, size_t end) {
         for (size_t k = begin; k < end; ++k) {
+          if (options.only_pcns && !options.only_pcns->contains(ctx.pcns[k].code)) {
+            const PcnInfo& info = ctx.pcns[k];
+            PcnEntry& stub = report.pcns[k];
+            stub.code = info.code;
+            stub.name = info.name;
+            stub.population = info.population;
+            stub.population_basis = info.population_basis;
+            stub.practices = info.practices;
+            continue;
+          }
           report.pcns[k] = CheckPcn(ctx, k, slots);
           PcnEntry& entry = report.pcns[k];
           entry.population_suppressed = options.disclosure.IsSmall(entry.population);

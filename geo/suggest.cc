@@ -1,0 +1,366 @@
+#include "geo/suggest.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "geo/rules/registry.h"
+#include "geo/suggest_candidates.h"
+
+namespace pcnv {
+namespace {
+
+// The findings a suggestion may target: ERRORs of these rules (NEST rules by prefix), and
+// POP002 for a split.
+bool Targeted(const Finding& f) {
+  if (f.waiver) return false;
+  if (f.rule == "POP002") return true;
+  if (f.severity != Severity::kError || f.pcn.empty()) return false;
+  return f.rule == "POP001" || f.rule == "CON001" || f.rule == "CON003" ||
+         f.rule.rfind("NEST", 0) == 0;
+}
+
+std::string SeverityOf(const Finding& f) {
+  return f.waiver ? "WAIVED" : std::string(SeverityName(f.severity));
+}
+
+FindingKey KeyOf(const Finding& f) {
+  return {f.rule, f.pcn, f.practice, SeverityOf(f), f.message};
+}
+
+// Findings compare on rule, PCN, practice and severity: a message changes with its numbers.
+using Slot = std::tuple<std::string, std::string, std::string, std::string>;
+Slot SlotOf(const FindingKey& k) { return {k.rule, k.pcn, k.practice, k.severity}; }
+
+bool PerPcnRule(const std::string& rule) {
+  const RuleInfo* info = FindRule(rule);
+  return info != nullptr && info->per_pcn != nullptr;
+}
+
+// FNV-1a 64 of the kind and the moves: the same change has the same id in every run.
+std::string IdOf(SuggestionKind kind, const std::vector<SuggestedMove>& moves) {
+  uint64_t h = 1469598103934665603ULL;
+  auto mix = [&](std::string_view s) {
+    for (char c : s) {
+      h ^= static_cast<unsigned char>(c);
+      h *= 1099511628211ULL;
+    }
+    h ^= 0xff;
+    h *= 1099511628211ULL;
+  };
+  mix(SuggestionKindName(kind));
+  for (const SuggestedMove& m : moves) {
+    mix(m.practice);
+    mix(m.from_pcn);
+    mix(m.to_pcn);
+  }
+  return absl::StrFormat("s%012x", h & 0xffffffffffffULL);
+}
+
+PcnMetrics MetricsOf(const ReferenceData& ref, const PcnEntry* e, const std::string& code) {
+  PcnMetrics m;
+  m.code = code;
+  if (e == nullptr) return m;
+  m.exists = true;
+  m.population = e->population;
+  m.practices = static_cast<int>(e->practices.size());
+  m.territory_areas = e->territory.areas;
+  m.territory_area_km2 = e->territory.area_km2;
+  m.parts = e->territory.parts;
+  m.components = e->territory.components;
+  const int layer = ref.footprint_layer_index(FootprintKind::kIcb);
+  if (layer < 0 || e->territory_areas.empty()) return m;
+  double total = 0;
+  std::map<std::string, double> by_code;
+  for (int a : e->territory_areas) {
+    const double area = ref.areas()[a].area_m2;
+    total += area;
+    for (const AreaShare& s : ref.FootprintSharesOf(layer, a)) {
+      by_code[ref.footprint_layers()[layer].footprints[s.footprint].code] += area * s.fraction;
+    }
+  }
+  if (total <= 0) return m;
+  for (const auto& [code, v] : by_code) {
+    m.icb_shares[code] = std::round(v / total * 1e6) / 1e6;
+  }
+  return m;
+}
+
+const PcnEntry* EntryIn(const Report& r, const std::string& code) {
+  auto it = std::lower_bound(r.pcns.begin(), r.pcns.end(), code,
+                             [](const PcnEntry& e, const std::string& c) { return e.code < c; });
+  if (it != r.pcns.end() && it->code == code) return &*it;
+  for (const PcnEntry& e : r.pcns) {
+    if (e.code == code) return &e;
+  }
+  return nullptr;
+}
+
+// Re-validates candidates on one working copy of the input (memberships changed in place and
+// restored: the distribution is the bulk of the input and is never copied).
+class Evaluator {
+ public:
+  Evaluator(const Engine& engine, const ValidationInput& input, const ValidationOptions& options,
+            const Report& base, const SuggestWorld& world, const std::set<Slot>& target_slots)
+      : engine_(engine),
+        work_(input),
+        options_(options),
+        base_(base),
+        world_(world),
+        target_slots_(target_slots) {
+    options_.other_catchment_geometry = false;
+    options_.on_pcn_ready = nullptr;
+    for (const Membership& m : work_.memberships) {
+      if (!m.pcn_code.empty() && !pcn_name_.contains(m.pcn_code)) pcn_name_[m.pcn_code] = m.pcn_name;
+    }
+  }
+
+  int64_t evaluated() const { return evaluated_; }
+
+  // The suggestion when the candidate clears `target` and adds no ERROR; nullopt otherwise.
+  // Cached by id, so a candidate shared by two targets is validated once.
+  absl::StatusOr<std::optional<Suggestion>> Evaluate(const Candidate& c, const FindingKey& target) {
+    std::vector<SuggestedMove> moves = c.moves;
+    std::sort(moves.begin(), moves.end(), [](const SuggestedMove& a, const SuggestedMove& b) {
+      return std::tie(a.practice, a.from_pcn, a.to_pcn) < std::tie(b.practice, b.from_pcn, b.to_pcn);
+    });
+    const std::string id = IdOf(c.kind, moves);
+    auto cached = cache_.find(id);
+    if (cached == cache_.end()) {
+      absl::StatusOr<std::optional<Suggestion>> s = Run(c, moves, id);
+      if (!s.ok()) return s.status();
+      cached = cache_.emplace(id, *std::move(s)).first;
+    }
+    const std::optional<Suggestion>& s = cached->second;
+    if (!s) return std::nullopt;
+    for (const FindingKey& k : s->resolves) {
+      if (SlotOf(k) == SlotOf(target)) return s;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  absl::StatusOr<std::optional<Suggestion>> Run(const Candidate& c,
+                                                const std::vector<SuggestedMove>& moves,
+                                                const std::string& id) {
+    ++evaluated_;
+    Suggestion s;
+    s.id = id;
+    s.kind = c.kind;
+    s.moves = moves;
+    s.merged_pcn = c.merged_pcn;
+    s.new_pcn = c.new_pcn;
+    s.new_pcn_name = c.new_pcn_name;
+    s.patients_moved = c.patients();
+    std::set<std::string> touched;
+    for (const SuggestedMove& m : moves) {
+      touched.insert(m.from_pcn);
+      touched.insert(m.to_pcn);
+    }
+    std::set<std::string> affected = world_.Affected(moves);
+    if (!world_.area_level) {  // no territories to bound the effect: check every PCN
+      affected.clear();
+      for (const PcnEntry& e : base_.pcns) affected.insert(e.code);
+      affected.insert(touched.begin(), touched.end());
+    }
+
+    // Apply, validate, restore.
+    std::vector<std::pair<size_t, Membership>> saved;
+    for (size_t i = 0; i < work_.memberships.size(); ++i) {
+      Membership& m = work_.memberships[i];
+      for (const SuggestedMove& mv : moves) {
+        if (m.practice_code != mv.practice || m.pcn_code != mv.from_pcn) continue;
+        saved.emplace_back(i, m);
+        m.pcn_code = mv.to_pcn;
+        m.pcn_name = mv.to_pcn == c.new_pcn ? c.new_pcn_name : pcn_name_[mv.to_pcn];
+        break;
+      }
+    }
+    options_.only_pcns = affected;
+    absl::StatusOr<Report> after = engine_.Validate(work_, options_);
+    for (auto& [i, m] : saved) work_.memberships[i] = std::move(m);
+    if (!after.ok()) return after.status();
+
+    // Compare the findings a re-validation of `affected` can see: the per-PCN ones of those
+    // PCNs and every whole-configuration one.
+    auto visible = [&](const Finding& f) {
+      return !PerPcnRule(f.rule) || affected.contains(f.pcn);
+    };
+    std::map<Slot, std::vector<FindingKey>> before_by, after_by;
+    for (const Finding& f : base_.findings) {
+      if (visible(f)) before_by[SlotOf(KeyOf(f))].push_back(KeyOf(f));
+    }
+    for (const Finding& f : after->findings) {
+      if (visible(f)) after_by[SlotOf(KeyOf(f))].push_back(KeyOf(f));
+    }
+    bool new_error = false;
+    for (const auto& [slot, keys] : after_by) {
+      auto b = before_by.find(slot);
+      const size_t had = b == before_by.end() ? 0 : b->second.size();
+      for (size_t i = had; i < keys.size(); ++i) {
+        s.added.push_back(keys[i]);
+        new_error = new_error || keys[i].severity == "ERROR";
+      }
+    }
+    for (const auto& [slot, keys] : before_by) {
+      auto a = after_by.find(slot);
+      const size_t has = a == after_by.end() ? 0 : a->second.size();
+      for (size_t i = has; i < keys.size(); ++i) {
+        s.removed.push_back(keys[i]);
+        if (target_slots_.contains(slot)) s.resolves.push_back(keys[i]);
+      }
+    }
+    if (new_error || s.resolves.empty()) return std::nullopt;
+    // A split targets POP002: the new PCN must not be above the maximum either (it is new, so
+    // a POP002 on it is in `added` and would not count as a new ERROR).
+    for (const FindingKey& k : s.added) {
+      if (k.rule == "POP002" && c.kind == SuggestionKind::kSplit) return std::nullopt;
+    }
+    s.errors_after = 0;
+    for (const Finding& f : base_.findings) {
+      if (!f.waiver && f.severity == Severity::kError) s.errors_after++;
+    }
+    for (const FindingKey& k : s.removed) s.errors_after -= k.severity == "ERROR" ? 1 : 0;
+    s.findings_after = static_cast<int>(base_.findings.size() + s.added.size() - s.removed.size());
+    for (const std::string& code : touched) {
+      s.before.push_back(MetricsOf(*engine_.reference(), EntryIn(base_, code), code));
+      s.after.push_back(MetricsOf(*engine_.reference(), EntryIn(*after, code), code));
+    }
+    // A merged PCN has no members left: the engine has no entry for it.
+    return s;
+  }
+
+  const Engine& engine_;
+  ValidationInput work_;
+  ValidationOptions options_;
+  const Report& base_;
+  const SuggestWorld& world_;
+  const std::set<Slot>& target_slots_;
+  std::map<std::string, std::string> pcn_name_;
+  std::map<std::string, std::optional<Suggestion>> cache_;
+  int64_t evaluated_ = 0;
+};
+
+bool Better(const Suggestion& a, const Suggestion& b) {
+  return std::make_tuple(a.patients_moved, a.moves.size(), a.findings_after, a.id) <
+         std::make_tuple(b.patients_moved, b.moves.size(), b.findings_after, b.id);
+}
+
+}  // namespace
+
+std::string_view SuggestionKindName(SuggestionKind k) {
+  switch (k) {
+    case SuggestionKind::kMove:
+      return "move";
+    case SuggestionKind::kMerge:
+      return "merge";
+    case SuggestionKind::kSplit:
+      return "split";
+  }
+  return "move";
+}
+
+absl::StatusOr<SuggestResult> Suggest(const Engine& engine, const ValidationInput& input,
+                                      const ValidationOptions& options, const Report& base,
+                                      const SuggestOptions& opt) {
+  if (engine.reference() == nullptr) {
+    return absl::FailedPreconditionError("reference data is not loaded");
+  }
+  if (opt.max_practices < 1 || opt.max_per_finding < 1 || opt.max_candidates < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "max practices per suggestion, suggestions per finding and candidates per finding must "
+        "be at least 1 (given ",
+        opt.max_practices, ", ", opt.max_per_finding, ", ", opt.max_candidates, ")"));
+  }
+  const auto start = std::chrono::steady_clock::now();
+  SuggestResult result;
+  std::set<Slot> target_slots;
+  for (const Finding& f : base.findings) {
+    if (!Targeted(f)) continue;
+    result.targets.push_back({KeyOf(f), {}, 0});
+    target_slots.insert(SlotOf(KeyOf(f)));
+  }
+  const SuggestWorld world = SuggestWorld::Build(*engine.reference(), input, options, base);
+  Evaluator evaluator(engine, input, options, base, world, target_slots);
+  const Ruleset& rs = options.ruleset;
+  std::map<std::string, size_t> index_of;  // suggestion id -> position in result.suggestions
+
+  int done = 0;
+  for (SuggestTarget& target : result.targets) {
+    const std::string& rule = target.finding.rule;
+    const std::string& pcn = target.finding.pcn;
+    std::vector<Suggestion> found;
+    // Evaluates candidates (in cost order) until `cap` were validated for this target or
+    // enough were found.
+    auto run = [&](const std::vector<Candidate>& candidates, int cap) -> absl::Status {
+      const size_t found_before = found.size();
+      for (const Candidate& c : candidates) {
+        if (target.candidates >= cap) break;
+        const int64_t before = evaluator.evaluated();
+        absl::StatusOr<std::optional<Suggestion>> s = evaluator.Evaluate(c, target.finding);
+        if (!s.ok()) return s.status();
+        target.candidates += static_cast<int>(evaluator.evaluated() - before);
+        if (*s) found.push_back(**s);
+        // Singles are in cost order: once enough are found, later ones are only dearer.
+        if (static_cast<int>(found.size() - found_before) >= opt.max_per_finding) break;
+      }
+      return absl::OkStatus();
+    };
+    if (rule == "POP002") {
+      if (absl::Status s = run(Splits(world, pcn, rs, opt, opt.max_candidates), opt.max_candidates);
+          !s.ok()) {
+        return s;
+      }
+    } else {
+      const std::vector<Candidate> singles = SingleMoves(world, rule, pcn, rs, opt);
+      if (absl::Status s = run(singles, opt.max_candidates); !s.ok()) return s;
+      if (found.empty() && opt.max_practices >= 2) {
+        const std::vector<Candidate> sets =
+            MultiMoves(world, singles, rule, pcn, rs, opt, opt.max_candidates);
+        if (absl::Status s = run(sets, opt.max_candidates); !s.ok()) return s;
+      }
+      // Merges are few (one per neighbour) and always tried, beyond the moves' budget.
+      const std::vector<Candidate> merges = Merges(world, pcn, rs, opt);
+      if (absl::Status s = run(merges, target.candidates + static_cast<int>(merges.size()));
+          !s.ok()) {
+        return s;
+      }
+    }
+    std::sort(found.begin(), found.end(), Better);
+    if (static_cast<int>(found.size()) > opt.max_per_finding) found.resize(opt.max_per_finding);
+    for (Suggestion& s : found) {
+      target.suggestions.push_back(s.id);
+      if (index_of.contains(s.id)) continue;
+      index_of[s.id] = result.suggestions.size();
+      result.suggestions.push_back(std::move(s));
+    }
+    if (opt.progress) opt.progress(++done, static_cast<int>(result.targets.size()));
+  }
+  result.candidates_evaluated = evaluator.evaluated();
+  result.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+ValidationInput ApplySuggestion(const ValidationInput& input, const Suggestion& s) {
+  ValidationInput out = input;
+  std::map<std::string, std::string> names;
+  for (const Membership& m : input.memberships) {
+    if (!m.pcn_code.empty() && !names.contains(m.pcn_code)) names[m.pcn_code] = m.pcn_name;
+  }
+  if (!s.new_pcn.empty()) names[s.new_pcn] = s.new_pcn_name;
+  for (Membership& m : out.memberships) {
+    for (const SuggestedMove& mv : s.moves) {
+      if (m.practice_code != mv.practice || m.pcn_code != mv.from_pcn) continue;
+      m.pcn_code = mv.to_pcn;
+      m.pcn_name = names[mv.to_pcn];
+      break;
+    }
+  }
+  return out;
+}
+
+}  // namespace pcnv

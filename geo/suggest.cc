@@ -299,10 +299,9 @@ absl::StatusOr<SuggestResult> Suggest(const Engine& engine, const ValidationInpu
       const size_t found_before = found.size();
       for (const Candidate& c : candidates) {
         if (target.candidates >= cap) break;
-        const int64_t before = evaluator.evaluated();
         absl::StatusOr<std::optional<Suggestion>> s = evaluator.Evaluate(c, target.finding);
         if (!s.ok()) return s.status();
-        target.candidates += static_cast<int>(evaluator.evaluated() - before);
+        ++target.candidates;  // validated now, or earlier for another target
         if (*s) found.push_back(**s);
         // Singles are in cost order: once enough are found, later ones are only dearer.
         if (static_cast<int>(found.size() - found_before) >= opt.max_per_finding) break;

@@ -100,7 +100,7 @@ struct Suggestion {
 struct SuggestTarget {
   FindingKey finding;
   std::vector<std::string> suggestions;  // ids, best first
-  int candidates = 0;                    // evaluated for it
+  int candidates = 0;  // candidates judged for it (re-validated now or for an earlier target)
 };
 
 struct SuggestResult {

@@ -5,6 +5,7 @@
 #define PCNV_CLIENTS_CLI_COMMANDS_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -63,6 +64,26 @@ int RunDiff(const DiffCommand& cmd);
 absl::StatusOr<ValidationOptions> ParseValidationOptions(const OptionFlags& flags);
 // The ruleset and waivers files as provenance entries (path and SHA-256).
 absl::StatusOr<std::vector<SourceFile>> OptionSources(const OptionFlags& flags);
+
+// `pcnv suggest` (docs/OUTPUTS.md, "Fix suggestions"): the inputs and options of validate, the
+// constraints (docs/RULES.md), and either --out suggestions.json or --apply ID --out practices.csv.
+struct SuggestCommand {
+  InputPaths inputs;
+  ReferencePaths reference;
+  OptionFlags options;
+  std::string out;                   // suggestions JSON, or with --apply the practice file
+  std::string apply;                 // suggestion id to apply
+  std::string suggestions;           // with --apply: a saved suggestions JSON (no new search)
+  std::string lock;                  // file of practice / PCN codes that must not change
+  std::vector<std::string> lock_codes;  // --lock-code, the same one at a time
+  int max_practices = 3;
+  int max_per_finding = 3;
+  int max_candidates = 60;
+  bool allow_cross_icb = false;
+  bool allow_cross_sub_icb = false;
+  bool quiet = false;
+};
+int RunSuggest(const SuggestCommand& cmd);
 
 struct ReferenceBuildCommand {
   ReferencePaths reference;  // areas, footprints, postcodes (store must be empty)

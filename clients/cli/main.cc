@@ -153,6 +153,45 @@ int main(int argc, char** argv) {
   AddOutputFlags(d, diff.outputs);
   d->add_flag("--quiet,-q", diff.quiet, "Print nothing but errors (and no progress)");
 
+  pcnv::cli::SuggestCommand suggest;
+  CLI::App* sg = app.add_subcommand(
+      "suggest", "Suggest membership changes that clear the failing PCNs' errors (verified)");
+  sg->add_option("--reference", suggest.reference.store, "Reference store (GeoPackage)");
+  AddReferenceFlags(sg, suggest.reference);
+  sg->add_option("--practices", suggest.inputs.practices,
+                 "Practice -> PCN mapping, as for validate (--apply rewrites it: NHS Digital or "
+                 "plain CSV)")
+      ->required();
+  sg->add_option("--pcn-details", suggest.inputs.pcn_details, "ePCN \"PCN Details\" CSV");
+  sg->add_option("--practice-register", suggest.inputs.practice_register, "epraccur.csv");
+  sg->add_option("--list-sizes", suggest.inputs.list_sizes, "gp-reg-pat-prac-all.csv");
+  sg->add_option("--distribution", suggest.inputs.distribution,
+                 "Patients per practice per LSOA (gp-reg-pat-prac-lsoa-all.csv) or per postcode");
+  sg->add_option("--declared", suggest.inputs.declared,
+                 "Declared PCN boundaries as FILE[:PCN_CODE_FIELD]");
+  AddOptionFlags(sg, suggest.options);
+  sg->add_option("--out", suggest.out,
+                 "Suggestions JSON to write; with --apply, the practice file to write")
+      ->required();
+  sg->add_option("--apply", suggest.apply, "Write the practice file with this suggestion applied");
+  sg->add_option("--suggestions", suggest.suggestions,
+                 "With --apply: take the suggestion from this saved suggestions JSON");
+  sg->add_option("--lock", suggest.lock,
+                 "File of practice and PCN codes that must not change (one a line, # comments)");
+  sg->add_option("--lock-code", suggest.lock_codes, "A practice or PCN code that must not change");
+  sg->add_option("--max-practices", suggest.max_practices, "Practices moved per suggestion")
+      ->capture_default_str();
+  sg->add_option("--max-per-finding", suggest.max_per_finding, "Suggestions kept per finding")
+      ->capture_default_str();
+  sg->add_option("--max-candidates", suggest.max_candidates,
+                 "Candidates re-validated per finding (the search bound)")
+      ->capture_default_str();
+  sg->add_flag("--allow-cross-icb", suggest.allow_cross_icb,
+               "Allow moves into a PCN of another declared ICB (STP)");
+  sg->add_flag("--allow-cross-sub-icb", suggest.allow_cross_sub_icb,
+               "Allow moves into a PCN of another declared sub-ICB (CCG)");
+  sg->add_flag("--quiet,-q", suggest.quiet, "Print nothing but errors (and no progress)");
+
   CLI::App* r = app.add_subcommand("reference", "Manage reference stores");
   r->require_subcommand(1);
   pcnv::cli::ReferenceBuildCommand build;
@@ -169,5 +208,6 @@ int main(int argc, char** argv) {
   if (v->parsed()) return pcnv::cli::RunValidate(validate);
   if (rb->parsed()) return pcnv::cli::RunReferenceBuild(build);
   if (d->parsed()) return pcnv::cli::RunDiff(diff);
+  if (sg->parsed()) return pcnv::cli::RunSuggest(suggest);
   return pcnv::cli::kExitBadInput;
 }

@@ -113,8 +113,10 @@ class Evaluator {
         target_slots_(target_slots) {
     options_.other_catchment_geometry = false;
     options_.on_pcn_ready = nullptr;
-    for (const Membership& m : work_.memberships) {
+    for (size_t i = 0; i < work_.memberships.size(); ++i) {
+      const Membership& m = work_.memberships[i];
       if (!m.pcn_code.empty() && !pcn_name_.contains(m.pcn_code)) pcn_name_[m.pcn_code] = m.pcn_name;
+      membership_rows_[m.practice_code].push_back(i);
     }
   }
 
@@ -166,28 +168,27 @@ class Evaluator {
       for (const PcnEntry& e : base_.pcns) affected.insert(e.code);
       affected.insert(touched.begin(), touched.end());
     }
-
-    // Apply, validate, restore.
-    std::vector<std::pair<size_t, Membership>> saved;
-    for (size_t i = 0; i < work_.memberships.size(); ++i) {
-      Membership& m = work_.memberships[i];
-      for (const SuggestedMove& mv : moves) {
-        if (m.practice_code != mv.practice || m.pcn_code != mv.from_pcn) continue;
-        saved.emplace_back(i, m);
-        m.pcn_code = mv.to_pcn;
-        m.pcn_name = mv.to_pcn == c.new_pcn ? c.new_pcn_name : pcn_name_[mv.to_pcn];
-        break;
+    std::map<std::string, std::string> moved_to;
+    for (const SuggestedMove& m : moves) moved_to[m.practice] = m.to_pcn;
+    // The practices of the affected PCNs after the change: their findings are compared.
+    std::set<std::string> affected_practices;
+    for (const auto& [practice, pcn] : world_.practice_pcn) {
+      auto it = moved_to.find(practice);
+      if (affected.contains(it == moved_to.end() ? pcn : it->second)) {
+        affected_practices.insert(practice);
       }
     }
-    options_.only_pcns = affected;
-    absl::StatusOr<Report> after = engine_.Validate(work_, options_);
-    for (auto& [i, m] : saved) work_.memberships[i] = std::move(m);
+
+    absl::StatusOr<Report> after = world_.area_level
+                                       ? ValidateNeighbourhood(c, moves, affected,
+                                                               affected_practices)
+                                       : ValidateAll(c, moves, affected);
     if (!after.ok()) return after.status();
 
-    // Compare the findings a re-validation of `affected` can see: the per-PCN ones of those
-    // PCNs and every whole-configuration one.
+    // Compare the findings about the affected PCNs and their practices: those the
+    // re-validation computes exactly (whatever lies outside was not re-validated).
     auto visible = [&](const Finding& f) {
-      return !PerPcnRule(f.rule) || affected.contains(f.pcn);
+      return f.pcn.empty() ? affected_practices.contains(f.practice) : affected.contains(f.pcn);
     };
     std::map<Slot, std::vector<FindingKey>> before_by, after_by;
     for (const Finding& f : base_.findings) {
@@ -233,6 +234,83 @@ class Evaluator {
     return s;
   }
 
+  void ApplyTo(const Candidate& c, const std::vector<SuggestedMove>& moves, Membership& m) {
+    for (const SuggestedMove& mv : moves) {
+      if (m.practice_code != mv.practice || m.pcn_code != mv.from_pcn) continue;
+      m.pcn_code = mv.to_pcn;
+      m.pcn_name = mv.to_pcn == c.new_pcn ? c.new_pcn_name : pcn_name_[mv.to_pcn];
+      return;
+    }
+  }
+
+  // The whole configuration with the change (memberships changed in place and restored).
+  absl::StatusOr<Report> ValidateAll(const Candidate& c, const std::vector<SuggestedMove>& moves,
+                                     const std::set<std::string>& affected) {
+    std::vector<Membership> saved = work_.memberships;
+    for (Membership& m : work_.memberships) ApplyTo(c, moves, m);
+    options_.only_pcns = affected;
+    absl::StatusOr<Report> after = engine_.Validate(work_, options_);
+    work_.memberships = std::move(saved);
+    return after;
+  }
+
+  // The neighbourhood of the change, which gives the affected PCNs exactly the results the
+  // whole configuration would: their practices with all their distribution rows, and every
+  // row in an area where they have patients (so each such area's majority owner and N(a) are
+  // the whole configuration's), with the memberships of every practice those rows name.
+  absl::StatusOr<Report> ValidateNeighbourhood(const Candidate& c,
+                                               const std::vector<SuggestedMove>& moves,
+                                               const std::set<std::string>& affected,
+                                               const std::set<std::string>& practices) {
+    const std::vector<DistributionRow>& all = work_.distribution->rows;
+    std::vector<size_t> rows;
+    std::vector<int> areas;
+    for (const std::string& p : practices) {
+      auto it = world_.rows_of_practice.find(p);
+      if (it == world_.rows_of_practice.end()) continue;
+      rows.insert(rows.end(), it->second.begin(), it->second.end());
+      auto a = world_.practice_areas.find(p);
+      if (a != world_.practice_areas.end()) areas.insert(areas.end(), a->second.begin(), a->second.end());
+    }
+    std::sort(areas.begin(), areas.end());
+    areas.erase(std::unique(areas.begin(), areas.end()), areas.end());
+    for (int a : areas) {
+      rows.insert(rows.end(), world_.rows_of_area[a].begin(), world_.rows_of_area[a].end());
+    }
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    std::set<std::string> members(practices.begin(), practices.end());
+    for (size_t r : rows) members.insert(all[r].practice_code);
+
+    ValidationInput sub;
+    Distribution d;
+    d.level = work_.distribution->level;
+    d.rows.reserve(rows.size());
+    for (size_t r : rows) d.rows.push_back(all[r]);
+    sub.distribution = std::move(d);
+    for (const std::string& p : members) {
+      auto it = membership_rows_.find(p);
+      if (it == membership_rows_.end()) continue;  // not in the practice file: "outside"
+      for (size_t i : it->second) {
+        sub.memberships.push_back(work_.memberships[i]);
+        ApplyTo(c, moves, sub.memberships.back());
+      }
+    }
+    std::sort(sub.memberships.begin(), sub.memberships.end(),
+              [](const Membership& x, const Membership& y) { return x.row < y.row; });
+    if (work_.list_sizes) {
+      std::vector<ListSize> sizes;
+      for (const ListSize& l : *work_.list_sizes) {
+        if (members.contains(l.practice_code)) sizes.push_back(l);
+      }
+      sub.list_sizes = std::move(sizes);
+    }
+    sub.declared = work_.declared;
+    sub.practice_register = work_.practice_register;
+    options_.only_pcns = affected;
+    return engine_.Validate(sub, options_);
+  }
+
   const Engine& engine_;
   ValidationInput work_;
   ValidationOptions options_;
@@ -240,6 +318,7 @@ class Evaluator {
   const SuggestWorld& world_;
   const std::set<Slot>& target_slots_;
   std::map<std::string, std::string> pcn_name_;
+  std::map<std::string, std::vector<size_t>> membership_rows_;  // practice -> its rows
   std::map<std::string, std::optional<Suggestion>> cache_;
   int64_t evaluated_ = 0;
 };

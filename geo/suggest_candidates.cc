@@ -139,6 +139,7 @@ SuggestWorld SuggestWorld::Build(const ReferenceData& ref, const ValidationInput
   // Patients per practice: its list size, else its distribution total (as its PCN counts it).
   std::map<std::string, int64_t> distribution_total;
   w.area_pcns.resize(ref.areas().size());
+  w.rows_of_area.resize(ref.areas().size());
   w.area_level = input.distribution && input.distribution->level == DistributionLevel::kArea &&
                  !ref.areas().empty();
   std::vector<int64_t> area_total(ref.areas().size(), 0);
@@ -148,8 +149,10 @@ SuggestWorld SuggestWorld::Build(const ReferenceData& ref, const ValidationInput
     for (size_t i = 0; i < resolved.size(); ++i) {
       const DistributionRow& row = input.distribution->rows[i];
       distribution_total[row.practice_code] += row.patients;
+      w.rows_of_practice[row.practice_code].push_back(i);
       const int a = resolved[i].area;
       if (a < 0) continue;
+      w.rows_of_area[a].push_back(i);
       area_total[a] += row.patients;
       practice_area_patients[row.practice_code][a] += row.patients;
     }

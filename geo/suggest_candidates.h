@@ -33,6 +33,10 @@ struct SuggestWorld {
   std::map<std::string, std::set<std::string>> neighbours;      // PCN -> neighbouring PCNs
   std::map<std::string, std::vector<int>> practice_catchment;   // share catchment (CON003)
   bool area_level = false;  // a distribution by area: territories exist
+  // Distribution rows by practice and by area (indices into input.distribution->rows), for the
+  // neighbourhood a candidate is re-validated on.
+  std::map<std::string, std::vector<size_t>> rows_of_practice;
+  std::vector<std::vector<size_t>> rows_of_area;
 
   static SuggestWorld Build(const ReferenceData& ref, const ValidationInput& input,
                             const ValidationOptions& options, const Report& base);

@@ -42,13 +42,14 @@ if [ ! -f "$store" ]; then
   "$pcnv" reference build --areas "$in/lsoa11.gpkg" --footprint "icb=$in/icb22.gpkg" \
     --footprint "community=$in/ltla24.gpkg:ltla24_code" --out "$store" >/dev/null
 fi
-common=(--reference "$store" --practices "$in/gp-reg-pat-prac-map.csv"
+common=(--reference "$store"
         --list-sizes "$in/gp-reg-pat-prac-all.csv" --distribution "$in/gp-reg-pat-prac-lsoa-all.csv"
         --as-of 2021-01-31)
-"$pcnv" validate "${common[@]}" --out "$work/base.json" --quiet || [ $? -eq 1 ]
+"$pcnv" validate "${common[@]}" --practices "$in/gp-reg-pat-prac-map.csv" --out "$work/base.json" --quiet || [ $? -eq 1 ]
 if [ "$reuse" = 0 ] || [ ! -f "$work/suggestions.json" ]; then
   start=$(date +%s%N)
-  "$pcnv" suggest "${common[@]}" --out "$work/suggestions.json" --quiet
+  "$pcnv" suggest "${common[@]}" --practices "$in/gp-reg-pat-prac-map.csv" \
+    --out "$work/suggestions.json" --quiet
   end=$(date +%s%N)
   echo "suggest_verify: pcnv suggest (${region:-england}) took $(( (end - start) / 1000000 )) ms" >&2
 fi

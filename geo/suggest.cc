@@ -1,13 +1,14 @@
 #include "geo/suggest.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "geo/rules/registry.h"
+#include "geo/parallel.h"
 #include "geo/suggest_candidates.h"
 
 namespace pcnv {
@@ -35,9 +36,11 @@ FindingKey KeyOf(const Finding& f) {
 using Slot = std::tuple<std::string, std::string, std::string, std::string>;
 Slot SlotOf(const FindingKey& k) { return {k.rule, k.pcn, k.practice, k.severity}; }
 
-bool PerPcnRule(const std::string& rule) {
-  const RuleInfo* info = FindRule(rule);
-  return info != nullptr && info->per_pcn != nullptr;
+// Rules over the declared boundaries, the snapshot or the distribution's codes alone: no
+// membership change alters their findings, so candidates are validated without them (OVL001
+// and OVL002 overlay every pair of declared boundaries) and they are left out of comparisons.
+bool MembershipBlind(const std::string& rule) {
+  return rule == "OVL001" || rule == "OVL002" || rule == "GEO001" || rule == "DAT001";
 }
 
 // FNV-1a 64 of the kind and the moves: the same change has the same id in every run.
@@ -113,6 +116,9 @@ class Evaluator {
         target_slots_(target_slots) {
     options_.other_catchment_geometry = false;
     options_.on_pcn_ready = nullptr;
+    for (const char* rule : {"OVL001", "OVL002", "GEO001", "DAT001"}) {
+      options_.ruleset.disabled.insert(rule);
+    }
     for (size_t i = 0; i < work_.memberships.size(); ++i) {
       const Membership& m = work_.memberships[i];
       if (!m.pcn_code.empty() && !pcn_name_.contains(m.pcn_code)) pcn_name_[m.pcn_code] = m.pcn_name;
@@ -120,28 +126,53 @@ class Evaluator {
     }
   }
 
-  int64_t evaluated() const { return evaluated_; }
+  int64_t evaluated() const { return evaluated_.load(); }
 
-  // The suggestion when the candidate clears `target` and adds no ERROR; nullopt otherwise.
-  // Cached by id, so a candidate shared by two targets is validated once.
-  absl::StatusOr<std::optional<Suggestion>> Evaluate(const Candidate& c, const FindingKey& target) {
-    std::vector<SuggestedMove> moves = c.moves;
-    std::sort(moves.begin(), moves.end(), [](const SuggestedMove& a, const SuggestedMove& b) {
-      return std::tie(a.practice, a.from_pcn, a.to_pcn) < std::tie(b.practice, b.from_pcn, b.to_pcn);
-    });
-    const std::string id = IdOf(c.kind, moves);
-    auto cached = cache_.find(id);
-    if (cached == cache_.end()) {
-      absl::StatusOr<std::optional<Suggestion>> s = Run(c, moves, id);
-      if (!s.ok()) return s.status();
-      cached = cache_.emplace(id, *std::move(s)).first;
+  // Re-validates, at once on every core, the candidates not validated before (for this target
+  // or another): their results are then in the cache. Deterministic: the same candidates are
+  // validated whatever the thread count, and each result depends on its candidate only.
+  absl::Status Prepare(const std::vector<const Candidate*>& candidates) {
+    std::vector<std::pair<const Candidate*, std::string>> todo;
+    for (const Candidate* c : candidates) {
+      std::vector<SuggestedMove> moves = Sorted(c->moves);
+      std::string id = IdOf(c->kind, moves);
+      if (cache_.contains(id)) continue;
+      bool twice = false;
+      for (const auto& t : todo) twice = twice || t.second == id;
+      if (!twice) todo.emplace_back(c, std::move(id));
     }
-    const std::optional<Suggestion>& s = cached->second;
-    if (!s) return std::nullopt;
-    for (const FindingKey& k : s->resolves) {
+    std::vector<absl::StatusOr<std::optional<Suggestion>>> out(todo.size(), std::nullopt);
+    auto one = [&](size_t i) { out[i] = Run(*todo[i].first, Sorted(todo[i].first->moves), todo[i].second); };
+    if (world_.area_level) {
+      ParallelFor(todo.size(), 1, [&](int, size_t b, size_t e) {
+        for (size_t i = b; i < e; ++i) one(i);
+      });
+    } else {
+      for (size_t i = 0; i < todo.size(); ++i) one(i);  // ValidateAll edits the shared input
+    }
+    for (size_t i = 0; i < todo.size(); ++i) {
+      if (!out[i].ok()) return out[i].status();
+      cache_.emplace(todo[i].second, *std::move(out[i]));
+    }
+    return absl::OkStatus();
+  }
+
+  // The suggestion when the candidate (prepared) clears `target` and adds no ERROR.
+  std::optional<Suggestion> Judge(const Candidate& c, const FindingKey& target) const {
+    auto cached = cache_.find(IdOf(c.kind, Sorted(c.moves)));
+    if (cached == cache_.end() || !cached->second) return std::nullopt;
+    const Suggestion& s = *cached->second;
+    for (const FindingKey& k : s.resolves) {
       if (SlotOf(k) == SlotOf(target)) return s;
     }
     return std::nullopt;
+  }
+
+  static std::vector<SuggestedMove> Sorted(std::vector<SuggestedMove> moves) {
+    std::sort(moves.begin(), moves.end(), [](const SuggestedMove& a, const SuggestedMove& b) {
+      return std::tie(a.practice, a.from_pcn, a.to_pcn) < std::tie(b.practice, b.from_pcn, b.to_pcn);
+    });
+    return moves;
   }
 
  private:
@@ -172,11 +203,16 @@ class Evaluator {
     for (const SuggestedMove& m : moves) moved_to[m.practice] = m.to_pcn;
     // The practices of the affected PCNs after the change: their findings are compared.
     std::set<std::string> affected_practices;
-    for (const auto& [practice, pcn] : world_.practice_pcn) {
-      auto it = moved_to.find(practice);
-      if (affected.contains(it == moved_to.end() ? pcn : it->second)) {
-        affected_practices.insert(practice);
+    for (const std::string& code : affected) {
+      auto e = world_.pcn.find(code);
+      if (e == world_.pcn.end()) continue;
+      for (const std::string& p : e->second->practices) {
+        auto it = moved_to.find(p);
+        if (it == moved_to.end() || affected.contains(it->second)) affected_practices.insert(p);
       }
+    }
+    for (const auto& [p, to] : moved_to) {
+      if (affected.contains(to)) affected_practices.insert(p);
     }
 
     absl::StatusOr<Report> after = world_.area_level
@@ -188,6 +224,7 @@ class Evaluator {
     // Compare the findings about the affected PCNs and their practices: those the
     // re-validation computes exactly (whatever lies outside was not re-validated).
     auto visible = [&](const Finding& f) {
+      if (MembershipBlind(f.rule)) return false;
       return f.pcn.empty() ? affected_practices.contains(f.practice) : affected.contains(f.pcn);
     };
     std::map<Slot, std::vector<FindingKey>> before_by, after_by;
@@ -238,7 +275,10 @@ class Evaluator {
     for (const SuggestedMove& mv : moves) {
       if (m.practice_code != mv.practice || m.pcn_code != mv.from_pcn) continue;
       m.pcn_code = mv.to_pcn;
-      m.pcn_name = mv.to_pcn == c.new_pcn ? c.new_pcn_name : pcn_name_[mv.to_pcn];
+      auto name = pcn_name_.find(mv.to_pcn);
+      m.pcn_name = mv.to_pcn == c.new_pcn   ? c.new_pcn_name
+                   : name != pcn_name_.end() ? name->second
+                                             : std::string();
       return;
     }
   }
@@ -248,8 +288,9 @@ class Evaluator {
                                      const std::set<std::string>& affected) {
     std::vector<Membership> saved = work_.memberships;
     for (Membership& m : work_.memberships) ApplyTo(c, moves, m);
-    options_.only_pcns = affected;
-    absl::StatusOr<Report> after = engine_.Validate(work_, options_);
+    ValidationOptions options = options_;
+    options.only_pcns = affected;
+    absl::StatusOr<Report> after = engine_.Validate(work_, options);
     work_.memberships = std::move(saved);
     return after;
   }
@@ -307,8 +348,9 @@ class Evaluator {
     }
     sub.declared = work_.declared;
     sub.practice_register = work_.practice_register;
-    options_.only_pcns = affected;
-    return engine_.Validate(sub, options_);
+    ValidationOptions options = options_;
+    options.only_pcns = affected;
+    return engine_.Validate(sub, options);
   }
 
   const Engine& engine_;
@@ -320,7 +362,7 @@ class Evaluator {
   std::map<std::string, std::string> pcn_name_;
   std::map<std::string, std::vector<size_t>> membership_rows_;  // practice -> its rows
   std::map<std::string, std::optional<Suggestion>> cache_;
-  int64_t evaluated_ = 0;
+  std::atomic<int64_t> evaluated_{0};
 };
 
 bool Better(const Suggestion& a, const Suggestion& b) {
@@ -376,14 +418,25 @@ absl::StatusOr<SuggestResult> Suggest(const Engine& engine, const ValidationInpu
     // enough were found.
     auto run = [&](const std::vector<Candidate>& candidates, int cap) -> absl::Status {
       const size_t found_before = found.size();
-      for (const Candidate& c : candidates) {
-        if (target.candidates >= cap) break;
-        absl::StatusOr<std::optional<Suggestion>> s = evaluator.Evaluate(c, target.finding);
-        if (!s.ok()) return s.status();
-        ++target.candidates;  // validated now, or earlier for another target
-        if (*s) found.push_back(**s);
-        // Singles are in cost order: once enough are found, later ones are only dearer.
-        if (static_cast<int>(found.size() - found_before) >= opt.max_per_finding) break;
+      // In batches of a fixed size, each validated on every core at once; the batch, not the
+      // thread count, decides what is validated, so the output is the same on any machine.
+      constexpr size_t kBatch = 4;
+      for (size_t begin = 0; begin < candidates.size(); begin += kBatch) {
+        std::vector<const Candidate*> batch;
+        for (size_t i = begin; i < std::min(candidates.size(), begin + kBatch); ++i) {
+          if (target.candidates + static_cast<int>(batch.size()) >= cap) break;
+          batch.push_back(&candidates[i]);
+        }
+        if (batch.empty()) break;
+        if (absl::Status st = evaluator.Prepare(batch); !st.ok()) return st;
+        for (const Candidate* c : batch) {
+          ++target.candidates;  // validated now, or earlier for another target
+          if (std::optional<Suggestion> s = evaluator.Judge(*c, target.finding)) found.push_back(*s);
+          // Candidates come cheapest first: once enough are found, later ones are dearer.
+          if (static_cast<int>(found.size() - found_before) >= opt.max_per_finding) {
+            return absl::OkStatus();
+          }
+        }
       }
       return absl::OkStatus();
     };

@@ -28,9 +28,7 @@ std::string SeverityOf(const Finding& f) {
   return f.waiver ? "WAIVED" : std::string(SeverityName(f.severity));
 }
 
-FindingKey KeyOf(const Finding& f) {
-  return {f.rule, f.pcn, f.practice, SeverityOf(f), f.message};
-}
+FindingKey KeyOf(const Finding& f) { return {f.rule, f.pcn, f.practice, SeverityOf(f), f.message}; }
 
 // Findings compare on rule, PCN, practice and severity: a message changes with its numbers.
 using Slot = std::tuple<std::string, std::string, std::string, std::string>;
@@ -121,7 +119,8 @@ class Evaluator {
     }
     for (size_t i = 0; i < work_.memberships.size(); ++i) {
       const Membership& m = work_.memberships[i];
-      if (!m.pcn_code.empty() && !pcn_name_.contains(m.pcn_code)) pcn_name_[m.pcn_code] = m.pcn_name;
+      if (!m.pcn_code.empty() && !pcn_name_.contains(m.pcn_code))
+        pcn_name_[m.pcn_code] = m.pcn_name;
       membership_rows_[m.practice_code].push_back(i);
     }
   }
@@ -142,7 +141,9 @@ class Evaluator {
       if (!twice) todo.emplace_back(c, std::move(id));
     }
     std::vector<absl::StatusOr<std::optional<Suggestion>>> out(todo.size(), std::nullopt);
-    auto one = [&](size_t i) { out[i] = Run(*todo[i].first, Sorted(todo[i].first->moves), todo[i].second); };
+    auto one = [&](size_t i) {
+      out[i] = Run(*todo[i].first, Sorted(todo[i].first->moves), todo[i].second);
+    };
     if (world_.area_level) {
       ParallelFor(todo.size(), 1, [&](int, size_t b, size_t e) {
         for (size_t i = b; i < e; ++i) one(i);
@@ -170,7 +171,8 @@ class Evaluator {
 
   static std::vector<SuggestedMove> Sorted(std::vector<SuggestedMove> moves) {
     std::sort(moves.begin(), moves.end(), [](const SuggestedMove& a, const SuggestedMove& b) {
-      return std::tie(a.practice, a.from_pcn, a.to_pcn) < std::tie(b.practice, b.from_pcn, b.to_pcn);
+      return std::tie(a.practice, a.from_pcn, a.to_pcn) <
+             std::tie(b.practice, b.from_pcn, b.to_pcn);
     });
     return moves;
   }
@@ -215,10 +217,9 @@ class Evaluator {
       if (affected.contains(to)) affected_practices.insert(p);
     }
 
-    absl::StatusOr<Report> after = world_.area_level
-                                       ? ValidateNeighbourhood(c, moves, affected,
-                                                               affected_practices)
-                                       : ValidateAll(c, moves, affected);
+    absl::StatusOr<Report> after =
+        world_.area_level ? ValidateNeighbourhood(c, moves, affected, affected_practices)
+                          : ValidateAll(c, moves, affected);
     if (!after.ok()) return after.status();
 
     // Compare the findings about the affected PCNs and their practices: those the
@@ -276,7 +277,7 @@ class Evaluator {
       if (m.practice_code != mv.practice || m.pcn_code != mv.from_pcn) continue;
       m.pcn_code = mv.to_pcn;
       auto name = pcn_name_.find(mv.to_pcn);
-      m.pcn_name = mv.to_pcn == c.new_pcn   ? c.new_pcn_name
+      m.pcn_name = mv.to_pcn == c.new_pcn    ? c.new_pcn_name
                    : name != pcn_name_.end() ? name->second
                                              : std::string();
       return;
@@ -311,7 +312,8 @@ class Evaluator {
       if (it == world_.rows_of_practice.end()) continue;
       rows.insert(rows.end(), it->second.begin(), it->second.end());
       auto a = world_.practice_areas.find(p);
-      if (a != world_.practice_areas.end()) areas.insert(areas.end(), a->second.begin(), a->second.end());
+      if (a != world_.practice_areas.end())
+        areas.insert(areas.end(), a->second.begin(), a->second.end());
     }
     std::sort(areas.begin(), areas.end());
     areas.erase(std::unique(areas.begin(), areas.end()), areas.end());
@@ -431,7 +433,8 @@ absl::StatusOr<SuggestResult> Suggest(const Engine& engine, const ValidationInpu
         if (absl::Status st = evaluator.Prepare(batch); !st.ok()) return st;
         for (const Candidate* c : batch) {
           ++target.candidates;  // validated now, or earlier for another target
-          if (std::optional<Suggestion> s = evaluator.Judge(*c, target.finding)) found.push_back(*s);
+          if (std::optional<Suggestion> s = evaluator.Judge(*c, target.finding))
+            found.push_back(*s);
           // Candidates come cheapest first: once enough are found, later ones are dearer.
           if (static_cast<int>(found.size() - found_before) >= opt.max_per_finding) {
             return absl::OkStatus();
@@ -471,8 +474,7 @@ absl::StatusOr<SuggestResult> Suggest(const Engine& engine, const ValidationInpu
     if (opt.progress) opt.progress(++done, static_cast<int>(result.targets.size()));
   }
   result.candidates_evaluated = evaluator.evaluated();
-  result.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }
 

@@ -32,9 +32,9 @@ namespace pcnv {
 
 // What a commissioner fixes (docs/RULES.md, "Fix suggestions", has the defaults).
 struct SuggestOptions {
-  int max_practices = 3;        // practices moved per suggestion (merges and splits excepted)
-  int max_per_finding = 3;      // suggestions kept per targeted finding
-  int max_candidates = 60;      // candidates evaluated per targeted finding (the search bound)
+  int max_practices = 3;    // practices moved per suggestion (merges and splits excepted)
+  int max_per_finding = 3;  // suggestions kept per targeted finding
+  int max_candidates = 60;  // candidates evaluated per targeted finding (the search bound)
   std::set<std::string> locked_practices;  // never moved
   std::set<std::string> locked_pcns;       // never gain, lose, merge or split
   // A move must stay inside the declared ICB / sub-ICB of the practice (its mapping row's

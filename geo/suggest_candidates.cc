@@ -168,8 +168,8 @@ SuggestWorld SuggestWorld::Build(const ReferenceData& ref, const ValidationInput
     auto pcn_it = w.practice_pcn.find(code);
     for (const auto& [a, n] : by_area) {
       areas.push_back(a);
-      if (area_total[a] > 0 && static_cast<double>(n) / static_cast<double>(area_total[a]) >=
-                                   options.share_threshold) {
+      if (area_total[a] > 0 &&
+          static_cast<double>(n) / static_cast<double>(area_total[a]) >= options.share_threshold) {
         catchment.push_back(a);
       }
       if (pcn_it != w.practice_pcn.end()) w.area_pcns[a].push_back(pcn_it->second);
@@ -260,7 +260,8 @@ std::vector<Candidate> MultiMoves(const SuggestWorld& w, const std::vector<Candi
   if (rule == "POP001" && it != w.neighbours.end()) {
     for (const std::string& other : it->second) {
       for (const std::string& p : w.pcn.at(other)->practices) {
-        if (Allowed(w, p, other, target, opt)) pool.push_back(OneMove(w, p, other, target).moves[0]);
+        if (Allowed(w, p, other, target, opt))
+          pool.push_back(OneMove(w, p, other, target).moves[0]);
       }
     }
   } else {
@@ -300,7 +301,8 @@ std::vector<Candidate> MultiMoves(const SuggestWorld& w, const std::vector<Candi
   };
   if (k >= 2) visit(visit, 0);
   std::stable_sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
-    return std::make_pair(a.patients(), a.moves.size()) < std::make_pair(b.patients(), b.moves.size());
+    return std::make_pair(a.patients(), a.moves.size()) <
+           std::make_pair(b.patients(), b.moves.size());
   });
   if (out.size() > limit) out.resize(limit);
   return out;
@@ -315,8 +317,8 @@ std::vector<Candidate> Merges(const SuggestWorld& w, const std::string& target, 
     if (opt.locked_pcns.contains(other)) continue;
     if (w.Population(target) + w.Population(other) > rs.pop_usual_max) continue;
     // The smaller joins the larger (fewer patients change PCN); equal: the larger code joins.
-    const bool target_joins = std::make_pair(w.Population(target), other) <
-                              std::make_pair(w.Population(other), target);
+    const bool target_joins =
+        std::make_pair(w.Population(target), other) < std::make_pair(w.Population(other), target);
     const std::string& from = target_joins ? target : other;
     const std::string& to = target_joins ? other : target;
     Candidate c;
@@ -388,12 +390,14 @@ std::vector<Candidate> Splits(const SuggestWorld& w, const std::string& target, 
     c.new_pcn = target + "-2";
     c.new_pcn_name = self->second->name + " (2)";
     for (int i = 0; i < n; ++i) {
-      if ((moved >> i) & 1U) c.moves.push_back({ps[i], target, c.new_pcn, w.practice_patients.at(ps[i])});
+      if ((moved >> i) & 1U)
+        c.moves.push_back({ps[i], target, c.new_pcn, w.practice_patients.at(ps[i])});
     }
     out.push_back(std::move(c));
   }
   std::stable_sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
-    return std::make_pair(a.patients(), a.moves.size()) < std::make_pair(b.patients(), b.moves.size());
+    return std::make_pair(a.patients(), a.moves.size()) <
+           std::make_pair(b.patients(), b.moves.size());
   });
   if (out.size() > limit) out.resize(limit);
   return out;

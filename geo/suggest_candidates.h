@@ -21,17 +21,17 @@ namespace pcnv {
 // What the search needs about the configuration, read once from the input and its report.
 struct SuggestWorld {
   const ReferenceData* ref = nullptr;
-  std::map<std::string, const PcnEntry*> pcn;                   // code -> report entry
-  std::map<std::string, int64_t> practice_patients;             // what it adds to its PCN
-  std::map<std::string, std::string> practice_pcn;              // the PCN it counts in
-  std::map<std::string, std::string> practice_icb;              // declared (mapping) codes
+  std::map<std::string, const PcnEntry*> pcn;        // code -> report entry
+  std::map<std::string, int64_t> practice_patients;  // what it adds to its PCN
+  std::map<std::string, std::string> practice_pcn;   // the PCN it counts in
+  std::map<std::string, std::string> practice_icb;   // declared (mapping) codes
   std::map<std::string, std::string> practice_sub_icb;
-  std::map<std::string, std::string> pcn_icb;                   // members' majority
+  std::map<std::string, std::string> pcn_icb;  // members' majority
   std::map<std::string, std::string> pcn_sub_icb;
-  std::map<std::string, std::vector<int>> practice_areas;       // areas with its patients
-  std::vector<std::vector<std::string>> area_pcns;              // PCNs with patients there
-  std::map<std::string, std::set<std::string>> neighbours;      // PCN -> neighbouring PCNs
-  std::map<std::string, std::vector<int>> practice_catchment;   // share catchment (CON003)
+  std::map<std::string, std::vector<int>> practice_areas;      // areas with its patients
+  std::vector<std::vector<std::string>> area_pcns;             // PCNs with patients there
+  std::map<std::string, std::set<std::string>> neighbours;     // PCN -> neighbouring PCNs
+  std::map<std::string, std::vector<int>> practice_catchment;  // share catchment (CON003)
   bool area_level = false;  // a distribution by area: territories exist
   // Distribution rows by practice and by area (indices into input.distribution->rows), for the
   // neighbourhood a candidate is re-validated on.

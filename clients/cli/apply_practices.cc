@@ -78,8 +78,9 @@ absl::Status ApplyToPracticeFile(const std::string& in, const Suggestion& s,
   }
   if (c_practice < 0 || c_pcn < 0) {
     return absl::InvalidArgumentError(absl::StrCat(
-        in, ": header: no PRACTICE_CODE and PCN_CODE columns; --apply rewrites a practice map "
-            "(NHS Digital or plain CSV), not an ePCN sheet or workbook"));
+        in,
+        ": header: no PRACTICE_CODE and PCN_CODE columns; --apply rewrites a practice map "
+        "(NHS Digital or plain CSV), not an ePCN sheet or workbook"));
   }
 
   // PCN names as the file gives them, for the moved practices' new rows.
@@ -119,10 +120,9 @@ absl::Status ApplyToPracticeFile(const std::string& in, const Suggestion& s,
   }
   for (size_t i = 0; i < s.moves.size(); ++i) {
     if (applied[i]) continue;
-    return absl::InvalidArgumentError(
-        absl::StrCat(in, ": suggestion ", s.id, ": practice ", s.moves[i].practice,
-                     " has no row in PCN ", s.moves[i].from_pcn,
-                     " (was the suggestion made for another practice file?)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        in, ": suggestion ", s.id, ": practice ", s.moves[i].practice, " has no row in PCN ",
+        s.moves[i].from_pcn, " (was the suggestion made for another practice file?)"));
   }
   std::ofstream dst(out, std::ios::binary);
   if (!dst) return absl::PermissionDeniedError(absl::StrCat(out, ": cannot be written"));

@@ -71,10 +71,10 @@ struct SuggestCommand {
   InputPaths inputs;
   ReferencePaths reference;
   OptionFlags options;
-  std::string out;                   // suggestions JSON, or with --apply the practice file
-  std::string apply;                 // suggestion id to apply
-  std::string suggestions;           // with --apply: a saved suggestions JSON (no new search)
-  std::string lock;                  // file of practice / PCN codes that must not change
+  std::string out;                      // suggestions JSON, or with --apply the practice file
+  std::string apply;                    // suggestion id to apply
+  std::string suggestions;              // with --apply: a saved suggestions JSON (no new search)
+  std::string lock;                     // file of practice / PCN codes that must not change
   std::vector<std::string> lock_codes;  // --lock-code, the same one at a time
   int max_practices = 3;
   int max_per_finding = 3;

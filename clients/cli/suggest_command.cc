@@ -31,9 +31,8 @@ absl::Status ReadLocks(const SuggestCommand& cmd, const ValidationInput& input,
     } else if (pcns.contains(code)) {
       opt.locked_pcns.insert(code);
     } else {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, ": '", code, "' is neither a practice nor a PCN of ",
-                       cmd.inputs.practices));
+      return absl::InvalidArgumentError(absl::StrCat(
+          where, ": '", code, "' is neither a practice nor a PCN of ", cmd.inputs.practices));
     }
     return absl::OkStatus();
   };
@@ -126,9 +125,8 @@ int RunSuggest(const SuggestCommand& cmd) {
     int with = 0;
     for (const SuggestTarget& t : result->targets) with += t.suggestions.empty() ? 0 : 1;
     std::cout << result->targets.size() << " findings to fix, " << with << " with suggestions; "
-              << result->suggestions.size() << " suggestions from "
-              << result->candidates_evaluated << " candidates in "
-              << absl::StrFormat("%.1f", result->seconds) << " s\n"
+              << result->suggestions.size() << " suggestions from " << result->candidates_evaluated
+              << " candidates in " << absl::StrFormat("%.1f", result->seconds) << " s\n"
               << "Suggestions written to " << cmd.out << "\n";
   }
   return kExitClean;

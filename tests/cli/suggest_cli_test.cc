@@ -18,10 +18,13 @@ using testing::SampleDir;
 
 std::vector<std::string> Args(const std::string& sub, const std::string& practices,
                               const std::string& out) {
-  std::vector<std::string> a = {PCNV_CLI, sub, "--practices", practices, "--list-sizes",
-                                SampleDir() + "/gp-reg-pat-prac-all.csv", "--distribution",
-                                SampleDir() + "/gp-reg-pat-prac-lsoa-all.csv", "--out", out,
-                                "--as-of", "2024-01-01", "--quiet"};
+  std::vector<std::string> a = {PCNV_CLI,         sub,
+                                "--practices",    practices,
+                                "--list-sizes",   SampleDir() + "/gp-reg-pat-prac-all.csv",
+                                "--distribution", SampleDir() + "/gp-reg-pat-prac-lsoa-all.csv",
+                                "--out",          out,
+                                "--as-of",        "2024-01-01",
+                                "--quiet"};
   for (const std::string& f : testing::SampleLayerFlags()) a.push_back(f);
   return a;
 }
@@ -29,8 +32,7 @@ std::vector<std::string> Args(const std::string& sub, const std::string& practic
 // The sample's small PCN (U90007) is declared in another sub-ICB than its neighbours: only
 // moves across that boundary can fix it.
 std::vector<std::string> SuggestArgs(const std::string& out) {
-  std::vector<std::string> a =
-      Args("suggest", SampleDir() + "/gp-reg-pat-prac-map.csv", out);
+  std::vector<std::string> a = Args("suggest", SampleDir() + "/gp-reg-pat-prac-map.csv", out);
   a.push_back("--allow-cross-sub-icb");
   return a;
 }
@@ -82,9 +84,8 @@ TEST_F(SuggestCliTest, EverySuggestionAppliedAndValidatedAgain) {
     const std::string id = s["id"];
     EXPECT_THAT(id, ::testing::MatchesRegex("s[0-9a-f]{12}"));
     const std::string csv = tmp_->File(id + ".csv");
-    auto a = testing::Run({PCNV_CLI, "suggest", "--practices", map_, "--apply", id,
-                           "--suggestions", tmp_->File("suggestions.json"), "--out", csv,
-                           "--quiet"});
+    auto a = testing::Run({PCNV_CLI, "suggest", "--practices", map_, "--apply", id, "--suggestions",
+                           tmp_->File("suggestions.json"), "--out", csv, "--quiet"});
     ASSERT_EQ(a.exit_code, 0) << a.err;
     // Same format: the header and every row not moved are byte for byte the input's.
     const std::vector<std::string> out_lines = Lines(ReadFile(csv));
@@ -118,9 +119,9 @@ TEST_F(SuggestCliTest, ApplyWithoutSavedSuggestionsSearchesAgainAndAgrees) {
   args.push_back(id);
   auto a = testing::Run(args);
   ASSERT_EQ(a.exit_code, 0) << a.err;
-  auto b = testing::Run({PCNV_CLI, "suggest", "--practices", map_, "--apply", id, "--suggestions",
-                         tmp_->File("suggestions.json"), "--out", tmp_->File("saved.csv"),
-                         "--quiet"});
+  auto b =
+      testing::Run({PCNV_CLI, "suggest", "--practices", map_, "--apply", id, "--suggestions",
+                    tmp_->File("suggestions.json"), "--out", tmp_->File("saved.csv"), "--quiet"});
   ASSERT_EQ(b.exit_code, 0) << b.err;
   EXPECT_EQ(ReadFile(tmp_->File("again.csv")), ReadFile(tmp_->File("saved.csv")));
   // The same search twice: the same file.
@@ -154,9 +155,9 @@ TEST_F(SuggestCliTest, PlainCsvStaysPlain) {
 }
 
 TEST_F(SuggestCliTest, BadInputsNameTheFileAndTheValue) {
-  auto a = testing::Run({PCNV_CLI, "suggest", "--practices", map_, "--apply", "s000000000000",
-                         "--suggestions", tmp_->File("suggestions.json"), "--out",
-                         tmp_->File("x.csv")});
+  auto a =
+      testing::Run({PCNV_CLI, "suggest", "--practices", map_, "--apply", "s000000000000",
+                    "--suggestions", tmp_->File("suggestions.json"), "--out", tmp_->File("x.csv")});
   EXPECT_EQ(a.exit_code, 2);
   EXPECT_THAT(a.err, ::testing::HasSubstr("no suggestion with id 's000000000000'"));
   testing::WriteFile(tmp_->File("lock.txt"), "# locked\nNOPE99\n");
@@ -165,7 +166,8 @@ TEST_F(SuggestCliTest, BadInputsNameTheFileAndTheValue) {
   args.push_back(tmp_->File("lock.txt"));
   auto b = testing::Run(args);
   EXPECT_EQ(b.exit_code, 2);
-  EXPECT_THAT(b.err, ::testing::HasSubstr("lock.txt row 2: 'NOPE99' is neither a practice nor a PCN"));
+  EXPECT_THAT(b.err,
+              ::testing::HasSubstr("lock.txt row 2: 'NOPE99' is neither a practice nor a PCN"));
 }
 
 }  // namespace

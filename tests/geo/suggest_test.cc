@@ -25,8 +25,7 @@ Report ValidateWith(const Engine& engine, const ValidationInput& in, const Valid
   return r.ok() ? *r : Report{};
 }
 
-Outcome SuggestFor(const GridFixture& g, const ValidationOptions& o,
-                   const SuggestOptions& s = {}) {
+Outcome SuggestFor(const GridFixture& g, const ValidationOptions& o, const SuggestOptions& s = {}) {
   Engine engine(g.Reference());
   Outcome out;
   out.base = ValidateWith(engine, g.Input(), o);

@@ -59,7 +59,8 @@ ValidationInput MakeInput(const std::set<std::string>& pcns) {
     const int64_t per_cell =
         std::max<int64_t>(1, total[pcn] / static_cast<int64_t>(lsoas.size() * practices.size()));
     for (const std::string& lsoa : lsoas) {
-      for (const std::string& practice : practices) d.rows.push_back({practice, lsoa, per_cell, ++row});
+      for (const std::string& practice : practices)
+        d.rows.push_back({practice, lsoa, per_cell, ++row});
     }
   }
   in.distribution = std::move(d);
@@ -139,9 +140,8 @@ TEST(SuggestWestSussexTest, EverySuggestionVerifiedByAFullRevalidation) {
     }
   }
   std::cout << "[west sussex suggest] " << result->targets.size() << " targeted findings, "
-            << result->suggestions.size() << " suggestions, " << verified.size()
-            << " verified; " << result->candidates_evaluated << " candidates in " << seconds
-            << " s\n";
+            << result->suggestions.size() << " suggestions, " << verified.size() << " verified; "
+            << result->candidates_evaluated << " candidates in " << seconds << " s\n";
   for (const auto& [rule, n] : targets) {
     std::cout << "  " << rule << ": " << n << " findings, " << with_verified[rule]
               << " with a verified suggestion\n";

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <tuple>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "geo/parallel.h"
@@ -21,7 +22,7 @@ bool Targeted(const Finding& f) {
   if (f.rule == "POP002") return true;
   if (f.severity != Severity::kError || f.pcn.empty()) return false;
   return f.rule == "POP001" || f.rule == "CON001" || f.rule == "CON003" ||
-         f.rule.rfind("NEST", 0) == 0;
+         absl::StartsWith(f.rule, "NEST");
 }
 
 std::string SeverityOf(const Finding& f) {
@@ -119,8 +120,9 @@ class Evaluator {
     }
     for (size_t i = 0; i < work_.memberships.size(); ++i) {
       const Membership& m = work_.memberships[i];
-      if (!m.pcn_code.empty() && !pcn_name_.contains(m.pcn_code))
+      if (!m.pcn_code.empty() && !pcn_name_.contains(m.pcn_code)) {
         pcn_name_[m.pcn_code] = m.pcn_name;
+      }
       membership_rows_[m.practice_code].push_back(i);
     }
   }
@@ -247,10 +249,10 @@ class Evaluator {
     for (const auto& [slot, keys] : before_by) {
       auto a = after_by.find(slot);
       const size_t has = a == after_by.end() ? 0 : a->second.size();
-      for (size_t i = has; i < keys.size(); ++i) {
-        s.removed.push_back(keys[i]);
-        if (target_slots_.contains(slot)) s.resolves.push_back(keys[i]);
-      }
+      for (size_t i = has; i < keys.size(); ++i) s.removed.push_back(keys[i]);
+      // A targeted finding is cleared when its rule says nothing more about its PCN (a PCN
+      // can have several CON001 parts: removing one of three clears nothing).
+      if (has == 0 && target_slots_.contains(slot)) s.resolves.push_back(keys[0]);
     }
     if (new_error || s.resolves.empty()) return std::nullopt;
     // A split targets POP002: the new PCN must not be above the maximum either (it is new, so
@@ -312,8 +314,9 @@ class Evaluator {
       if (it == world_.rows_of_practice.end()) continue;
       rows.insert(rows.end(), it->second.begin(), it->second.end());
       auto a = world_.practice_areas.find(p);
-      if (a != world_.practice_areas.end())
+      if (a != world_.practice_areas.end()) {
         areas.insert(areas.end(), a->second.begin(), a->second.end());
+      }
     }
     std::sort(areas.begin(), areas.end());
     areas.erase(std::unique(areas.begin(), areas.end()), areas.end());
@@ -433,8 +436,9 @@ absl::StatusOr<SuggestResult> Suggest(const Engine& engine, const ValidationInpu
         if (absl::Status st = evaluator.Prepare(batch); !st.ok()) return st;
         for (const Candidate* c : batch) {
           ++target.candidates;  // validated now, or earlier for another target
-          if (std::optional<Suggestion> s = evaluator.Judge(*c, target.finding))
+          if (std::optional<Suggestion> s = evaluator.Judge(*c, target.finding)) {
             found.push_back(*s);
+          }
           // Candidates come cheapest first: once enough are found, later ones are dearer.
           if (static_cast<int>(found.size() - found_before) >= opt.max_per_finding) {
             return absl::OkStatus();

@@ -260,8 +260,9 @@ std::vector<Candidate> MultiMoves(const SuggestWorld& w, const std::vector<Candi
   if (rule == "POP001" && it != w.neighbours.end()) {
     for (const std::string& other : it->second) {
       for (const std::string& p : w.pcn.at(other)->practices) {
-        if (Allowed(w, p, other, target, opt))
+        if (Allowed(w, p, other, target, opt)) {
           pool.push_back(OneMove(w, p, other, target).moves[0]);
+        }
       }
     }
   } else {
@@ -390,8 +391,9 @@ std::vector<Candidate> Splits(const SuggestWorld& w, const std::string& target, 
     c.new_pcn = target + "-2";
     c.new_pcn_name = self->second->name + " (2)";
     for (int i = 0; i < n; ++i) {
-      if ((moved >> i) & 1U)
+      if ((moved >> i) & 1U) {
         c.moves.push_back({ps[i], target, c.new_pcn, w.practice_patients.at(ps[i])});
+      }
     }
     out.push_back(std::move(c));
   }

@@ -130,7 +130,7 @@ TEST(SuggestWestSussexTest, EverySuggestionVerifiedByAFullRevalidation) {
     if (ok) verified.insert(s.id);
   }
   for (const SuggestTarget& t : result->targets) {
-    const std::string rule = t.finding.rule.rfind("NEST", 0) == 0 ? "NEST" : t.finding.rule;
+    const std::string rule = t.finding.rule.starts_with("NEST") ? "NEST" : t.finding.rule;
     targets[rule]++;
     for (const std::string& id : t.suggestions) {
       if (verified.contains(id)) {

@@ -51,7 +51,10 @@ if [ "$reuse" = 0 ] || [ ! -f "$work/suggestions.json" ]; then
   "$pcnv" suggest "${common[@]}" --practices "$in/gp-reg-pat-prac-map.csv" \
     --out "$work/suggestions.json" --quiet
   end=$(date +%s%N)
-  echo "suggest_verify: pcnv suggest (${region:-england}) took $(( (end - start) / 1000000 )) ms" >&2
+  ms=$(( (end - start) / 1000000 ))
+  candidates=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"]["candidates_evaluated"])' "$work/suggestions.json")
+  echo "suggest_verify: pcnv suggest (${region:-england}) took $ms ms: $candidates candidates," \
+       "$(( candidates * 1000 / (ms > 0 ? ms : 1) )) per second" >&2
 fi
 
 ids=$(/usr/bin/python3 - "$work/suggestions.json" "$sample" <<'PY'

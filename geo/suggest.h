@@ -7,11 +7,12 @@
 // the target PCN and a neighbouring one (territories that touch, or whose territory holds the
 // practice's location); up to `max_practices` practices when no single move works; a merge of
 // two neighbouring PCNs within the usual maximum; for POP002 a split into two connected groups
-// within the bounds. Each candidate is re-validated by the engine's own path, with the per-PCN
-// checks run only for the PCNs whose territories it can change (every PCN with patients in an
-// area where a moved practice has patients: territories depend on neighbours only through the
-// majority owner of those areas), on the same snapshot. Kept only if the targeted finding is
-// gone and no ERROR is new anywhere.
+// within the bounds. Each candidate is re-validated by the engine's own path (Engine::Validate)
+// on the same snapshot, with the per-PCN checks run only for the PCNs whose territories it can
+// change (every PCN with patients in an area where a moved practice has patients: territories
+// depend on neighbours only through the majority owner of those areas), on the neighbourhood
+// that gives those PCNs exactly the whole input's results (docs/RULES.md, "Fix suggestions").
+// Kept only if the targeted finding is gone and no ERROR is new anywhere.
 #ifndef PCNV_GEO_SUGGEST_H_
 #define PCNV_GEO_SUGGEST_H_
 

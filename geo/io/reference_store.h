@@ -47,7 +47,8 @@ namespace pcnv::io {
 struct ReferenceSources {
   std::optional<LayerSpec> areas;
   std::vector<std::pair<FootprintKind, LayerSpec>> footprints;
-  std::string postcodes;  // file or folder; may be empty
+  std::string postcodes;     // file or folder; may be empty
+  CsvOptions postcodes_csv;  // how the postcode CSVs are read (their encoding)
   // The vintage of each layer, by layer name (areas, icb, sub-icb, stp, community, postcodes):
   // "YYYY-MM" as the user states it. A layer not named here takes the vintage its file name
   // states when unambiguous (VintageFromFileName), else none.

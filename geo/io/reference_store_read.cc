@@ -12,6 +12,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "geo/input_limits.h"
 #include "geo/io/gdal_util.h"
 #include "geo/io/reference_store.h"
 #include "geo/io/reference_store_schema.h"
@@ -95,6 +96,20 @@ class StoreReader {
     OGR_G_ExportToIsoWkb(g, wkbNDR, reinterpret_cast<unsigned char*>(wkb.data()));
     absl::StatusOr<Geometry> geometry = Geometry::FromWkb(wkb);
     if (!geometry.ok()) return FeatureError(layer, f, geometry.status().message());
+    // The store was written with polygons only: anything else is a damaged or hand-made store,
+    // and a point "area" would win no patients and silently break every catchment.
+    const std::string type = geometry->TypeName();
+    if (type != "Polygon" && type != "MultiPolygon") {
+      return FeatureError(layer, f,
+                          absl::StrCat("geometry is a ", type,
+                                       ", expected a polygon or "
+                                       "multipolygon (rebuild the store: pcnv reference build)"));
+    }
+    OGREnvelope box;
+    OGR_G_GetEnvelope(g, &box);
+    if (absl::Status s = CheckBngBox(box.MinX, box.MinY, box.MaxX, box.MaxY); !s.ok()) {
+      return FeatureError(layer, f, absl::StrCat("geometry ", s.message()));
+    }
     return geometry;
   }
 
@@ -135,12 +150,19 @@ absl::StatusOr<LoadedAreas> LoadAreas(const StoreReader& r) {
   const std::vector<int>& idx = table->columns;
   LoadedAreas out;
   std::vector<Area>& areas = out.areas;
+  absl::flat_hash_map<std::string, int64_t> fid_of_code;
   OGR_L_ResetReading(layer);
   while (gdal::FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
     out.index_of_fid.emplace(OGR_F_GetFID(f.get()), static_cast<int>(areas.size()));
     Area a;
     a.code = FieldString(f.get(), idx[col::kCode]);
     if (a.code.empty()) return r.FeatureError(kAreas, f.get(), "empty code");
+    // Finding an area by code must be unambiguous, as BuildReference makes sure of.
+    if (auto [it, fresh] = fid_of_code.try_emplace(a.code, OGR_F_GetFID(f.get())); !fresh) {
+      return r.FeatureError(kAreas, f.get(),
+                            absl::StrCat("area code ", a.code, " already used by feature ",
+                                         it->second, " (rebuild the store: pcnv reference build)"));
+    }
     a.name = FieldString(f.get(), idx[col::kName]);
     absl::StatusOr<Geometry> g = r.Polygon(f.get(), kAreas);
     if (!g.ok()) return g.status();

@@ -4,19 +4,34 @@
 #include <optional>
 
 #include "CLI/CLI.hpp"
+#include "geo/io/remote_file.h"
 
 namespace pcnv::server {
+namespace {
+
+// An existing file, or a network path: that one is only fetched when the store is loaded (after
+// the port is bound), and an error then names it.
+CLI::Validator ReferenceLocation() {
+  return CLI::Validator(
+      [](std::string& value) {
+        return io::IsRemotePath(value) ? std::string() : CLI::ExistingFile(value);
+      },
+      "FILE|/vsicurl/URL");
+}
+
+}  // namespace
 
 std::optional<int> ParseServerFlags(int argc, char** argv, ServerFlags* flags_out) {
   ServerFlags& flags = *flags_out;
   ServerLimits& limits = flags.limits;
   CLI::App app{"pcnv-server: validates NHS England PCN geography over gRPC (pcnv.v1)"};
   app.add_option("--reference", flags.reference,
-                 "Reference store (GeoPackage from `pcnv reference build`); SIGHUP and "
-                 "ReloadReference re-read it")
+                 "Reference store (GeoPackage from `pcnv reference build`): a file, or a GDAL "
+                 "network path (/vsicurl/https://..., /vsis3/, /vsigs/, /vsiaz/) fetched whole; "
+                 "SIGHUP and ReloadReference re-read (re-fetch) it")
       ->required()
       ->envname("PCNV_REFERENCE")
-      ->check(CLI::ExistingFile);
+      ->check(ReferenceLocation());
   app.add_option("--host", flags.host, "Address to listen on")
       ->envname("PCNV_HOST")
       ->capture_default_str();

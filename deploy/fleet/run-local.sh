@@ -39,7 +39,7 @@ while [ $# -gt 0 ]; do
     --build) build=${2:?--build DIR}; shift 2 ;;
     --state) state=${2:?--state DIR}; shift 2 ;;
     --) shift; server_flags=("$@"); break ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
   esac
 done

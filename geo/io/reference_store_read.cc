@@ -16,6 +16,7 @@
 #include "geo/io/gdal_util.h"
 #include "geo/io/reference_store.h"
 #include "geo/io/reference_store_schema.h"
+#include "geo/io/remote_file.h"
 #include "geo/io/versions.h"
 
 namespace pcnv::io {
@@ -499,21 +500,23 @@ absl::Status CheckCounts(const absl::flat_hash_map<std::string, std::string>& me
   return absl::OkStatus();
 }
 
-}  // namespace
-
-absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadReferenceStore(const std::string& path) {
+// `path` is read; `shown` names the store in errors and in the snapshot; `sha256` is the hash of
+// the file when the caller already has it, else "" (hashed here).
+absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadLocalStore(const std::string& path,
+                                                                    const std::string& shown,
+                                                                    std::string sha256) {
   std::error_code ec;
-  if (!fs::exists(path, ec)) return absl::NotFoundError(absl::StrCat(path, ": no such file"));
+  if (!fs::exists(path, ec)) return absl::NotFoundError(absl::StrCat(shown, ": no such file"));
   EnsureGdalRegistered();
   gdal::QuietErrors quiet;
   const char* const drivers[] = {"GPKG", nullptr};
   gdal::DatasetPtr ds(
       GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, nullptr, nullptr));
   if (!ds) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": cannot open as a GeoPackage: ", gdal::LastError("not a GeoPackage")));
+    return absl::InvalidArgumentError(absl::StrCat(
+        shown, ": cannot open as a GeoPackage: ", gdal::LastError("not a GeoPackage")));
   }
-  StoreReader r(ds.get(), path);
+  StoreReader r(ds.get(), shown);
   absl::StatusOr<absl::flat_hash_map<std::string, std::string>> meta = LoadMeta(r);
   if (!meta.ok()) return meta.status();
   absl::StatusOr<int64_t> format_version = CheckFormatVersion(*meta, r);
@@ -539,14 +542,30 @@ absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadReferenceStore(const st
   absl::StatusOr<std::optional<FootprintShares>> shares = LoadShares(r, *areas, *footprints);
   if (!shares.ok()) return shares.status();
   ds.reset();
-  absl::StatusOr<std::string> sha = Sha256OfPath(path);
-  if (!sha.ok()) return sha.status();
+  if (sha256.empty()) {
+    absl::StatusOr<std::string> sha = Sha256OfPath(path);
+    if (!sha.ok()) return sha.status();
+    sha256 = *std::move(sha);
+  }
   PrecomputedGeometry precomputed;
   precomputed.adjacency = *std::move(adjacency);
   precomputed.footprint_shares = *std::move(shares);
   return std::make_shared<const ReferenceData>(
       std::move(areas->areas), std::move(footprints->layers), *std::move(postcodes),
-      *std::move(layers), path, *std::move(sha), *std::move(repairs), std::move(precomputed));
+      *std::move(layers), shown, std::move(sha256), *std::move(repairs), std::move(precomputed));
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadReferenceStore(const std::string& path) {
+  if (IsRemotePath(path)) {
+    // A published store (remote_file.h): loaded from a private copy, named by its redacted path
+    // and hashed as fetched. The copy is deleted once loaded: the snapshot lives in memory.
+    absl::StatusOr<std::unique_ptr<FetchedFile>> copy = FetchToTempFile(path);
+    if (!copy.ok()) return copy.status();
+    return LoadLocalStore((*copy)->local_path(), RedactedPath(path), (*copy)->sha256());
+  }
+  return LoadLocalStore(path, path, "");
 }
 
 }  // namespace pcnv::io

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -87,6 +88,13 @@ struct ValidationOptions {
   // outputs that draw both need it (--geo-out, --html, the gRPC Pcn message); it is one more
   // union per PCN, so a batch run that draws nothing skips it.
   bool other_catchment_geometry = true;
+
+  // Optional: run the per-PCN checks (union, contiguity, per-PCN rules) only for these PCN
+  // codes; every other PCN gets an entry with its code, name, population and practices only,
+  // and no per-PCN finding. Catchments and whole-configuration rules still cover everything.
+  // The fix-suggestion engine (geo/suggest.h) re-validates the PCNs a change can affect this
+  // way. Not part of the report's provenance; empty: every PCN.
+  std::optional<std::set<std::string>> only_pcns;
 };
 
 }  // namespace pcnv

@@ -5,6 +5,7 @@
 #define PCNV_CLIENTS_CLI_COMMANDS_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -50,6 +51,7 @@ struct DiffCommand {
   std::string candidate;       // CANDIDATE.json or a folder
   ReferencePaths reference;    // for sides given as folders (shared by both)
   std::string declared_field;  // code field of declared.* in folders; empty = guess
+  std::string input_encoding;  // of the CSVs in folders; empty = UTF-8
   OptionFlags options;
   std::string fail_on = "new-errors";
   std::string out;  // diff JSON
@@ -64,11 +66,34 @@ absl::StatusOr<ValidationOptions> ParseValidationOptions(const OptionFlags& flag
 // The ruleset and waivers files as provenance entries (path and SHA-256).
 absl::StatusOr<std::vector<SourceFile>> OptionSources(const OptionFlags& flags);
 
+// `pcnv suggest` (docs/OUTPUTS.md, "Fix suggestions"): the inputs and options of validate, the
+// constraints (docs/RULES.md), and either --out suggestions.json or --apply ID --out practices.csv.
+struct SuggestCommand {
+  InputPaths inputs;
+  ReferencePaths reference;
+  OptionFlags options;
+  std::string out;                      // suggestions JSON, or with --apply the practice file
+  std::string apply;                    // suggestion id to apply
+  std::string suggestions;              // with --apply: a saved suggestions JSON (no new search)
+  std::string lock;                     // file of practice / PCN codes that must not change
+  std::vector<std::string> lock_codes;  // --lock-code, the same one at a time
+  int max_practices = 3;
+  int max_per_finding = 3;
+  int max_candidates = 60;
+  bool allow_cross_icb = false;
+  bool allow_cross_sub_icb = false;
+  bool quiet = false;
+};
+int RunSuggest(const SuggestCommand& cmd);
+
 struct ReferenceBuildCommand {
   ReferencePaths reference;  // areas, footprints, postcodes (store must be empty)
   std::string out;           // GeoPackage to write
 };
 int RunReferenceBuild(const ReferenceBuildCommand& cmd);
+
+// --input-encoding: empty, or an encoding iconv knows.
+absl::Status CheckInputEncoding(const std::string& encoding);
 
 // Prints "pcnv: error: <message>" on stderr and returns kExitBadInput.
 int BadInput(std::string_view message);

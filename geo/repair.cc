@@ -86,10 +86,10 @@ absl::StatusOr<std::optional<std::vector<DeclaredBoundary>>> RepairDeclared(
     }
     absl::StatusOr<Geometry> fixed = MakeValidPolygonal(d.geometry);
     if (!fixed.ok()) {
-      return FieldError(absl::StrCat("declared.boundaries[", i, "].geometry"),
-                        absl::StrCat("feature ", d.feature, " (", d.pcn_code,
-                                     "): invalid geometry (", reasons[i],
-                                     ") cannot be repaired: ", fixed.status().message()));
+      return FieldError(
+          absl::StrCat("declared.boundaries[", i, "].geometry"),
+          absl::StrCat("feature ", d.feature, " (", d.pcn_code, "): invalid geometry (", reasons[i],
+                       ") cannot be repaired: ", fixed.status().message()));
     }
     if (!out) out = declared;
     DeclaredBoundary& r = (*out)[i];

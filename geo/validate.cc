@@ -234,27 +234,25 @@ absl::StatusOr<Report> Validate(const ReferenceData& reference, const Validation
   Report report;
   report.pcns.resize(ctx.pcns.size());
   ctx.contiguity.resize(ctx.pcns.size());
-  const bool done = ParallelFor(
-      ctx.pcns.size(), 4,
-      [&](int, size_t begin, size_t end) {
-        for (size_t k = begin; k < end; ++k) {
-          if (options.only_pcns && !options.only_pcns->contains(ctx.pcns[k].code)) {
-            report.pcns[k] = PcnHeader(ctx.pcns[k]);
-            continue;
-          }
-          report.pcns[k] = CheckPcn(ctx, k, slots);
-          PcnEntry& entry = report.pcns[k];
-          entry.population_suppressed = options.disclosure.IsSmall(entry.population);
-          entry.territory.patients_suppressed =
-              options.disclosure.IsSmall(entry.territory.patients_in_territory);
-          // A result computed while the token stopped may rest on an interrupted GEOS call.
-          if (!options.on_pcn_ready || stop.Stopped()) continue;
-          auto it = about_pcn.find(ctx.pcns[k].code);
-          options.on_pcn_ready(
-              report.pcns[k], FindingsOfPcn(it == about_pcn.end() ? nullptr : &it->second, slots, k,
-                                            waivers, options));
-        }
-      });
+  const bool done = ParallelFor(ctx.pcns.size(), 4, [&](int, size_t begin, size_t end) {
+    for (size_t k = begin; k < end; ++k) {
+      if (options.only_pcns && !options.only_pcns->contains(ctx.pcns[k].code)) {
+        report.pcns[k] = PcnHeader(ctx.pcns[k]);
+        continue;
+      }
+      report.pcns[k] = CheckPcn(ctx, k, slots);
+      PcnEntry& entry = report.pcns[k];
+      entry.population_suppressed = options.disclosure.IsSmall(entry.population);
+      entry.territory.patients_suppressed =
+          options.disclosure.IsSmall(entry.territory.patients_in_territory);
+      // A result computed while the token stopped may rest on an interrupted GEOS call.
+      if (!options.on_pcn_ready || stop.Stopped()) continue;
+      auto it = about_pcn.find(ctx.pcns[k].code);
+      options.on_pcn_ready(
+          report.pcns[k],
+          FindingsOfPcn(it == about_pcn.end() ? nullptr : &it->second, slots, k, waivers, options));
+    }
+  });
   if (!done) return absl::CancelledError("validation interrupted while checking PCNs");
   for (const auto& [code, p] : ctx.practices) {
     report.practices.push_back({code, p.name, p.pcn,

@@ -113,8 +113,8 @@ class Walker {
   bool Count(uint32_t* out, size_t min_bytes, const char* what) {
     if (!U32(out, what)) return false;
     if (*out > Remaining() / min_bytes) {
-      return Fail(absl::StrCat(what, " ", *out, " is more than the ", Remaining(),
-                               " bytes left can hold"));
+      return Fail(
+          absl::StrCat(what, " ", *out, " is more than the ", Remaining(), " bytes left can hold"));
     }
     return true;
   }
@@ -142,8 +142,8 @@ absl::StatusOr<WkbShape> ScanWkb(std::string_view wkb) {
         absl::StrCat(walker.error(), " (byte ", walker.error_at(), " of ", walker.size(), ")"));
   }
   if (walker.position() != walker.size()) {
-    return absl::InvalidArgumentError(absl::StrCat(walker.size() - walker.position(),
-                                                   " bytes after the end of the geometry"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(walker.size() - walker.position(), " bytes after the end of the geometry"));
   }
   return shape;
 }

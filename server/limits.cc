@@ -96,11 +96,11 @@ absl::Status CheckAssembledLimits(const ServerLimits& limits, const v1::Validate
     shape->parts += parts;
     shape->checked_boundaries = i + 1;
     if (shape->vertices > limits.max_vertices_per_request) {
-      return OverLimit(v1::ERROR_REASON_TOO_MANY_VERTICES, "declared.boundaries", shape->vertices,
-                       limits.max_vertices_per_request,
-                       absl::StrCat("vertices over the declared boundaries (up to boundaries[", i,
-                                    "])"),
-                       "--max-vertices-per-request");
+      return OverLimit(
+          v1::ERROR_REASON_TOO_MANY_VERTICES, "declared.boundaries", shape->vertices,
+          limits.max_vertices_per_request,
+          absl::StrCat("vertices over the declared boundaries (up to boundaries[", i, "])"),
+          "--max-vertices-per-request");
     }
   }
   const int64_t estimate = EstimateRequestMemory(*shape);

@@ -65,8 +65,8 @@ struct RequestShape {
   int64_t bytes = 0;  // serialised size (for a stream: every chunk received so far)
   int64_t rows = 0;   // memberships + list sizes + distribution + practice register rows
   int64_t features = 0;
-  int64_t vertices = 0;  // over every declared boundary
-  int64_t parts = 0;     // geometries and rings over every declared boundary
+  int64_t vertices = 0;        // over every declared boundary
+  int64_t parts = 0;           // geometries and rings over every declared boundary
   int checked_boundaries = 0;  // declared boundaries whose WKB has been walked
 };
 

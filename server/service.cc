@@ -251,11 +251,10 @@ absl::StatusOr<Report> BoundaryValidatorService::RunEngine(
   if (absl::Status s = CheckRequestLimits(options_.limits, request); !s.ok()) return s;
   // The engine stops at the client's deadline or at the server's own limit, whichever is first.
   const double limit_seconds = options_.limits.max_call_seconds;
-  const auto limit =
-      std::min(context.deadline(),
-               std::chrono::system_clock::now() +
-                   std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                       std::chrono::duration<double>(limit_seconds)));
+  const auto limit = std::min(context.deadline(),
+                              std::chrono::system_clock::now() +
+                                  std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                      std::chrono::duration<double>(limit_seconds)));
   // Wait for an engine turn (EngineGate): the deadline or the client's going away ends the wait.
   std::optional<EngineGate::Pass> turn = engine_gate_.Enter([&context, limit] {
     return std::chrono::system_clock::now() >= limit || context.IsCancelled();

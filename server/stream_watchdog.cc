@@ -49,8 +49,7 @@ void StreamWatchdog::Run() {
   }
 }
 
-StreamWatchdog::Wait::Wait(StreamWatchdog& watchdog, grpc::ServerContext& context,
-                           const char* what)
+StreamWatchdog::Wait::Wait(StreamWatchdog& watchdog, grpc::ServerContext& context, const char* what)
     : watchdog_(watchdog) {
   if (watchdog_.idle_ <= absl::ZeroDuration()) return;
   absl::MutexLock lock(&watchdog_.mu_);

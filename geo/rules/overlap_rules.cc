@@ -150,8 +150,8 @@ void CheckOvl002(const ValidationContext& ctx, RuleRun& run) {
   // Boundaries reach here valid (geo/repair.h), but GEOS can still fail a union (robustness,
   // interruption): then there is no gap to measure, and the outcome says so rather than PASS.
   if (declared_union.is_null()) {
-    run.NotEvaluated(absl::StrCat("GEOS could not union the declared boundaries (",
-                                  geos::LastError(), ")"));
+    run.NotEvaluated(
+        absl::StrCat("GEOS could not union the declared boundaries (", geos::LastError(), ")"));
     return;
   }
   // The parent region the declared boundaries claim to cover: the reference areas whose interior
@@ -160,7 +160,7 @@ void CheckOvl002(const ValidationContext& ctx, RuleRun& run) {
   geos::PreparedPtr prepared(GEOSPrepare_r(gctx, declared_union.raw()));
   std::vector<const Geometry*> parent_areas;
   for (const Area& a : ctx.ref.areas()) {
-    if (StopRequested()) return;  // the engine returns CANCELLED at its next checkpoint
+    if (StopRequested()) return;         // the engine returns CANCELLED at its next checkpoint
     if (a.geometry.IsEmpty()) continue;  // nothing to place
     // An area GEOS cannot place is left out of the parent region.
     absl::StatusOr<geos::GeomPtr> pt =

@@ -148,7 +148,8 @@ double CpuSeconds(pid_t pid) {
   // Fields after the command name (which may hold spaces) start after the last ')'.
   std::vector<std::string> fields = absl::StrSplit(stat.substr(stat.rfind(')') + 2), ' ');
   if (fields.size() < 13) return -1;
-  return (std::stod(fields[11]) + std::stod(fields[12])) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  return (std::stod(fields[11]) + std::stod(fields[12])) /
+         static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 // A running server with a channel and stub.
@@ -248,7 +249,8 @@ TEST_F(HostileRequestTest, BowTieBoundaryIsRepairedAndReportedAsTheCliDoes) {
          {"properties", {{"pcn_code", "U00002"}}},
          {"geometry", {{"type", "Polygon"}, {"coordinates", ring_json(kEast)}}}}}}};
   WriteFile(geojson, fc.dump());
-  absl::StatusOr<io::VectorLayer> layer = io::ReadVectorLayer(io::LayerSpec{geojson, "pcn_code", "", ""});
+  absl::StatusOr<io::VectorLayer> layer =
+      io::ReadVectorLayer(io::LayerSpec{geojson, "pcn_code", "", ""});
   ASSERT_TRUE(layer.ok()) << layer.status();
   ValidationInput input = TinyInput();
   input.declared.emplace();
@@ -288,8 +290,8 @@ TEST_F(HostileRequestTest, BoundaryThatCannotBeRepairedIsInvalidArgumentNamingTh
   *request.mutable_declared()->add_boundaries() = Declared("U00002", PolygonWkb(kEast), 1);
   // A ring with no area at all: make-valid leaves no polygon.
   *request.mutable_declared()->add_boundaries() = Declared(
-      "U00001", PolygonWkb({{400000, 300000}, {401000, 301000}, {402000, 302000}, {400000, 300000}}),
-      7);
+      "U00001",
+      PolygonWkb({{400000, 300000}, {401000, 301000}, {402000, 302000}, {400000, 300000}}), 7);
   v1::ValidateResponse response;
   const grpc::Status status = s.stub->Validate(Context().get(), request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
@@ -319,7 +321,8 @@ TEST_F(HostileRequestTest, DeeplyNestedCollectionIsRefusedBeforeGeosParsesIt) {
       << status.error_message();
 
   // The same bytes streamed, and nested just past the limit: refused alike.
-  *request.mutable_declared()->mutable_boundaries(1) = Declared("U00001", NestedCollectionWkb(33), 2);
+  *request.mutable_declared()->mutable_boundaries(1) =
+      Declared("U00001", NestedCollectionWkb(33), 2);
   status = s.stub->Validate(Context().get(), request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
   EXPECT_EQ(BadField(status), "declared.boundaries[1].geometry.wkb");
@@ -355,8 +358,8 @@ TEST_F(HostileRequestTest, IdleStreamsAreCutOffAndFreeTheirHeavyCallSlots) {
   Served s({"--reference", reference_, "--stream-idle-seconds", "1"});
   constexpr int kStreams = 33;
   std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
-  std::vector<std::unique_ptr<grpc::ClientReaderWriter<v1::ValidateStreamRequest,
-                                                        v1::ValidateStreamResponse>>>
+  std::vector<std::unique_ptr<
+      grpc::ClientReaderWriter<v1::ValidateStreamRequest, v1::ValidateStreamResponse>>>
       streams;
   v1::ValidateStreamRequest chunk;
   *chunk.mutable_memberships()->mutable_rows() = TinyRequest().memberships();

@@ -147,6 +147,12 @@ Geometry UnionAreas(const std::vector<const Geometry*>& parts) {
     if (g && !g->is_null()) clones.push_back(geos::Clone(g->raw()));
   }
   if (clones.empty()) return Geometry();
+  // One valid polygon is its own union; GEOS would still node and polygonize all its edges,
+  // which on a boundary of a million vertices takes minutes.
+  if (clones.size() == 1 &&
+      geos::Test(GEOSisValid_r(ctx, clones[0].get()), "is valid").value_or(false)) {
+    return Geometry::Adopt(clones[0].release());
+  }
   absl::StatusOr<geos::GeomPtr> collection =
       geos::Collect(GEOS_GEOMETRYCOLLECTION, std::move(clones));
   if (!collection.ok()) return Geometry();  // no union to give (catchment.h)
@@ -158,6 +164,19 @@ Geometry UnionAreas(const std::vector<const Geometry*>& parts) {
   if (u.ok() && geos::Test(GEOSisValid_r(ctx, u->get()), "is valid").value_or(false)) {
     return Geometry::Adopt(u->release());
   }
+  return UnionOrNull(collection->get());
+}
+
+Geometry UnionOverlapping(const std::vector<const Geometry*>& parts) {
+  std::vector<geos::GeomPtr> clones;
+  clones.reserve(parts.size());
+  for (const Geometry* g : parts) {
+    if (g && !g->is_null()) clones.push_back(geos::Clone(g->raw()));
+  }
+  if (clones.empty()) return Geometry();
+  absl::StatusOr<geos::GeomPtr> collection =
+      geos::Collect(GEOS_GEOMETRYCOLLECTION, std::move(clones));
+  if (!collection.ok()) return Geometry();  // no union to give (catchment.h)
   return UnionOrNull(collection->get());
 }
 

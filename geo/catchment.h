@@ -71,6 +71,10 @@ class ShareTable {
 // back to a unary union when the inputs are not a clean coverage. Null for no parts, and when
 // GEOS cannot union them (a topology error on invalid polygons).
 Geometry UnionAreas(const std::vector<const Geometry*>& parts);
+// Union of polygons known to overlap (a coverage's areas together with outlines drawn over
+// them): GEOS's overlay union straight away, since a coverage union would first polygonize every
+// edge only to give an invalid result. Null as UnionAreas is.
+Geometry UnionOverlapping(const std::vector<const Geometry*>& parts);
 
 class ReferenceData;  // geo/reference.h
 

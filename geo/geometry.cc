@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "geo/geos_handle.h"
+#include "geo/wkb_scan.h"
 
 namespace pcnv {
 
@@ -34,6 +35,16 @@ Geometry Geometry::Adopt(GEOSGeom_t* raw) {
 }
 
 absl::StatusOr<Geometry> Geometry::FromWkt(std::string_view wkt) {
+  // GEOS's WKT reader recurses per parenthesis, as its WKB reader does per collection: a
+  // MultiPolygon is 3 deep, so collections at most kMaxWkbNesting deep fit in 3 more.
+  int depth = 0;
+  for (char c : wkt) {
+    depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+    if (depth > kMaxWkbNesting + 3) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "cannot parse WKT: parentheses nested more than ", kMaxWkbNesting + 3, " deep"));
+    }
+  }
   auto ctx = geos::Context();
   geos::WktReaderPtr reader(GEOSWKTReader_create_r(ctx));
   if (!reader) return geos::Failure("WKT reader");
@@ -46,6 +57,11 @@ absl::StatusOr<Geometry> Geometry::FromWkt(std::string_view wkt) {
 }
 
 absl::StatusOr<Geometry> Geometry::FromWkb(std::string_view wkb) {
+  // Walked first: GEOS's reader recurses per nested collection and allocates what a count
+  // claims, so hostile bytes would overflow its stack or exhaust memory (geo/wkb_scan.h).
+  if (absl::Status s = ScanWkb(wkb).status(); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot parse WKB: ", s.message()));
+  }
   auto ctx = geos::Context();
   geos::WkbReaderPtr reader(GEOSWKBReader_create_r(ctx));
   if (!reader) return geos::Failure("WKB reader");

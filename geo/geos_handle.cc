@@ -3,9 +3,12 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
+#include <mutex>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "geo/stop_token.h"
 
 namespace pcnv::geos {
 namespace {
@@ -23,9 +26,27 @@ void OnError(const char* fmt, ...) {
 }
 void OnNotice(const char*, ...) {}
 
+// Thrown at a GEOS interruption point when the current thread's validation has been stopped
+// (geo/stop_token.h): the same place, and so the same unwinding, as GEOS's own interruption.
+// GEOS's C API catches it and fails the call with this message.
+class Interrupted : public std::exception {
+ public:
+  const char* what() const noexcept override {
+    return "interrupted: the call was cancelled or its deadline passed";
+  }
+};
+
+// Registered once for the process; GEOS calls it on whichever thread is at an interruption
+// point, so it looks only at that thread's token.
+void OnInterruptCheck() {
+  if (StopRequested()) throw Interrupted();
+}
+
 struct ThreadContext {
   GEOSContextHandle_t handle;
   ThreadContext() : handle(GEOS_init_r()) {
+    static std::once_flag registered;
+    std::call_once(registered, [] { GEOS_interruptRegisterCallback(OnInterruptCheck); });
     GEOSContext_setErrorHandler_r(handle, OnError);
     GEOSContext_setNoticeHandler_r(handle, OnNotice);
   }

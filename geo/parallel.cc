@@ -6,6 +6,8 @@
 #include <thread>
 #include <vector>
 
+#include "geo/stop_token.h"
+
 namespace pcnv {
 
 int ThreadCount() {
@@ -28,8 +30,16 @@ bool ParallelFor(size_t n, size_t chunk,
   const int threads = static_cast<int>(std::min<size_t>(ThreadCount(), chunks));
   std::atomic<size_t> next{0};
   std::atomic<bool> stopped{false};
+  // The caller's stop token (geo/stop_token.h) is every worker's too, so that GEOS work on any
+  // of them gives up when it stops, and no worker starts another chunk after.
+  const StopToken* token = CurrentStopToken();
   auto work = [&](int thread) {
+    ScopedStopToken scope(token);
     while (!stopped.load(std::memory_order_relaxed)) {
+      if (token != nullptr && token->Stopped()) {
+        stopped = true;
+        break;
+      }
       // Only the calling thread asks `stop` (it may not be safe to call concurrently, e.g. a
       // server's cancellation check); the others see the flag before their next chunk.
       if (thread == 0 && stop && stop()) {

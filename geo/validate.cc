@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <tuple>
 
 #include "absl/container/flat_hash_map.h"
@@ -14,8 +15,10 @@
 #include "geo/options_check.h"
 #include "geo/parallel.h"
 #include "geo/provenance.h"
+#include "geo/repair.h"
 #include "geo/rules/context.h"
 #include "geo/rules/registry.h"
+#include "geo/stop_token.h"
 #include "geo/waivers.h"
 
 namespace pcnv {
@@ -161,16 +164,33 @@ void SuppressListSizes(const DisclosurePolicy& policy, std::vector<PracticeEntry
 
 }  // namespace
 
-absl::StatusOr<Report> Validate(const ReferenceData& reference, const ValidationInput& input,
+absl::StatusOr<Report> Validate(const ReferenceData& reference, const ValidationInput& given,
                                 const ValidationOptions& options) {
   if (absl::Status s = CheckShareThreshold(options.share_threshold); !s.ok()) return s;
-  if (input.memberships.empty()) {
+  if (given.memberships.empty()) {
     return FieldError("memberships", "no practice rows given");
   }
   if (absl::Status s = CheckBridges(reference, options.ruleset.contiguity); !s.ok()) return s;
+  // Every thread of this validation, and GEOS on it, stops soon after the hook says so.
+  const StopToken stop(options.cancelled);
+  const ScopedStopToken stop_scope(&stop);
+  // Declared boundaries as the rules may use them: an invalid one that came unflagged (a gRPC
+  // client sends geometry as it likes) is flagged and repaired as the readers do (geo/repair.h),
+  // on a copy of the input, made only then.
+  std::optional<ValidationInput> repaired;
+  if (given.declared) {
+    absl::StatusOr<std::optional<std::vector<DeclaredBoundary>>> fixed =
+        RepairDeclared(*given.declared);
+    if (!fixed.ok()) return fixed.status();
+    if (*fixed) {
+      repaired = given;
+      repaired->declared = **std::move(fixed);
+    }
+  }
+  const ValidationInput& input = repaired ? *repaired : given;
   // Checkpoints for ValidationOptions::cancelled: `step` names where the engine stopped.
   auto interrupted = [&](const std::string& step) -> absl::Status {
-    if (options.cancelled && options.cancelled()) {
+    if (stop.Stopped()) {
       return absl::CancelledError(absl::StrCat("validation interrupted ", step));
     }
     return absl::OkStatus();
@@ -214,27 +234,25 @@ absl::StatusOr<Report> Validate(const ReferenceData& reference, const Validation
   Report report;
   report.pcns.resize(ctx.pcns.size());
   ctx.contiguity.resize(ctx.pcns.size());
-  const bool done = ParallelFor(
-      ctx.pcns.size(), 4,
-      [&](int, size_t begin, size_t end) {
-        for (size_t k = begin; k < end; ++k) {
-          if (options.only_pcns && !options.only_pcns->contains(ctx.pcns[k].code)) {
-            report.pcns[k] = PcnHeader(ctx.pcns[k]);
-            continue;
-          }
-          report.pcns[k] = CheckPcn(ctx, k, slots);
-          PcnEntry& entry = report.pcns[k];
-          entry.population_suppressed = options.disclosure.IsSmall(entry.population);
-          entry.territory.patients_suppressed =
-              options.disclosure.IsSmall(entry.territory.patients_in_territory);
-          if (!options.on_pcn_ready) continue;
-          auto it = about_pcn.find(ctx.pcns[k].code);
-          options.on_pcn_ready(
-              report.pcns[k], FindingsOfPcn(it == about_pcn.end() ? nullptr : &it->second, slots, k,
-                                            waivers, options));
-        }
-      },
-      options.cancelled);
+  const bool done = ParallelFor(ctx.pcns.size(), 4, [&](int, size_t begin, size_t end) {
+    for (size_t k = begin; k < end; ++k) {
+      if (options.only_pcns && !options.only_pcns->contains(ctx.pcns[k].code)) {
+        report.pcns[k] = PcnHeader(ctx.pcns[k]);
+        continue;
+      }
+      report.pcns[k] = CheckPcn(ctx, k, slots);
+      PcnEntry& entry = report.pcns[k];
+      entry.population_suppressed = options.disclosure.IsSmall(entry.population);
+      entry.territory.patients_suppressed =
+          options.disclosure.IsSmall(entry.territory.patients_in_territory);
+      // A result computed while the token stopped may rest on an interrupted GEOS call.
+      if (!options.on_pcn_ready || stop.Stopped()) continue;
+      auto it = about_pcn.find(ctx.pcns[k].code);
+      options.on_pcn_ready(
+          report.pcns[k],
+          FindingsOfPcn(it == about_pcn.end() ? nullptr : &it->second, slots, k, waivers, options));
+    }
+  });
   if (!done) return absl::CancelledError("validation interrupted while checking PCNs");
   for (const auto& [code, p] : ctx.practices) {
     report.practices.push_back({code, p.name, p.pcn,
@@ -273,6 +291,9 @@ absl::StatusOr<Report> Validate(const ReferenceData& reference, const Validation
   s.verdict = HasFindingAtOrAbove(report, Severity::kError) ? "FAIL" : "PASS";
 
   FillProvenance(reference, input, options, report.provenance);
+  // A GEOS operation interrupted by the token failed, and its rule went on as if GEOS had
+  // failed on the data: once the token has stopped, no report is trustworthy.
+  if (absl::Status s = interrupted("at the end"); !s.ok()) return s;
   return report;
 }
 

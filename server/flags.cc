@@ -107,7 +107,8 @@ std::optional<int> ParseServerFlags(int argc, char** argv, ServerFlags* flags_ou
       ->envname("PCNV_METRICS_HOST")
       ->capture_default_str();
   app.add_option("--max-request-bytes", limits.max_request_bytes,
-                 "Largest request message accepted")
+                 "Largest request message accepted; for ValidateStream, the most bytes of all "
+                 "chunks together")
       ->envname("PCNV_MAX_REQUEST_BYTES")
       ->capture_default_str()
       ->check(CLI::Range(1024, wire::kMaxMessageBytes));
@@ -125,6 +126,29 @@ std::optional<int> ParseServerFlags(int argc, char** argv, ServerFlags* flags_ou
       ->envname("PCNV_MAX_VERTICES_PER_GEOMETRY")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  app.add_option("--max-vertices-per-request", limits.max_vertices_per_request,
+                 "Most vertices over all declared boundaries of one request")
+      ->envname("PCNV_MAX_VERTICES_PER_REQUEST")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-request-memory-mb", limits.max_request_memory_mb,
+                 "Most MiB of server memory one request may need, estimated from its size, rows "
+                 "and vertices before it is converted")
+      ->envname("PCNV_MAX_REQUEST_MEMORY_MB")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 30));
+  app.add_option("--stream-idle-seconds", limits.stream_idle_seconds,
+                 "End a streaming call (DEADLINE_EXCEEDED) whose client sends no chunk and reads "
+                 "no event for this long; 0: never")
+      ->envname("PCNV_STREAM_IDLE_SECONDS")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 86400.0));
+  app.add_option("--max-call-seconds", limits.max_call_seconds,
+                 "Most seconds of engine work for one validation, whatever the client's deadline; "
+                 "then DEADLINE_EXCEEDED")
+      ->envname("PCNV_MAX_CALL_SECONDS")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 86400.0));
   app.add_option("--max-concurrent-heavy-calls", limits.max_concurrent_heavy_calls,
                  "Heavy calls (Validate) running at once; more are refused with "
                  "RESOURCE_EXHAUSTED; 0: no limit")

@@ -5,6 +5,8 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "geo/field_error.h"
+#include "geo/wkb_scan.h"
 #include "google/rpc/error_details.pb.h"
 #include "wire/status.h"
 
@@ -24,142 +26,91 @@ absl::Status OverLimit(v1::ErrorReason reason, absl::string_view subject, int64_
   return wire::WithErrorInfo(status, reason);
 }
 
-// A bounds-checked reader over WKB bytes.
-class WkbReader {
- public:
-  explicit WkbReader(absl::string_view bytes) : bytes_(bytes) {}
-
-  // Vertices in the geometry starting here, or -1 on malformed input.
-  int64_t Geometry(int depth) {
-    if (depth > 32) return -1;  // nested collections this deep are an attack, not a map
-    uint8_t order = 0;
-    if (!Byte(&order) || order > 1) return -1;
-    little_ = order == 1;
-    uint32_t type = 0;
-    if (!U32(&type)) return -1;
-    // EWKB flags (PostGIS) as well as ISO's thousands.
-    int dims = 2;
-    if (type & 0x80000000u) ++dims;
-    if (type & 0x40000000u) ++dims;
-    if (type & 0x20000000u) {  // an SRID follows
-      uint32_t srid = 0;
-      if (!U32(&srid)) return -1;
-    }
-    type &= 0x0fffffffu;
-    const uint32_t iso_dims = type / 1000;
-    if (iso_dims > 3) return -1;
-    dims += iso_dims == 3 ? 2 : iso_dims > 0 ? 1 : 0;
-    const uint32_t base = type % 1000;
-    switch (base) {
-      case 1:  // Point
-        return Skip(size_t{8} * dims) ? 1 : -1;
-      case 2:  // LineString
-      case 8:  // CircularString
-        return Points(dims);
-      case 3:     // Polygon
-      case 17: {  // Triangle
-        uint32_t rings = 0;
-        if (!U32(&rings) || rings > Remaining() / 4) return -1;
-        int64_t total = 0;
-        for (uint32_t i = 0; i < rings; ++i) {
-          const int64_t n = Points(dims);
-          if (n < 0) return -1;
-          total += n;
-        }
-        return total;
-      }
-      case 4:
-      case 5:
-      case 6:
-      case 7:  // Multi*, GeometryCollection
-      case 9:
-      case 10:
-      case 11:
-      case 12:
-      case 15:
-      case 16: {  // curves, surfaces, TIN
-        uint32_t parts = 0;
-        if (!U32(&parts) || parts > Remaining() / 5) return -1;
-        int64_t total = 0;
-        for (uint32_t i = 0; i < parts; ++i) {
-          const int64_t n = Geometry(depth + 1);
-          if (n < 0) return -1;
-          total += n;
-        }
-        return total;
-      }
-      default:
-        return -1;
-    }
-  }
-  bool AtEnd() const { return pos_ == bytes_.size(); }
-
- private:
-  size_t Remaining() const { return bytes_.size() - pos_; }
-  bool Skip(size_t n) {
-    if (n > Remaining()) return false;
-    pos_ += n;
-    return true;
-  }
-  bool Byte(uint8_t* out) {
-    if (Remaining() < 1) return false;
-    *out = static_cast<uint8_t>(bytes_[pos_++]);
-    return true;
-  }
-  bool U32(uint32_t* out) {
-    if (Remaining() < 4) return false;
-    const auto* p = reinterpret_cast<const unsigned char*>(bytes_.data() + pos_);
-    *out = little_ ? (p[0] | p[1] << 8 | p[2] << 16 | static_cast<uint32_t>(p[3]) << 24)
-                   : (p[3] | p[2] << 8 | p[1] << 16 | static_cast<uint32_t>(p[0]) << 24);
-    pos_ += 4;
-    return true;
-  }
-  int64_t Points(int dims) {
-    uint32_t n = 0;
-    if (!U32(&n)) return -1;
-    const size_t bytes = static_cast<size_t>(n) * 8 * dims;
-    if (bytes / (size_t{8} * dims) != n || !Skip(bytes)) return -1;
-    return n;
-  }
-
-  absl::string_view bytes_;
-  size_t pos_ = 0;
-  bool little_ = true;
-};
-
 }  // namespace
 
 int64_t CountWkbVertices(absl::string_view wkb) {
-  WkbReader reader(wkb);
-  const int64_t n = reader.Geometry(0);
-  return n >= 0 && reader.AtEnd() ? n : -1;
+  absl::StatusOr<WkbShape> shape = ScanWkb(std::string_view(wkb.data(), wkb.size()));
+  return shape.ok() ? shape->vertices : -1;
+}
+
+int64_t EstimateRequestMemory(const RequestShape& shape) {
+  // Per unit, from peak resident memory measured on the server (docs/SERVER.md): the message
+  // arrives as bytes and is parsed (about 4 times its size with strings and repeated fields),
+  // each row is copied into the domain input and into the engine's tables, and GEOS holds a
+  // declared boundary several times over (the parsed copy, the union, prepared indexes, overlay
+  // edges and findings' copies), at 16 to 40 bytes per coordinate each.
+  constexpr int64_t kPerMessageByte = 4;
+  constexpr int64_t kPerRow = 400;
+  constexpr int64_t kPerVertex = 600;
+  constexpr int64_t kPerPart = 400;
+  return shape.bytes * kPerMessageByte + shape.rows * kPerRow + shape.vertices * kPerVertex +
+         shape.parts * kPerPart;
 }
 
 absl::Status CheckRequestLimits(const ServerLimits& limits, const v1::ValidateRequest& request) {
-  return CheckAssembledLimits(limits, request, 0);
+  RequestShape shape;
+  shape.bytes = static_cast<int64_t>(request.ByteSizeLong());
+  return CheckAssembledLimits(limits, request, &shape);
+}
+
+absl::Status CheckStreamBytes(const ServerLimits& limits, int64_t bytes) {
+  if (bytes <= limits.max_request_bytes) return absl::OkStatus();
+  return OverLimit(v1::ERROR_REASON_REQUEST_TOO_LARGE, "ValidateStream chunks", bytes,
+                   limits.max_request_bytes, "bytes received", "--max-request-bytes");
 }
 
 absl::Status CheckAssembledLimits(const ServerLimits& limits, const v1::ValidateRequest& request,
-                                  int first_unchecked_boundary) {
-  const int64_t rows = int64_t{request.memberships_size()} + request.list_sizes().rows_size() +
-                       request.distribution().rows_size();
-  if (rows > limits.max_rows) {
-    return OverLimit(v1::ERROR_REASON_TOO_MANY_ROWS, "request", rows, limits.max_rows,
-                     "rows (memberships + list sizes + distribution)", "--max-rows");
+                                  RequestShape* shape) {
+  shape->rows = int64_t{request.memberships_size()} + request.list_sizes().rows_size() +
+                request.distribution().rows_size() + request.practice_register().practices_size();
+  if (shape->rows > limits.max_rows) {
+    return OverLimit(v1::ERROR_REASON_TOO_MANY_ROWS, "request", shape->rows, limits.max_rows,
+                     "rows (memberships + list sizes + distribution + practice register)",
+                     "--max-rows");
   }
   const auto& boundaries = request.declared().boundaries();
-  if (boundaries.size() > limits.max_features) {
-    return OverLimit(v1::ERROR_REASON_TOO_MANY_FEATURES, "declared.boundaries", boundaries.size(),
+  shape->features = boundaries.size();
+  if (shape->features > limits.max_features) {
+    return OverLimit(v1::ERROR_REASON_TOO_MANY_FEATURES, "declared.boundaries", shape->features,
                      limits.max_features, "declared boundaries", "--max-features");
   }
-  for (int i = first_unchecked_boundary; i < boundaries.size(); ++i) {
-    // Malformed WKB (-1) is left for the converter to refuse with INVALID_ARGUMENT.
-    const int64_t n = CountWkbVertices(boundaries[i].geometry().wkb());
-    if (n > limits.max_vertices_per_geometry) {
-      return OverLimit(v1::ERROR_REASON_TOO_MANY_VERTICES,
-                       absl::StrCat("declared.boundaries[", i, "].geometry"), n,
-                       limits.max_vertices_per_geometry, "vertices", "--max-vertices-per-geometry");
+  for (int i = shape->checked_boundaries; i < boundaries.size(); ++i) {
+    const std::string field = absl::StrCat("declared.boundaries[", i, "].geometry");
+    absl::StatusOr<WkbShape> wkb = ScanWkb(boundaries[i].geometry().wkb());
+    // Missing geometry and a wrong SRID are the converter's to refuse; bytes GEOS must never
+    // parse (not WKB, nested too deep) are refused here, before it could.
+    if (!wkb.ok() && !boundaries[i].geometry().wkb().empty()) {
+      return FieldError(absl::StrCat(field, ".wkb"),
+                        absl::StrCat("cannot parse WKB: ", wkb.status().message()));
     }
+    const int64_t vertices = wkb.ok() ? wkb->vertices : 0;
+    const int64_t parts = wkb.ok() ? wkb->parts : 0;
+    // A part or ring costs GEOS as much as a vertex or more, so the limit counts both.
+    if (vertices > limits.max_vertices_per_geometry || parts > limits.max_vertices_per_geometry) {
+      const bool by_parts = vertices <= limits.max_vertices_per_geometry;
+      return OverLimit(v1::ERROR_REASON_TOO_MANY_VERTICES, field, by_parts ? parts : vertices,
+                       limits.max_vertices_per_geometry, by_parts ? "parts and rings" : "vertices",
+                       "--max-vertices-per-geometry");
+    }
+    shape->vertices += vertices;
+    shape->parts += parts;
+    shape->checked_boundaries = i + 1;
+    if (shape->vertices > limits.max_vertices_per_request) {
+      return OverLimit(
+          v1::ERROR_REASON_TOO_MANY_VERTICES, "declared.boundaries", shape->vertices,
+          limits.max_vertices_per_request,
+          absl::StrCat("vertices over the declared boundaries (up to boundaries[", i, "])"),
+          "--max-vertices-per-request");
+    }
+  }
+  const int64_t estimate = EstimateRequestMemory(*shape);
+  const int64_t limit = limits.max_request_memory_mb << 20;
+  if (estimate > limit) {
+    return OverLimit(v1::ERROR_REASON_TOO_MUCH_MEMORY, "request", estimate >> 20,
+                     limits.max_request_memory_mb,
+                     absl::StrCat("MiB of server memory estimated (", shape->bytes, " bytes, ",
+                                  shape->rows, " rows, ", shape->vertices, " vertices)"),
+                     "--max-request-memory-mb");
   }
   return absl::OkStatus();
 }

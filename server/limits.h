@@ -34,6 +34,22 @@ struct ServerLimits {
   // Vertices in any one geometry (--max-vertices-per-geometry). A detailed national PCN
   // boundary has tens of thousands.
   int64_t max_vertices_per_geometry = 1'000'000;
+  // Vertices over every declared boundary of one request (--max-vertices-per-request). The
+  // geometry work of a call (unions, overlays, validity checks) grows with this total, so it
+  // bounds how long one call can keep a core. England's detailed PCN boundaries are ~4M.
+  int64_t max_vertices_per_request = 5'000'000;
+  // Memory one request may make the server hold, estimated from its shape before anything is
+  // converted (--max-request-memory-mb; EstimateRequestMemory). Not a bound on the process:
+  // --max-concurrent-heavy-calls of these can run at once.
+  int64_t max_request_memory_mb = 4096;
+  // ValidateStream and ComputeCatchments: seconds the server waits on a client that neither
+  // sends its next chunk nor takes the next event (--stream-idle-seconds); then the call ends
+  // with DEADLINE_EXCEEDED and frees its heavy-call slot.
+  double stream_idle_seconds = 30;
+  // Seconds of engine work one validation may take, whatever the client's deadline (or none):
+  // the engine stops at the earlier of the two (--max-call-seconds). With the vertex limits it
+  // bounds what one request can cost; a national validation takes well under a minute.
+  double max_call_seconds = 600;
   // Heavy calls (Validate, ValidateChange, ValidateStream, ComputeCatchments) running at once
   // (--max-concurrent-heavy-calls); more are refused with
   // RESOURCE_EXHAUSTED at once, never queued. 0 disables the limit.
@@ -43,17 +59,40 @@ struct ServerLimits {
   int engine_concurrency = 0;
 };
 
+// What a request holds, counted without converting it: rows, declared boundaries and their
+// vertices (walked on the WKB, geo/wkb_scan.h), and its serialised size.
+struct RequestShape {
+  int64_t bytes = 0;  // serialised size (for a stream: every chunk received so far)
+  int64_t rows = 0;   // memberships + list sizes + distribution + practice register rows
+  int64_t features = 0;
+  int64_t vertices = 0;        // over every declared boundary
+  int64_t parts = 0;           // geometries and rings over every declared boundary
+  int checked_boundaries = 0;  // declared boundaries whose WKB has been walked
+};
+
+// Bytes of memory a request of this shape makes the server hold at its peak: the message and
+// its domain copy, the engine's per-row tables, and GEOS's copies and overlay structures of the
+// geometry. Measured on real calls (docs/SERVER.md, "Hostile requests"); an estimate to refuse
+// before allocating, not an accounting.
+int64_t EstimateRequestMemory(const RequestShape& shape);
+
 // Checks the request's shape against the limits before it is converted, so an oversized request
-// costs a count, not a parse. Vertices are counted by walking the WKB without GEOS.
+// costs a count, not a parse. Vertices are counted by walking the WKB without GEOS; WKB that is
+// not WKB, or nests collections deeper than geo/wkb_scan.h allows, is INVALID_ARGUMENT naming
+// the field before GEOS ever sees it.
 absl::Status CheckRequestLimits(const ServerLimits& limits, const v1::ValidateRequest& request);
 // The same for a request assembled from streamed chunks (ValidateStream), called after each
-// chunk: rows and features are counted in full (cheap), vertices only for the declared
-// boundaries from index `first_unchecked_boundary` on, the ones the last chunk added.
+// chunk with `shape` carried from call to call and shape->bytes already counting every chunk:
+// rows and features are counted in full (cheap), vertices only for the declared boundaries the
+// last chunk added.
 absl::Status CheckAssembledLimits(const ServerLimits& limits, const v1::ValidateRequest& request,
-                                  int first_unchecked_boundary);
+                                  RequestShape* shape);
+// ValidateStream: the chunks received so far total `bytes`; RESOURCE_EXHAUSTED
+// (REQUEST_TOO_LARGE) past --max-request-bytes, checked before a chunk is assembled.
+absl::Status CheckStreamBytes(const ServerLimits& limits, int64_t bytes);
 
 // Vertices in an ISO WKB geometry (2D, Z, M or ZM; either byte order; any geometry type), or -1
-// when the bytes are not WKB. Exposed for tests.
+// when the bytes are not WKB (geo/wkb_scan.h). Exposed for tests.
 int64_t CountWkbVertices(absl::string_view wkb);
 
 // A counting semaphore that refuses instead of waiting: load beyond capacity is turned away

@@ -2,6 +2,7 @@
 
 #include <grpcpp/server_context.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cmath>
@@ -77,6 +78,18 @@ absl::Status Interrupted(const grpc::ServerContext& context, const absl::Status&
   return absl::CancelledError(absl::StrCat("cancelled by the client: ", engine.message()));
 }
 
+// The same for an engine run that may also have reached the server's own limit, at `limit`.
+absl::Status Interrupted(const grpc::ServerContext& context, const absl::Status& engine,
+                         std::chrono::system_clock::time_point limit, double limit_seconds) {
+  const auto now = std::chrono::system_clock::now();
+  if (now < context.deadline() && now >= limit) {
+    return absl::DeadlineExceededError(
+        absl::StrCat("the server's limit of ", limit_seconds,
+                     " s of validation per call (--max-call-seconds) passed: ", engine.message()));
+  }
+  return Interrupted(context, engine);
+}
+
 // True once the client has cancelled or the deadline has passed.
 bool Stopped(const grpc::ServerContext& context) {
   return context.IsCancelled() || std::chrono::system_clock::now() >= context.deadline();
@@ -95,7 +108,8 @@ BoundaryValidatorService::BoundaryValidatorService(ServiceOptions options)
       heavy_(options_.limits.max_concurrent_heavy_calls),
       engine_gate_(options_.limits.engine_concurrency > 0 ? options_.limits.engine_concurrency
                                                           : ThreadCount()),
-      reports_(options_.report_cache) {}
+      reports_(options_.report_cache),
+      watchdog_(absl::Seconds(options_.limits.stream_idle_seconds)) {}
 
 BoundaryValidatorService::BoundaryValidatorService(std::string tool)
     : BoundaryValidatorService(ServiceOptions{.tool = std::move(tool), .log_calls = false}) {}
@@ -235,17 +249,27 @@ absl::StatusOr<Report> BoundaryValidatorService::RunEngine(
     const v1::ValidationOptions& options,
     std::function<void(const PcnEntry&, const std::vector<Finding>&)> on_pcn_ready) {
   if (absl::Status s = CheckRequestLimits(options_.limits, request); !s.ok()) return s;
+  // The engine stops at the client's deadline or at the server's own limit, whichever is first.
+  const double limit_seconds = options_.limits.max_call_seconds;
+  const auto limit = std::min(context.deadline(),
+                              std::chrono::system_clock::now() +
+                                  std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                      std::chrono::duration<double>(limit_seconds)));
   // Wait for an engine turn (EngineGate): the deadline or the client's going away ends the wait.
-  std::optional<EngineGate::Pass> turn = engine_gate_.Enter([&context] {
-    return std::chrono::system_clock::now() >= context.deadline() || context.IsCancelled();
+  std::optional<EngineGate::Pass> turn = engine_gate_.Enter([&context, limit] {
+    return std::chrono::system_clock::now() >= limit || context.IsCancelled();
   });
-  if (!turn) return Interrupted(context, absl::CancelledError("waiting for an engine turn"));
+  if (!turn) {
+    return Interrupted(context, absl::CancelledError("waiting for an engine turn"), limit,
+                       limit_seconds);
+  }
   PCNV_ASSIGN_OR_RETURN(auto input, wire::InputFromProto(request));
   PCNV_ASSIGN_OR_RETURN(auto engine_options, wire::OptionsFromProto(options));
   // The deadline is a clock read; IsCancelled polls the completion queue (a syscall, ~25 us),
-  // so ask it at most every 2 ms. The engine calls this from one thread at a time.
-  engine_options.cancelled = [&context, next_poll = Clock::time_point()]() mutable {
-    if (std::chrono::system_clock::now() >= context.deadline()) return true;
+  // so ask it at most every 2 ms. The engine's stop token (geo/stop_token.h) calls this from one
+  // thread at a time, at most every millisecond, and GEOS gives up within its current step.
+  engine_options.cancelled = [&context, limit, next_poll = Clock::time_point()]() mutable {
+    if (std::chrono::system_clock::now() >= limit) return true;
     const Clock::time_point now = Clock::now();
     if (now < next_poll) return false;
     next_poll = now + std::chrono::milliseconds(2);
@@ -254,7 +278,7 @@ absl::StatusOr<Report> BoundaryValidatorService::RunEngine(
   engine_options.on_pcn_ready = std::move(on_pcn_ready);
   absl::StatusOr<Report> report = engine.Validate(input, engine_options);
   if (report.status().code() == absl::StatusCode::kCancelled) {
-    return Interrupted(context, report.status());
+    return Interrupted(context, report.status(), limit, limit_seconds);
   }
   if (report.ok() && options_.metrics != nullptr) options_.metrics->CountFindings(*report);
   return report;
@@ -324,7 +348,9 @@ grpc::Status BoundaryValidatorService::ValidateStream(
   int64_t out_bytes = 0;
   auto send = [&](const v1::ValidateStreamResponse& event) -> absl::Status {
     out_bytes += static_cast<int64_t>(event.ByteSizeLong());
+    StreamWatchdog::Wait wait(watchdog_, *context, "the client to read the next event");
     if (stream->Write(event)) return absl::OkStatus();
+    if (wait.expired()) return wait.status();
     return Interrupted(*context, absl::CancelledError("the client stopped reading"));
   };
   return HandleCall(
@@ -346,15 +372,23 @@ absl::StatusOr<v1::ValidateRequest> BoundaryValidatorService::ReceiveStream(
     grpc::ServerContext& context,
     grpc::ServerReaderWriter<v1::ValidateStreamResponse, v1::ValidateStreamRequest>& stream,
     const SendEvent& send, int64_t* in_bytes) {
-  // Assemble the chunks, refusing as soon as a running total passes a limit.
+  // Assemble the chunks, refusing as soon as a running total passes a limit: the bytes before a
+  // chunk is added, the rest (rows, vertices, estimated memory) right after.
   wire::StreamAssembler assembler;
+  RequestShape shape;
   v1::ValidateStreamRequest chunk;
-  while (stream.Read(&chunk)) {
-    *in_bytes += static_cast<int64_t>(chunk.ByteSizeLong());
-    const int first_new_boundary = assembler.request().declared().boundaries_size();
+  while (true) {
+    StreamWatchdog::Wait wait(watchdog_, context, "the next chunk");
+    if (!stream.Read(&chunk)) {
+      if (wait.expired()) return wait.status();
+      break;
+    }
+    const auto bytes = static_cast<int64_t>(chunk.ByteSizeLong());
+    *in_bytes += bytes;
+    shape.bytes += bytes;
+    if (absl::Status s = CheckStreamBytes(options_.limits, shape.bytes); !s.ok()) return s;
     if (absl::Status s = assembler.Add(chunk); !s.ok()) return s;
-    if (absl::Status s =
-            CheckAssembledLimits(options_.limits, assembler.request(), first_new_boundary);
+    if (absl::Status s = CheckAssembledLimits(options_.limits, assembler.request(), &shape);
         !s.ok()) {
       return s;
     }
@@ -419,7 +453,9 @@ grpc::Status BoundaryValidatorService::ComputeCatchments(
           const v1::PcnCatchments out =
               wire::CatchmentsToProto(set.Get(k), set.reference().areas(), threshold, disclosure);
           out_bytes += static_cast<int64_t>(out.ByteSizeLong());
+          StreamWatchdog::Wait wait(watchdog_, *context, "the client to read the next PCN");
           if (!writer->Write(out)) {
+            if (wait.expired()) return wait.status();
             return Interrupted(*context, absl::CancelledError("the client stopped reading"));
           }
         }

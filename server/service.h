@@ -32,6 +32,7 @@
 #include "server/metrics.h"
 #include "server/report_cache.h"
 #include "server/snapshots.h"
+#include "server/stream_watchdog.h"
 
 namespace pcnv::server {
 
@@ -142,6 +143,8 @@ class BoundaryValidatorService final : public v1::BoundaryValidator::Service {
   HeavyCallSlots heavy_;
   EngineGate engine_gate_;
   ReportCache reports_;
+  // Ends streaming calls whose client sends nothing and takes nothing (--stream-idle-seconds).
+  StreamWatchdog watchdog_;
 };
 
 }  // namespace pcnv::server

@@ -19,6 +19,7 @@
 #include "geo/io/gdal_util.h"
 #include "geo/io/readers.h"
 #include "geo/io/versions.h"
+#include "geo/repair.h"
 #include "geo/utf8.h"
 
 namespace pcnv::io {
@@ -94,61 +95,6 @@ int GuessNameField(const std::vector<std::string>& fields, const std::string& co
     }
   }
   return FindField(fields, "name");
-}
-
-// Collects copies of every non-empty polygon inside `g`, descending into collections.
-void CollectPolygons(GEOSContextHandle_t ctx, const GEOSGeometry* g,
-                     std::vector<geos::GeomPtr>& out) {
-  int type = GEOSGeomTypeId_r(ctx, g);
-  if (type == GEOS_POLYGON) {
-    // A polygon GEOS cannot test for emptiness is left out, as an empty one.
-    if (!geos::Test(GEOSisEmpty_r(ctx, g), "is empty").value_or(true)) {
-      out.push_back(geos::Clone(g));
-    }
-    return;
-  }
-  if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
-    const int n = geos::NumGeometries(g).value_or(0);  // none to collect when GEOS cannot count
-    for (int i = 0; i < n; ++i) {
-      const GEOSGeometry* part = GEOSGetGeometryN_r(ctx, g, i);
-      if (part != nullptr) CollectPolygons(ctx, part, out);
-    }
-  }
-}
-
-// GEOS make-valid with the "structure" method (rings are treated as area boundaries, so a
-// bow-tie stays two triangles rather than becoming linework) and collapsed parts dropped; only
-// the polygonal parts of the result are kept.
-absl::StatusOr<Geometry> MakeValidPolygonal(const Geometry& g) {
-  GEOSContextHandle_t ctx = geos::Context();
-  geos::MakeValidParamsPtr params(GEOSMakeValidParams_create_r(ctx));
-  if (!params) return geos::Failure("make-valid parameters");
-  if (absl::Status s = geos::Succeeded(
-          GEOSMakeValidParams_setMethod_r(ctx, params.get(), GEOS_MAKE_VALID_STRUCTURE),
-          "make-valid method");
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = geos::Succeeded(GEOSMakeValidParams_setKeepCollapsed_r(ctx, params.get(), 0),
-                                       "make-valid collapsed");
-      !s.ok()) {
-    return s;
-  }
-  geos::GeomPtr fixed(GEOSMakeValidWithParams_r(ctx, g.raw(), params.get()));
-  if (!fixed) return absl::InternalError(absl::StrCat("make-valid failed: ", geos::LastError()));
-  int type = GEOSGeomTypeId_r(ctx, fixed.get());
-  // A result GEOS cannot test for emptiness goes through CollectPolygons, as an empty one.
-  if ((type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON) &&
-      !geos::Test(GEOSisEmpty_r(ctx, fixed.get()), "is empty").value_or(true)) {
-    return Geometry::Adopt(fixed.release());
-  }
-  std::vector<geos::GeomPtr> parts;
-  CollectPolygons(ctx, fixed.get(), parts);
-  if (parts.empty()) return absl::InvalidArgumentError("make-valid left no polygon");
-  if (parts.size() == 1) return Geometry::Adopt(parts[0].release());
-  absl::StatusOr<geos::GeomPtr> multi = geos::Collect(GEOS_MULTIPOLYGON, std::move(parts));
-  if (!multi.ok()) return multi.status();
-  return Geometry::Adopt(multi->release());
 }
 
 // The vertices of a polygon or multipolygon (rings' points, closing points included).

@@ -10,6 +10,7 @@
 #include "geo/rules/context.h"
 #include "geo/rules/messages.h"
 #include "geo/spatial_index.h"
+#include "geo/stop_token.h"
 
 namespace pcnv {
 namespace {
@@ -114,6 +115,7 @@ void CheckOvl001(const ValidationContext& ctx, RuleRun& run) {
   SpatialIndex index(geoms);  // cost grows with neighbours, not with the square of PCNs
   const double tol = ctx.options.ruleset.ovl001_tolerance_m2;
   for (size_t i = 0; i < ds.size(); ++i) {
+    if (StopRequested()) return;  // the engine returns CANCELLED at its next checkpoint
     for (int j : index.Candidates(ds[i]->geometry)) {
       if (j <= static_cast<int>(i)) continue;
       // An overlap GEOS cannot compute is not reported (no finding on what was not measured).
@@ -145,12 +147,21 @@ void CheckOvl002(const ValidationContext& ctx, RuleRun& run) {
   geoms.reserve(ds.size());
   for (const DeclaredBoundary* d : ds) geoms.push_back(&d->geometry);
   Geometry declared_union = UnionAreas(geoms);
+  // Boundaries reach here valid (geo/repair.h), but GEOS can still fail a union (robustness,
+  // interruption): then there is no gap to measure, and the outcome says so rather than PASS.
+  if (declared_union.is_null()) {
+    run.NotEvaluated(
+        absl::StrCat("GEOS could not union the declared boundaries (", geos::LastError(), ")"));
+    return;
+  }
   // The parent region the declared boundaries claim to cover: the reference areas whose interior
   // point falls inside them (or, without areas, the union's own outline). Gaps are what of that
   // region no declared boundary covers, plus holes enclosed by the declared boundaries.
   geos::PreparedPtr prepared(GEOSPrepare_r(gctx, declared_union.raw()));
   std::vector<const Geometry*> parent_areas;
   for (const Area& a : ctx.ref.areas()) {
+    if (StopRequested()) return;         // the engine returns CANCELLED at its next checkpoint
+    if (a.geometry.IsEmpty()) continue;  // nothing to place
     // An area GEOS cannot place is left out of the parent region.
     absl::StatusOr<geos::GeomPtr> pt =
         geos::Made(GEOSPointOnSurface_r(gctx, a.geometry.raw()), "point on surface");
@@ -162,17 +173,25 @@ void CheckOvl002(const ValidationContext& ctx, RuleRun& run) {
   }
   std::vector<const Geometry*> parent_parts = parent_areas;
   // Filling the union's holes: its shells alone.
-  std::vector<Geometry> shells =
-      declared_union.is_null() ? std::vector<Geometry>() : Shells(declared_union.raw());
+  std::vector<Geometry> shells = Shells(declared_union.raw());
   for (const Geometry& s : shells) parent_parts.push_back(&s);
-  Geometry parent = UnionAreas(parent_parts);
-  // Gaps GEOS cannot compute are not reported (no finding on what was not measured).
+  Geometry parent = UnionOverlapping(parent_parts);
+  if (parent.is_null()) {
+    run.NotEvaluated(absl::StrCat("GEOS could not union the region the declared boundaries cover (",
+                                  geos::LastError(), ")"));
+    return;
+  }
+  // Gaps GEOS cannot compute: not evaluated (no finding, and no PASS, on what was not measured).
   absl::StatusOr<geos::GeomPtr> gaps =
       geos::Made(GEOSDifference_r(gctx, parent.raw(), declared_union.raw()), "difference");
-  if (!gaps.ok()) return;
+  if (!gaps.ok()) {
+    run.NotEvaluated(std::string(gaps.status().message()));
+    return;
+  }
   const double tol = ctx.options.ruleset.ovl002_tolerance_m2;
   std::vector<Geometry> pieces = PiecesAbove(gaps->get(), tol);
   for (size_t i = 0; i < pieces.size(); ++i) {
+    if (StopRequested()) return;  // the engine returns CANCELLED at its next checkpoint
     const double area = pieces[i].Area();
     // Name the declared boundaries the gap touches, nearest first, so a reader knows where.
     std::vector<std::tuple<double, std::string, const DeclaredBoundary*>> near;

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "geo/io/file_io.h"
 
 namespace pcnv::cli {
 namespace {
@@ -124,13 +125,12 @@ absl::Status ApplyToPracticeFile(const std::string& in, const Suggestion& s,
         in, ": suggestion ", s.id, ": practice ", s.moves[i].practice, " has no row in PCN ",
         s.moves[i].from_pcn, " (was the suggestion made for another practice file?)"));
   }
-  std::ofstream dst(out, std::ios::binary);
-  if (!dst) return absl::PermissionDeniedError(absl::StrCat(out, ": cannot be written"));
+  // Written beside `out` and renamed over it (geo/io/file_io.h): a failed write leaves no
+  // half-written configuration, and a device or directory is refused.
   const char* eol = crlf ? "\r\n" : "\n";
-  dst << header << eol;
-  for (const std::string& line : lines) dst << line << eol;
-  dst.close();
-  if (!dst) return absl::DataLossError(absl::StrCat(out, ": write failed"));
+  std::string text = absl::StrCat(header, eol);
+  for (const std::string& line : lines) absl::StrAppend(&text, line, eol);
+  if (absl::Status st = io::WriteFile(out, text); !st.ok()) return st;
   return absl::OkStatus();
 }
 

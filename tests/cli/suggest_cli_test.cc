@@ -170,5 +170,23 @@ TEST_F(SuggestCliTest, BadInputsNameTheFileAndTheValue) {
               ::testing::HasSubstr("lock.txt row 2: 'NOPE99' is neither a practice nor a PCN"));
 }
 
+// --apply writes as every pcnv writer does (geo/io/file_io.h): a device is refused before
+// anything is written, and the configuration already at --out stays as it was.
+TEST_F(SuggestCliTest, ApplyRefusesADeviceAndKeepsAGoodFileOnFailure) {
+  const auto sj = nlohmann::json::parse(ReadFile(tmp_->File("suggestions.json")));
+  ASSERT_GT(sj["suggestions"].size(), 0u);
+  const std::string id = sj["suggestions"][0]["id"];
+  auto a = testing::Run({PCNV_CLI, "suggest", "--practices", map_, "--apply", id, "--suggestions",
+                         tmp_->File("suggestions.json"), "--out", "/dev/full", "--quiet"});
+  EXPECT_EQ(a.exit_code, 2) << a.err;
+  EXPECT_THAT(a.err, ::testing::HasSubstr("/dev/full: is a character device, not a regular file"));
+  const std::string kept = tmp_->File("kept.csv");
+  testing::WriteFile(kept, "a good file\n");
+  auto b = testing::Run({PCNV_CLI, "suggest", "--practices", map_, "--apply", "s000000000000",
+                         "--suggestions", tmp_->File("suggestions.json"), "--out", kept});
+  EXPECT_EQ(b.exit_code, 2);
+  EXPECT_EQ(ReadFile(kept), "a good file\n");
+}
+
 }  // namespace
 }  // namespace pcnv

@@ -480,6 +480,10 @@ absl::StatusOr<SuggestResult> Suggest(const Engine& engine, const ValidationInpu
       // thread count, decides what is validated, so the output is the same on any machine.
       constexpr size_t kBatch = 4;
       for (size_t begin = 0; begin < candidates.size(); begin += kBatch) {
+        if (opt.cancelled && opt.cancelled()) {
+          return absl::CancelledError(absl::StrCat("fix search stopped after ", done, " of ",
+                                                   result.targets.size(), " findings"));
+        }
         std::vector<const Candidate*> batch;
         for (size_t i = begin; i < std::min(candidates.size(), begin + kBatch); ++i) {
           if (target.candidates + static_cast<int>(batch.size()) >= cap) break;
@@ -522,11 +526,20 @@ absl::StatusOr<SuggestResult> Suggest(const Engine& engine, const ValidationInpu
     }
     std::sort(found.begin(), found.end(), Better);
     if (static_cast<int>(found.size()) > opt.max_per_finding) found.resize(opt.max_per_finding);
+    const size_t first_new = result.suggestions.size();
     for (Suggestion& s : found) {
       target.suggestions.push_back(s.id);
       if (index_of.contains(s.id)) continue;
       index_of[s.id] = result.suggestions.size();
       result.suggestions.push_back(std::move(s));
+    }
+    if (opt.on_target) {
+      std::vector<const Suggestion*> fresh;
+      fresh.reserve(result.suggestions.size() - first_new);
+      for (size_t i = first_new; i < result.suggestions.size(); ++i) {
+        fresh.push_back(&result.suggestions[i]);
+      }
+      if (absl::Status s = opt.on_target(target, fresh); !s.ok()) return s;
     }
     if (opt.progress) opt.progress(++done, static_cast<int>(result.targets.size()));
   }

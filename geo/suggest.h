@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "geo/engine.h"
 #include "geo/model.h"
@@ -30,6 +31,9 @@
 #include "geo/report.h"
 
 namespace pcnv {
+
+struct Suggestion;
+struct SuggestTarget;
 
 // What a commissioner fixes (docs/RULES.md, "Fix suggestions", has the defaults).
 struct SuggestOptions {
@@ -44,6 +48,14 @@ struct SuggestOptions {
   bool allow_cross_sub_icb = false;
   // Called after each targeted finding: (findings done, findings in all). May be empty.
   std::function<void(int, int)> progress;
+  // Asked between batches of candidates, from the calling thread only (a front door's deadline
+  // or client cancellation); true stops the search with CANCELLED. May be empty.
+  std::function<bool()> cancelled;
+  // Called after each targeted finding with its target and the suggestions it brought that no
+  // earlier target named (so each suggestion is handed over once, before the first target that
+  // names it): a front door streams them. A status that is not OK stops the search with it.
+  std::function<absl::Status(const SuggestTarget&, const std::vector<const Suggestion*>&)>
+      on_target;
 };
 
 struct SuggestedMove {

@@ -19,6 +19,7 @@
 #include "geo/io/reference_store.h"
 #include "geo/parallel.h"
 #include "geo/status_macros.h"
+#include "geo/suggest.h"
 #include "nlohmann/json.hpp"
 #include "server/random_bits.h"
 #include "wire/catchments.h"
@@ -27,6 +28,7 @@
 #include "wire/reference_info.h"
 #include "wire/status.h"
 #include "wire/stream.h"
+#include "wire/suggest.h"
 
 namespace pcnv::server {
 
@@ -39,6 +41,7 @@ constexpr MethodSpec kValidate{"Validate", Role::kRead, true};
 constexpr MethodSpec kValidateChange{"ValidateChange", Role::kRead, true};
 constexpr MethodSpec kValidateStream{"ValidateStream", Role::kRead, true};
 constexpr MethodSpec kComputeCatchments{"ComputeCatchments", Role::kRead, true};
+constexpr MethodSpec kSuggestFixes{"SuggestFixes", Role::kRead, true};
 constexpr MethodSpec kGetReferenceInfo{"GetReferenceInfo", Role::kRead, false};
 constexpr MethodSpec kReloadReference{"ReloadReference", Role::kAdmin, false};
 
@@ -88,6 +91,15 @@ absl::Status Interrupted(const grpc::ServerContext& context, const absl::Status&
                      " s of validation per call (--max-call-seconds) passed: ", engine.message()));
   }
   return Interrupted(context, engine);
+}
+
+// When an engine run must stop: the client's deadline or the server's own limit, if sooner.
+std::chrono::system_clock::time_point EngineLimit(const grpc::ServerContext& context,
+                                                  double limit_seconds) {
+  return std::min(context.deadline(),
+                  std::chrono::system_clock::now() +
+                      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                          std::chrono::duration<double>(limit_seconds)));
 }
 
 // True once the client has cancelled or the deadline has passed.
@@ -251,10 +263,7 @@ absl::StatusOr<Report> BoundaryValidatorService::RunEngine(
   if (absl::Status s = CheckRequestLimits(options_.limits, request); !s.ok()) return s;
   // The engine stops at the client's deadline or at the server's own limit, whichever is first.
   const double limit_seconds = options_.limits.max_call_seconds;
-  const auto limit = std::min(context.deadline(),
-                              std::chrono::system_clock::now() +
-                                  std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                                      std::chrono::duration<double>(limit_seconds)));
+  const auto limit = EngineLimit(context, limit_seconds);
   // Wait for an engine turn (EngineGate): the deadline or the client's going away ends the wait.
   std::optional<EngineGate::Pass> turn = engine_gate_.Enter([&context, limit] {
     return std::chrono::system_clock::now() >= limit || context.IsCancelled();
@@ -460,6 +469,69 @@ grpc::Status BoundaryValidatorService::ComputeCatchments(
           }
         }
         return absl::OkStatus();
+      });
+}
+
+grpc::Status BoundaryValidatorService::SuggestFixes(
+    grpc::ServerContext* context, const v1::SuggestFixesRequest* request,
+    grpc::ServerWriter<v1::SuggestFixesResponse>* writer) {
+  int64_t out_bytes = 0;
+  return HandleCall(
+      kSuggestFixes, context, [&] { return static_cast<int64_t>(request->ByteSizeLong()); },
+      [&] { return out_bytes; },
+      [&](const Principal&) -> absl::Status {
+        PCNV_ASSIGN_OR_RETURN(const Engine engine, RequireEngine());
+        PCNV_ASSIGN_OR_RETURN(SuggestOptions suggest, wire::SuggestOptionsFromProto(*request));
+        const v1::ValidateRequest& validation = request->validation();
+        // The base report, exactly as Validate makes it (limits, engine turn, deadline).
+        absl::StatusOr<Report> base = RunEngine(*context, engine, validation, validation.options());
+        if (!base.ok()) return PrefixField(base.status(), "validation.");
+        absl::StatusOr<ValidationInput> input = wire::InputFromProto(validation);
+        if (!input.ok()) return PrefixField(input.status(), "validation.");
+        absl::StatusOr<ValidationOptions> options = wire::OptionsFromProto(validation.options());
+        if (!options.ok()) return PrefixField(options.status(), "validation.options.");
+
+        // The search re-validates hundreds of neighbourhoods on every core: one engine turn,
+        // like a validation, and the same deadline.
+        const double limit_seconds = options_.limits.max_call_seconds;
+        const auto limit = EngineLimit(*context, limit_seconds);
+        std::optional<EngineGate::Pass> turn = engine_gate_.Enter([&context, limit] {
+          return std::chrono::system_clock::now() >= limit || context->IsCancelled();
+        });
+        if (!turn) {
+          return Interrupted(*context, absl::CancelledError("waiting for an engine turn"), limit,
+                             limit_seconds);
+        }
+        auto send = [&](const v1::SuggestFixesResponse& item, const char* what) -> absl::Status {
+          out_bytes += static_cast<int64_t>(item.ByteSizeLong());
+          StreamWatchdog::Wait wait(watchdog_, *context, what);
+          if (writer->Write(item)) return absl::OkStatus();
+          if (wait.expired()) return wait.status();
+          return absl::CancelledError("the client stopped reading");
+        };
+        suggest.cancelled = [&context, limit] {
+          return std::chrono::system_clock::now() >= limit || context->IsCancelled();
+        };
+        suggest.on_target = [&](const SuggestTarget& target,
+                                const std::vector<const Suggestion*>& fresh) -> absl::Status {
+          v1::SuggestFixesResponse item;
+          for (const Suggestion* s : fresh) {
+            *item.mutable_suggestion() = wire::SuggestionToProto(*s);
+            PCNV_RETURN_IF_ERROR(send(item, "the client to read the next suggestion"));
+          }
+          *item.mutable_target() = wire::TargetToProto(target);
+          return send(item, "the client to read the next target");
+        };
+        absl::StatusOr<SuggestResult> result = Suggest(engine, *input, *options, *base, suggest);
+        if (result.status().code() == absl::StatusCode::kCancelled) {
+          return Interrupted(*context, result.status(), limit, limit_seconds);
+        }
+        if (!result.ok()) return result.status();
+        Provenance stamp;
+        engine.Stamp(stamp);
+        v1::SuggestFixesResponse last;
+        *last.mutable_summary() = wire::SummaryToProto(*result, stamp.tool);
+        return send(last, "the client to read the summary");
       });
 }
 

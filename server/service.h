@@ -86,6 +86,8 @@ class BoundaryValidatorService final : public v1::BoundaryValidator::Service {
   grpc::Status ComputeCatchments(grpc::ServerContext* context,
                                  const v1::ComputeCatchmentsRequest* request,
                                  grpc::ServerWriter<v1::PcnCatchments>* writer) override;
+  grpc::Status SuggestFixes(grpc::ServerContext* context, const v1::SuggestFixesRequest* request,
+                            grpc::ServerWriter<v1::SuggestFixesResponse>* writer) override;
   grpc::Status GetReferenceInfo(grpc::ServerContext* context,
                                 const v1::GetReferenceInfoRequest* request,
                                 v1::ReferenceInfo* response) override;

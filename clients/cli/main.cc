@@ -240,6 +240,11 @@ int Run(int argc, char** argv) {
                "Allow moves into a PCN of another declared ICB (STP)");
   sg->add_flag("--allow-cross-sub-icb", suggest.allow_cross_sub_icb,
                "Allow moves into a PCN of another declared sub-ICB (CCG)");
+  CLI::Option* suggest_server = sg->add_option(
+      "--server", suggest.server, "Search through a pcnv server at HOST:PORT (SuggestFixes)");
+  AddSecurityFlags(sg, suggest_server, suggest.security);
+  sg->add_option("--timeout", suggest.timeout_s, "Seconds to wait for the server")
+      ->capture_default_str();
   sg->add_flag("--quiet,-q", suggest.quiet, "Print nothing but errors (and no progress)");
 
   CLI::App* r = app.add_subcommand("reference", "Manage reference stores");

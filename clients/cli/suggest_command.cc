@@ -9,6 +9,8 @@
 #include "clients/cli/apply_practices.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/progress.h"
+#include "clients/remote/remote_suggest.h"
+#include "geo/io/file_io.h"
 #include "geo/engine.h"
 #include "geo/suggest.h"
 #include "report/suggest_json.h"
@@ -86,19 +88,42 @@ int RunSuggest(const SuggestCommand& cmd) {
   opt.allow_cross_sub_icb = cmd.allow_cross_sub_icb;
   if (absl::Status s = ReadLocks(cmd, *input, opt); !s.ok()) return BadInput(s);
 
-  progress.Stage("loading reference data");
-  auto ref = LoadReference(cmd.reference);
-  if (!ref.ok()) return BadInput(ref.status());
-  progress.Done(static_cast<int64_t>((*ref)->areas().size()), "areas");
-  const Engine engine(*std::move(ref));
-  progress.Stage("validating");
-  auto base = engine.Validate(*input, *options);
-  if (!base.ok()) return BadInput(base.status());
-  progress.Done(static_cast<int64_t>(base->pcns.size()), "PCNs");
-
-  progress.Stage("searching fixes");
-  opt.progress = [&](int done, int total) { progress.Update(done, total, "findings"); };
-  auto result = Suggest(engine, *input, *options, *base, opt);
+  absl::StatusOr<SuggestResult> result;
+  std::string tool;
+  if (cmd.server.empty()) {
+    progress.Stage("loading reference data");
+    auto ref = LoadReference(cmd.reference);
+    if (!ref.ok()) return BadInput(ref.status());
+    progress.Done(static_cast<int64_t>((*ref)->areas().size()), "areas");
+    const Engine engine(*std::move(ref));
+    progress.Stage("validating");
+    auto base = engine.Validate(*input, *options);
+    if (!base.ok()) return BadInput(base.status());
+    progress.Done(static_cast<int64_t>(base->pcns.size()), "PCNs");
+    progress.Stage("searching fixes");
+    opt.progress = [&](int done, int total) { progress.Update(done, total, "findings"); };
+    result = Suggest(engine, *input, *options, *base, opt);
+    Provenance stamp;
+    engine.Stamp(stamp);
+    tool = stamp.tool;
+  } else {
+    if (cmd.reference.given() && !cmd.quiet) {
+      std::cerr << "pcnv: note: reference flags are not used with --server; the server "
+                   "searches against its own reference snapshot\n";
+    }
+    auto security = remote::ResolveSecurity(cmd.security);
+    if (!security.ok()) return BadInput(security.status());
+    progress.Stage("loading reference data (on the server)");
+    progress.Done(0, "");
+    progress.Stage("validating (on the server)");
+    progress.Done(0, "");
+    progress.Stage("searching fixes on " + cmd.server);
+    auto remote = remote::SuggestRemote(cmd.server, *security, *input, *options, opt,
+                                        absl::Seconds(cmd.timeout_s));
+    if (!remote.ok()) return BadInput(remote.status());
+    tool = remote->tool;
+    result = std::move(remote->result);
+  }
   if (!result.ok()) return BadInput(result.status());
   progress.Done(result->candidates_evaluated, "candidates");
 
@@ -114,13 +139,9 @@ int RunSuggest(const SuggestCommand& cmd) {
     return BadInput(absl::StrCat("--apply: no suggestion with id '", cmd.apply,
                                  "' for these inputs and constraints"));
   }
-  Provenance stamp;
-  engine.Stamp(stamp);
-  std::ofstream out(cmd.out, std::ios::binary);
-  if (!out) return BadInput(absl::StrCat(cmd.out, ": cannot be written"));
-  out << report::SuggestionsToJson(*result, opt, stamp.tool);
-  out.close();
-  if (!out) return BadInput(absl::StrCat(cmd.out, ": write failed"));
+  if (auto st = io::WriteFile(cmd.out, report::SuggestionsToJson(*result, opt, tool)); !st.ok()) {
+    return BadInput(st);
+  }
   if (!cmd.quiet) {
     int with = 0;
     for (const SuggestTarget& t : result->targets) with += t.suggestions.empty() ? 0 : 1;

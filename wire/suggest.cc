@@ -69,7 +69,8 @@ v1::SuggestionKind KindToProto(SuggestionKind k) {
 
 absl::Status CheckMaximum(const char* field, int32_t value) {
   if (value >= 0) return absl::OkStatus();
-  return FieldError(field, absl::StrCat(value, " is negative: give at least 1, or 0 for the default"));
+  return FieldError(field,
+                    absl::StrCat(value, " is negative: give at least 1, or 0 for the default"));
 }
 
 }  // namespace
@@ -196,13 +197,14 @@ absl::StatusOr<Suggestion> SuggestionFromProto(const v1::Suggestion& s) {
     out.after.push_back(MetricsFromProto(c.code(), c.after()));
   }
   for (int i = 0; i < s.findings_added_size(); ++i) {
-    PCNV_ASSIGN_OR_RETURN(
-        FindingKey k, KeyFromProto(s.findings_added(i), internal::At("suggestion.findings_added", i)));
+    PCNV_ASSIGN_OR_RETURN(FindingKey k, KeyFromProto(s.findings_added(i),
+                                                     internal::At("suggestion.findings_added", i)));
     out.added.push_back(std::move(k));
   }
   for (int i = 0; i < s.findings_removed_size(); ++i) {
-    PCNV_ASSIGN_OR_RETURN(FindingKey k, KeyFromProto(s.findings_removed(i),
-                                                     internal::At("suggestion.findings_removed", i)));
+    PCNV_ASSIGN_OR_RETURN(
+        FindingKey k,
+        KeyFromProto(s.findings_removed(i), internal::At("suggestion.findings_removed", i)));
     out.removed.push_back(std::move(k));
   }
   out.errors_after = s.errors_after();

@@ -10,8 +10,8 @@
 #include "clients/cli/commands.h"
 #include "clients/cli/progress.h"
 #include "clients/remote/remote_suggest.h"
-#include "geo/io/file_io.h"
 #include "geo/engine.h"
+#include "geo/io/file_io.h"
 #include "geo/suggest.h"
 #include "report/suggest_json.h"
 

@@ -7,7 +7,6 @@
 namespace pcnv::remote {
 namespace {
 
-
 // Plaintext, TLS, or TLS with a client certificate (mutual TLS).
 std::shared_ptr<grpc::ChannelCredentials> Credentials(const Security& security) {
   if (!security.tls) return grpc::InsecureChannelCredentials();

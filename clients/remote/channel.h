@@ -20,8 +20,7 @@ std::unique_ptr<v1::BoundaryValidator::Stub> MakeStub(const std::string& target,
                                                       const Security& security);
 
 // The bearer token and, unless `timeout` is infinite, the deadline.
-void PrepareContext(grpc::ClientContext& context, const Security& security,
-                    absl::Duration timeout);
+void PrepareContext(grpc::ClientContext& context, const Security& security, absl::Duration timeout);
 
 // A failed call as the CLI reports it: transport and credential failures (UNAVAILABLE,
 // DEADLINE_EXCEEDED, UNAUTHENTICATED, PERMISSION_DENIED) with the server's address, the code's

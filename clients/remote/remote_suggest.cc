@@ -19,8 +19,7 @@ absl::Status Malformed(const std::string& target, const absl::Status& s) {
 
 }  // namespace
 
-absl::StatusOr<RemoteSuggestions> SuggestRemote(const std::string& target,
-                                                const Security& security,
+absl::StatusOr<RemoteSuggestions> SuggestRemote(const std::string& target, const Security& security,
                                                 const ValidationInput& input,
                                                 const ValidationOptions& options,
                                                 const SuggestOptions& suggest,
@@ -59,7 +58,9 @@ absl::StatusOr<RemoteSuggestions> SuggestRemote(const std::string& target,
   }
   const grpc::Status status = reader->Finish();
   if (!status.ok()) return CallError(status, target, security);
-  if (!summarised) return Malformed(target, absl::DataLossError("the stream ended without a summary"));
+  if (!summarised) {
+    return Malformed(target, absl::DataLossError("the stream ended without a summary"));
+  }
   return out;
 }
 

@@ -22,8 +22,7 @@ struct RemoteSuggestions {
 
 // `suggest`'s constraints are sent (its callbacks are not used). Errors as
 // ValidateRemote's (clients/remote/remote_validate.h).
-absl::StatusOr<RemoteSuggestions> SuggestRemote(const std::string& target,
-                                                const Security& security,
+absl::StatusOr<RemoteSuggestions> SuggestRemote(const std::string& target, const Security& security,
                                                 const ValidationInput& input,
                                                 const ValidationOptions& options,
                                                 const SuggestOptions& suggest,

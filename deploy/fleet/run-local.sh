@@ -99,7 +99,9 @@ supervise() {
       --metrics-host 127.0.0.1 --metrics-port "$metrics" "${server_flags[@]}" \
       >"$state/replica-$i.out" 2>>"$state/replica-$i.log" &
     pid=$!
-    echo "$pid" >"$state/replica-$i.pid"
+    # Written aside and renamed, so a reader never sees the file empty or half-written.
+    echo "$pid" >"$state/replica-$i.pid.new"
+    mv -f "$state/replica-$i.pid.new" "$state/replica-$i.pid"
     if [ "$port" = 0 ]; then
       # First start: the ports the server picked are this replica's for good (the proxy's
       # configuration names them).
@@ -117,7 +119,8 @@ supervise() {
         touch "$state/replica-$i.failed"
         return 1
       fi
-      echo "$port $metrics" >"$state/replica-$i.ports"
+      echo "$port $metrics" >"$state/replica-$i.ports.new"
+      mv -f "$state/replica-$i.ports.new" "$state/replica-$i.ports"
     fi
     rc=0
     wait "$pid" || rc=$?

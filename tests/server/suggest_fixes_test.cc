@@ -102,8 +102,10 @@ TEST_F(SuggestFixesTest, TheSearchStopsAtTheClientsDeadline) {
   ServerProcess server({"--reference", reference_, "--port", "0"});
   ASSERT_GT(server.WaitForPort(), 0) << server.Stderr();
   ASSERT_TRUE(WaitUntilServing(Connect(server.target()), "")) << server.Stderr();
-  const double timeout_s = 0.3;
-  ASSERT_GT(full_s, 3 * timeout_s) << "the search must outlast the deadline for this test";
+  // The sample's whole search takes about 0.7 s in all (0.8 s on CI's machine), of which the
+  // base validation is a few tens of milliseconds: a 0.15 s deadline falls inside the search.
+  const double timeout_s = 0.15;
+  ASSERT_GT(full_s, 2 * timeout_s) << "the search must outlast the deadline for this test";
   const CommandResult cut = Suggest(tmp_.File("cut.json"),
                                     {"--allow-cross-sub-icb", "--max-candidates", "400", "--server",
                                      server.target(), "--timeout", std::to_string(timeout_s)});

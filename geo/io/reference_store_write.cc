@@ -1,7 +1,6 @@
 // WriteReferenceStore: a snapshot to a new GeoPackage (layout in reference_store.h, tables in
 // reference_store_schema.h).
 #include <algorithm>
-#include <filesystem>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -16,7 +15,6 @@
 
 namespace pcnv::io {
 namespace {
-namespace fs = std::filesystem;
 
 class StoreWriter {
  public:

@@ -24,12 +24,16 @@ iconv_t OpenIconv(absl::string_view encoding) {
   return iconv_open("UTF-8", std::string(absl::StripAsciiWhitespace(encoding)).c_str());
 }
 
+// iconv_open's failure value, (iconv_t)-1, as POSIX defines it.
+// NOLINTNEXTLINE(performance-no-int-to-ptr): the API's own sentinel, never dereferenced.
+iconv_t const kNoIconv = reinterpret_cast<iconv_t>(-1);  // NOLINT(misc-misplaced-const)
+
 }  // namespace
 
 absl::Status CheckEncoding(absl::string_view encoding, absl::string_view flag) {
   if (IsUtf8Name(encoding)) return absl::OkStatus();
   iconv_t cd = OpenIconv(encoding);
-  if (cd == reinterpret_cast<iconv_t>(-1)) {
+  if (cd == kNoIconv) {
     return absl::InvalidArgumentError(absl::StrCat(flag, ": '", encoding,
                                                    "' is not an encoding this system knows (",
                                                    kCommonNames, "; `iconv -l` lists them all)"));
@@ -39,13 +43,13 @@ absl::Status CheckEncoding(absl::string_view encoding, absl::string_view flag) {
 }
 
 struct Transcoder::State {
-  iconv_t cd = reinterpret_cast<iconv_t>(-1);
+  iconv_t cd = kNoIconv;
   std::string encoding;
   std::string path;
   std::string carry;     // the start of a character cut by the end of the previous block
   int64_t consumed = 0;  // input bytes converted so far, for error offsets
   ~State() {
-    if (cd != reinterpret_cast<iconv_t>(-1)) iconv_close(cd);
+    if (cd != kNoIconv) iconv_close(cd);
   }
 };
 

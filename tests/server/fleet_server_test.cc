@@ -58,15 +58,7 @@ std::shared_ptr<grpc::Channel> OwnConnection(const std::string& target,
   return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
 }
 
-class FleetServerTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    reference_ = dir_.File("ref.gpkg");
-    WriteTinyReference(reference_);
-  }
-  TempDir dir_;
-  std::string reference_;
-};
+class FleetServerTest : public TinyReferenceTest {};
 
 TEST_F(FleetServerTest, SigtermTurnsNotServingAndKeepsAcceptingForTheDrainPeriod) {
   ServerProcess server({"--reference", reference_, "--drain-seconds", "2", "--grace-seconds", "5",

@@ -180,15 +180,7 @@ struct Served {
   std::unique_ptr<BoundaryValidator::Stub> stub;
 };
 
-class HostileRequestTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    reference_ = dir_.File("ref.gpkg");
-    WriteTinyReference(reference_);
-  }
-  TempDir dir_;
-  std::string reference_;
-};
+class HostileRequestTest : public TinyReferenceTest {};
 
 // ---------------------------------------------------------------------------------------------
 // 1. Invalid declared geometry: a finding (GEO001), as the CLI reports it, never a crash

@@ -27,15 +27,7 @@ bool Contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-class ServerBinaryTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    reference_ = dir_.File("ref.gpkg");
-    WriteTinyReference(reference_);
-  }
-  TempDir dir_;
-  std::string reference_;
-};
+class ServerBinaryTest : public TinyReferenceTest {};
 
 TEST_F(ServerBinaryTest, ServesHealthReflectionAndValidateThenStopsOnSigterm) {
   ServerProcess server({"--reference", reference_, "--port", "0"});

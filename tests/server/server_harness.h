@@ -15,6 +15,7 @@
 
 #include "geo/model.h"
 #include "geo/reference.h"
+#include "gtest/gtest.h"
 #include "tests/support/test_support.h"
 
 namespace pcnv::testing {
@@ -94,6 +95,17 @@ std::shared_ptr<const ReferenceData> MakeTinyReference(const std::string& store_
 // The same snapshot written as a GeoPackage with the project's own writer, so server tests do
 // not depend on the CLI.
 void WriteTinyReference(const std::string& path, const std::string& vintage = "test");
+
+// A test with the tiny reference written to `reference_` in its own temporary directory.
+class TinyReferenceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    reference_ = dir_.File("ref.gpkg");
+    WriteTinyReference(reference_);
+  }
+  TempDir dir_;
+  std::string reference_;
+};
 
 // A larger synthetic region for load and deadline tests: an n x n grid of 1 km squares (area
 // codes E01xxxxxx), one ICB over all of it, written as a GeoPackage.

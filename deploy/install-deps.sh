@@ -14,6 +14,8 @@ packages=(
   libgtest-dev libgmock-dev
   # .ci/lint: formatting and the curated clang-tidy checks (Debian 12: version 14)
   clang-format clang-tidy
+  # fuzz/: the fuzz preset compiles with clang-14; libFuzzer and the sanitizer runtimes
+  clang-14 libclang-rt-14-dev
   libxml2-utils python3-jsonschema chromium
   # tests/server: TLS and mTLS tests make their certificates with the openssl command
   openssl

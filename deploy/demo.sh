@@ -26,7 +26,8 @@ echo "== Packing the sample region's reference store"
 
 echo "== Starting pcnv-server on a free loopback port"
 log=$(mktemp)
-"$build/server/pcnv-server" --reference "$ref" --port 0 >"$log" 2>&1 &
+# No drain period: nothing routes calls here but this script.
+"$build/server/pcnv-server" --reference "$ref" --port 0 --drain-seconds 0 >"$log" 2>&1 &
 server=$!
 trap 'kill -TERM $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -f "$log"' EXIT
 port=""

@@ -23,12 +23,21 @@ packages=(
   python3-grpcio python3-protobuf
   # bench/: the national benchmark's peers (PostGIS, geopandas) and its timer
   postgresql-15 postgresql-15-postgis-3 python3-geopandas python3-rtree time libbenchmark-dev
+  # deploy/: the gRPC proxies of deploy/lb (run by deploy/fleet/run-local.sh and its test), and
+  # what tests/deploy checks the deployment files with: systemd-analyze (the unit), promtool
+  # (the alert rules), PyYAML, and Node.js for the Kubernetes schema check (its npm packages are
+  # pinned in tests/deploy/k8s-schema/package-lock.json and installed by the test's setup)
+  haproxy nginx-light systemd prometheus python3-yaml nodejs
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+
+# npm: Debian's package, unless an npm is already there (NodeSource's nodejs carries its own and
+# conflicts with Debian's npm package).
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"

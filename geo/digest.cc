@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "geo/input_limits.h"
 
 namespace pcnv {
 namespace {
@@ -55,10 +56,10 @@ void DigestPractices(ValidationContext& ctx) {
       if (it == ctx.practices.end()) {
         auto& u = ctx.unlisted_practices[r.practice_code];
         u.first++;
-        u.second += r.patients;
+        AddPatients(u.second, r.patients);
         continue;
       }
-      it->second.distribution_total += r.patients;
+      AddPatients(it->second.distribution_total, r.patients);
       it->second.distribution_rows++;
     }
   }
@@ -82,10 +83,10 @@ void DigestPcns(ValidationContext& ctx) {
     for (const std::string& pc : k.practices) {
       const PracticeInfo& p = ctx.practices.at(pc);
       if (p.list_size) {
-        k.population += *p.list_size;
+        AddPatients(k.population, *p.list_size);
         any_list = true;
       } else if (ctx.has_distribution() && p.distribution_rows > 0) {
-        k.population += p.distribution_total;
+        AddPatients(k.population, p.distribution_total);
         any_dist = true;
       } else {
         k.practices_without_counts.push_back(pc);

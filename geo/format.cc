@@ -70,7 +70,9 @@ int Km2Decimals(double km2) { return km2 < 1 ? 3 : km2 < 100 ? 2 : 1; }
 }  // namespace
 
 std::string Grouped(int64_t n) {
-  std::string digits = absl::StrCat(n < 0 ? -n : n);
+  // The magnitude as unsigned: -n overflows for INT64_MIN.
+  const uint64_t magnitude = n < 0 ? uint64_t{0} - static_cast<uint64_t>(n) : uint64_t(n);
+  std::string digits = absl::StrCat(magnitude);
   std::string out;
   for (size_t i = 0; i < digits.size(); ++i) {
     if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');

@@ -1,7 +1,10 @@
 #include "geo/geometry.h"
 
+#include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -67,13 +70,35 @@ bool Geometry::IsEmpty() const {
   return geos::Test(GEOSisEmpty_r(geos::Context(), geom_.get()), "is empty").value_or(false);
 }
 
+namespace {
+
+// Whether every coordinate of `g` is finite and within +-1e15 (GEOSGeom_get[XY]M{in,ax} read the
+// envelope GEOS caches). An empty geometry has no coordinates and is within range.
+bool WithinTrimSafeRange(GEOSContextHandle_t ctx, const GEOSGeometry* g) {
+  constexpr double kLimit = 1e15;
+  if (GEOSisEmpty_r(ctx, g) != 0) return true;
+  double v[4] = {0, 0, 0, 0};
+  if (GEOSGeom_getXMin_r(ctx, g, &v[0]) == 0 || GEOSGeom_getXMax_r(ctx, g, &v[1]) == 0 ||
+      GEOSGeom_getYMin_r(ctx, g, &v[2]) == 0 || GEOSGeom_getYMax_r(ctx, g, &v[3]) == 0) {
+    return false;
+  }
+  // Written so that NaN is out of range too.
+  return std::all_of(std::begin(v), std::end(v), [](double d) { return std::fabs(d) < kLimit; });
+}
+
+}  // namespace
+
 std::string Geometry::ToWkt(int decimals) const {
   if (!geom_) return "";
   auto ctx = geos::Context();
   geos::WktWriterPtr writer(GEOSWKTWriter_create_r(ctx));
   if (!writer) return "";  // "" is this function's "cannot write", as for no geometry
   GEOSWKTWriter_setRoundingPrecision_r(ctx, writer.get(), decimals);
-  GEOSWKTWriter_setTrim_r(ctx, writer.get(), 1);
+  // GEOS 3.11's trimmed writer formats each number in fixed notation into a 128-byte buffer on
+  // the stack, so a coordinate of 1e128 or more overruns it (GEOS issue 970, fixed in 3.12.1).
+  // Untrimmed numbers go through a stringstream. Real coordinates are metres within a few
+  // million; anything far beyond (or not finite) takes the untrimmed path.
+  GEOSWKTWriter_setTrim_r(ctx, writer.get(), WithinTrimSafeRange(ctx, geom_.get()) ? 1 : 0);
   geos::CharBuffer out(GEOSWKTWriter_write_r(ctx, writer.get(), geom_.get()));
   return out ? std::string(out.get()) : "";
 }

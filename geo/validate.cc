@@ -30,14 +30,19 @@ void AnalysePcn(ValidationContext& ctx, size_t k) {
       ctx.options.ruleset.contiguity);
 }
 
-PcnEntry MakePcnEntry(const ValidationContext& ctx, size_t k) {
-  const PcnInfo& info = ctx.pcns[k];
+// What a report says of every PCN, checked or not (ValidationOptions::only_pcns).
+PcnEntry PcnHeader(const PcnInfo& info) {
   PcnEntry e;
   e.code = info.code;
   e.name = info.name;
   e.population = info.population;
   e.population_basis = info.population_basis;
   e.practices = info.practices;
+  return e;
+}
+
+PcnEntry MakePcnEntry(const ValidationContext& ctx, size_t k) {
+  PcnEntry e = PcnHeader(ctx.pcns[k]);
   if (!ctx.pcn_table) return e;
   e.territory_areas = ctx.majority_areas[k];
   double area_m2 = 0;
@@ -214,13 +219,7 @@ absl::StatusOr<Report> Validate(const ReferenceData& reference, const Validation
       [&](int, size_t begin, size_t end) {
         for (size_t k = begin; k < end; ++k) {
           if (options.only_pcns && !options.only_pcns->contains(ctx.pcns[k].code)) {
-            const PcnInfo& info = ctx.pcns[k];
-            PcnEntry& stub = report.pcns[k];
-            stub.code = info.code;
-            stub.name = info.name;
-            stub.population = info.population;
-            stub.population_basis = info.population_basis;
-            stub.practices = info.practices;
+            report.pcns[k] = PcnHeader(ctx.pcns[k]);
             continue;
           }
           report.pcns[k] = CheckPcn(ctx, k, slots);

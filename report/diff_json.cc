@@ -40,7 +40,8 @@ std::string DiffToJson(const ReportDiff& diff) {
                  {"fail_on", diff.view.fail_policy},
                  {"verdict", diff.counts.failing > 0 ? "FAIL" : "PASS"}}},
                {"findings", std::move(findings)}};
-  return root.dump(2) + "\n";
+  // As ReportToJson: never throws on text that is not UTF-8.
+  return root.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace pcnv::report

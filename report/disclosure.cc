@@ -60,7 +60,8 @@ std::string ValuesJson(const std::map<std::string, Value>& values) {
       j[k] = std::get<std::string>(v);
     }
   }
-  return j.dump();
+  // As ReportToJson: never throws on text that is not UTF-8.
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace pcnv::report

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "geo/io/file_io.h"
 #include "geo/rules/registry.h"
 #include "report/disclosure.h"
 #include "report/finding_source.h"
@@ -328,8 +329,12 @@ absl::StatusOr<std::vector<std::string>> WriteGeoLayers(const ReportView& view,
 
   std::vector<std::string> written;
   const int total = static_cast<int>(std::size(kPlans));
+  // Each file is written under a temporary name and renamed over its target once complete
+  // (geo/io/file_io.h): a failed run leaves the previous run's layers as they were.
   if (gpkg) {
-    GDALDatasetUniquePtr ds = CreateDataset("GPKG", path);
+    absl::StatusOr<io::ReplaceFile> out = io::ReplaceFile::Begin(path, "the GIS layers");
+    if (!out.ok()) return out.status();
+    GDALDatasetUniquePtr ds = CreateDataset("GPKG", out->temporary());
     if (!ds) return GdalError(absl::StrCat(path, ": cannot create the GeoPackage"));
     int done = 0;
     for (const LayerPlan& plan : kPlans) {
@@ -344,18 +349,24 @@ absl::StatusOr<std::vector<std::string>> WriteGeoLayers(const ReportView& view,
     }
     ds.reset();  // close (and flush) before reporting success
     if (CPLGetLastErrorType() == CE_Failure) return GdalError(path);
+    if (absl::Status s = out->Commit(); !s.ok()) return s;
     written.push_back(path);
     return written;
   }
   int done = 0;
   for (const LayerPlan& plan : kPlans) {
     const std::string file = GeoJsonLayerPath(path, plan.name);
-    GDALDatasetUniquePtr ds = CreateDataset("GeoJSON", file);
+    absl::StatusOr<io::ReplaceFile> out = io::ReplaceFile::Begin(file, "a GIS layer");
+    if (!out.ok()) return out.status();
+    GDALDatasetUniquePtr ds = CreateDataset("GeoJSON", out->temporary());
     if (!ds) return GdalError(absl::StrCat(file, ": cannot create the GeoJSON file"));
     if (auto s = CreateLayer(*ds, plan, bng, false, view); !s.ok()) {
       return absl::Status(s.code(), absl::StrCat(file, ": ", s.message()));
     }
-    ds.reset();
+    CPLErrorReset();
+    ds.reset();  // the GeoJSON driver writes the file as it closes
+    if (CPLGetLastErrorType() == CE_Failure) return GdalError(file);
+    if (absl::Status s = out->Commit(); !s.ok()) return s;
     written.push_back(file);
     if (progress) progress(plan.name, ++done, total);
   }

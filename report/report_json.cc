@@ -117,7 +117,10 @@ std::string ReportToJson(const Report& report) {
                {"pcns", pcns},
                {"findings", findings},
                {"provenance", ProvenanceJson(report.provenance)}};
-  return root.dump(2) + "\n";
+  // Text is checked to be UTF-8 where it is read (geo/utf8.h). `replace` keeps anything that
+  // is not (a file path in the provenance: Linux paths need not be UTF-8) from throwing: it
+  // is written with U+FFFD in place of the bad bytes.
+  return root.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 absl::Status WriteReportJson(const Report& report, const std::string& path) {

@@ -221,7 +221,8 @@ std::string RenderSarif(const ReportView& view) {
                 {"failing", view.AnyFailing()},
                 {"method", r.provenance.method}}}};
   Json root = {{"$schema", kSchemaUri}, {"version", "2.1.0"}, {"runs", Json::array({run})}};
-  return root.dump(2) + "\n";
+  // As ReportToJson: never throws on text that is not UTF-8.
+  return root.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 absl::Status WriteSarif(const ReportView& view, const std::string& path) {

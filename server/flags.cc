@@ -4,19 +4,34 @@
 #include <optional>
 
 #include "CLI/CLI.hpp"
+#include "geo/io/remote_file.h"
 
 namespace pcnv::server {
+namespace {
+
+// An existing file, or a network path: that one is only fetched when the store is loaded (after
+// the port is bound), and an error then names it.
+CLI::Validator ReferenceLocation() {
+  return CLI::Validator(
+      [](std::string& value) {
+        return io::IsRemotePath(value) ? std::string() : CLI::ExistingFile(value);
+      },
+      "FILE|/vsicurl/URL");
+}
+
+}  // namespace
 
 std::optional<int> ParseServerFlags(int argc, char** argv, ServerFlags* flags_out) {
   ServerFlags& flags = *flags_out;
   ServerLimits& limits = flags.limits;
   CLI::App app{"pcnv-server: validates NHS England PCN geography over gRPC (pcnv.v1)"};
   app.add_option("--reference", flags.reference,
-                 "Reference store (GeoPackage from `pcnv reference build`); SIGHUP and "
-                 "ReloadReference re-read it")
+                 "Reference store (GeoPackage from `pcnv reference build`): a file, or a GDAL "
+                 "network path (/vsicurl/https://..., /vsis3/, /vsigs/, /vsiaz/) fetched whole; "
+                 "SIGHUP and ReloadReference re-read (re-fetch) it")
       ->required()
       ->envname("PCNV_REFERENCE")
-      ->check(CLI::ExistingFile);
+      ->check(ReferenceLocation());
   app.add_option("--host", flags.host, "Address to listen on")
       ->envname("PCNV_HOST")
       ->capture_default_str();
@@ -29,6 +44,40 @@ std::optional<int> ParseServerFlags(int argc, char** argv, ServerFlags* flags_ou
       ->envname("PCNV_GRACE_SECONDS")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--drain-seconds", flags.drain_seconds,
+                 "On SIGTERM, how long health reports NOT_SERVING while new calls are still "
+                 "accepted (so a load balancer stops routing here), before --grace-seconds")
+      ->envname("PCNV_DRAIN_SECONDS")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 3600));
+  app.add_option("--keepalive-time-seconds", flags.keepalive_time_seconds,
+                 "Ping each client connection this often (HTTP/2 PING) to find dead peers; 0: off")
+      ->envname("PCNV_KEEPALIVE_TIME_SECONDS")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 86400));
+  app.add_option("--keepalive-timeout-seconds", flags.keepalive_timeout_seconds,
+                 "Close a connection whose ping is not answered within this")
+      ->envname("PCNV_KEEPALIVE_TIMEOUT_SECONDS")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  app.add_option("--max-connection-age-seconds", flags.max_connection_age_seconds,
+                 "Ask clients to reconnect (GOAWAY) after a connection is this old (+-10%), so "
+                 "load spreads over replicas added since; 0: no limit")
+      ->envname("PCNV_MAX_CONNECTION_AGE_SECONDS")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 86400 * 365));
+  app.add_option("--max-connection-age-grace-seconds", flags.max_connection_age_grace_seconds,
+                 "Calls still running on a connection past its maximum age may finish within "
+                 "this, then the connection closes")
+      ->envname("PCNV_MAX_CONNECTION_AGE_GRACE_SECONDS")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 86400 * 365));
+  app.add_option("--min-client-ping-interval-seconds", flags.min_client_ping_interval_seconds,
+                 "Shortest interval allowed between a client's keepalive pings (also on idle "
+                 "connections); clients pinging more often are disconnected")
+      ->envname("PCNV_MIN_CLIENT_PING_INTERVAL_SECONDS")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
   CLI::Option* cert =
       app.add_option("--tls-cert", flags.tls_cert, "Server certificate chain (PEM); enables TLS")
           ->envname("PCNV_TLS_CERT")

@@ -17,6 +17,16 @@ struct ServerFlags {
   std::string host = "127.0.0.1";
   int port = 0;
   int grace_seconds = 10;
+  // On SIGTERM, seconds of NOT_SERVING while still accepting calls, so load balancers and
+  // orchestrators notice before the port closes.
+  int drain_seconds = 5;
+  // HTTP/2 connection management (gRPC channel arguments), so that long-lived connections from
+  // proxies and clients are checked and, after a scale-up, spread over the new replicas too.
+  int keepalive_time_seconds = 60;             // ping every connection this often (0: never)
+  int keepalive_timeout_seconds = 20;          // close it when a ping is not answered within this
+  int max_connection_age_seconds = 300;        // then GOAWAY, so clients reconnect (0: no limit)
+  int max_connection_age_grace_seconds = 300;  // calls still running then get this long
+  int min_client_ping_interval_seconds = 10;   // clients' keepalive pings allowed this often
   std::string tls_cert;
   std::string tls_key;
   std::string tls_client_ca;

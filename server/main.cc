@@ -1,6 +1,7 @@
 // pcnv-server: serves pcnv.v1.BoundaryValidator over an immutable, reloadable reference snapshot.
 //
-//   pcnv-server --reference REF.gpkg [--host 127.0.0.1] [--port 0] [--grace-seconds 10]
+//   pcnv-server --reference REF.gpkg|/vsicurl/URL [--host 127.0.0.1] [--port 0]
+//               [--drain-seconds 5] [--grace-seconds 10] [keepalive and connection age...]
 //               [--tls-cert C --tls-key K [--tls-client-ca CA]] [--tokens-file F]
 //               [--metrics-port P] [limits...]
 //
@@ -12,7 +13,10 @@
 // reference load follows, then SERVING. So scripts and tests read the port at once and poll
 // health, and orchestrators never route to a replica without data. SIGHUP re-reads the tokens
 // file (when there is one) and reloads the reference store; either reload that fails keeps what
-// was in force. SIGTERM/SIGINT drain in-flight calls for up to --grace-seconds, then cancel.
+// was in force. SIGTERM/SIGINT: health turns NOT_SERVING at once, new calls are still accepted for
+// --drain-seconds (so a load balancer or Kubernetes stops routing here before the port closes; a
+// second signal ends that wait), then the port closes and in-flight calls get --grace-seconds to
+// finish before they are cancelled.
 //
 // Flags are parsed in server/flags.cc; TLS and tokens are set up in server/credentials.cc.
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
@@ -22,8 +26,11 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -49,10 +56,42 @@ namespace {
 
 constexpr char kServiceName[] = "pcnv.v1.BoundaryValidator";
 
-void SetServing(grpc::Server& server, bool serving) {
+// grpc.health.v1 (what Kubernetes probes) and the metrics port's /ready (what HAProxy checks)
+// say the same.
+void SetServing(grpc::Server& server, pcnv::server::Metrics& metrics, bool serving) {
   grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
   health->SetServingStatus(serving);  // the overall ("") status
   health->SetServingStatus(kServiceName, serving);
+  metrics.SetServing(serving);
+}
+
+// Seconds as a gRPC millisecond channel argument (an int).
+int Millis(int64_t seconds) { return static_cast<int>(std::min<int64_t>(seconds * 1000, INT_MAX)); }
+
+// HTTP/2 connection management: keepalive pings both ways and a maximum connection age.
+void AddConnectionArguments(const pcnv::server::ServerFlags& flags, grpc::ServerBuilder& builder) {
+  if (flags.keepalive_time_seconds > 0) {
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, Millis(flags.keepalive_time_seconds));
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
+                               Millis(flags.keepalive_timeout_seconds));
+    // Idle connections too (a proxy's pooled connection, a portal between calls): a peer that
+    // vanished without closing is found and its connection freed. No limit on pings sent while
+    // no data flows (gRPC's default stops after two).
+    builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  } else {
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, INT_MAX);
+  }
+  // Clients' own keepalive pings, on idle connections too, as often as the flag allows (gRPC's
+  // default answers a ping on an idle connection more often than every 2 hours with GOAWAY).
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                             Millis(flags.min_client_ping_interval_seconds));
+  if (flags.max_connection_age_seconds > 0) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                               Millis(flags.max_connection_age_seconds));
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                               Millis(flags.max_connection_age_grace_seconds));
+  }
 }
 
 void Log(absl::string_view line) { pcnv::server::ServerLog(line); }
@@ -91,7 +130,7 @@ pcnv::server::ServiceOptions ServiceOptionsFor(const pcnv::server::ServerFlags& 
 std::unique_ptr<grpc::Server> StartGrpcServer(
     const pcnv::server::ServerFlags& flags,
     const std::shared_ptr<grpc::ServerCredentials>& credentials,
-    pcnv::server::BoundaryValidatorService& service) {
+    pcnv::server::BoundaryValidatorService& service, pcnv::server::Metrics& metrics) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   const std::string address = flags.host + ":" + std::to_string(flags.port);
@@ -100,16 +139,37 @@ std::unique_ptr<grpc::Server> StartGrpcServer(
   builder.AddListeningPort(address, credentials, &bound_port);
   builder.SetMaxReceiveMessageSize(flags.limits.max_request_bytes);
   builder.SetMaxSendMessageSize(pcnv::wire::kMaxMessageBytes);
+  AddConnectionArguments(flags, builder);
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || bound_port == 0) {
     Log("cannot listen on " + address);
     return nullptr;
   }
-  SetServing(*server, false);
+  SetServing(*server, metrics, false);
   std::printf("pcnv-server listening on %s:%d\n", flags.host.c_str(), bound_port);
   std::fflush(stdout);
   return server;
+}
+
+// The drain period: waits `seconds` while the server keeps accepting calls, or less if SIGTERM
+// or SIGINT comes again (an operator who means "now"). SIGHUP is not acted on any more.
+void WaitOutDrain(const sigset_t& signals, int seconds) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (true) {
+    const auto left = end - std::chrono::steady_clock::now();
+    if (left <= std::chrono::steady_clock::duration::zero()) return;
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+    const timespec timeout{static_cast<time_t>(ns / 1000000000),
+                           static_cast<long>(ns % 1000000000)};
+    const int sig = sigtimedwait(&signals, nullptr, &timeout);
+    if (sig < 0 && errno == EAGAIN) return;  // the drain period is over
+    if (sig == SIGTERM || sig == SIGINT) {
+      Log("second signal: ending the drain period now");
+      return;
+    }
+    if (sig == SIGHUP) Log("SIGHUP ignored: the server is stopping");
+  }
 }
 
 // The signal thread's body: SIGHUP reloads, until SIGTERM or SIGINT (real, or sent by Serve
@@ -117,7 +177,7 @@ std::unique_ptr<grpc::Server> StartGrpcServer(
 void HandleSignals(const sigset_t& signals, const pcnv::server::ServerFlags& flags,
                    pcnv::server::TokenTable* tokens, std::atomic<int64_t>& token_reload_failures,
                    pcnv::server::BoundaryValidatorService& service, grpc::Server& server,
-                   const std::atomic<bool>& load_failed) {
+                   pcnv::server::Metrics& metrics, const std::atomic<bool>& load_failed) {
   int sig = 0;
   while (true) {
     sigwait(&signals, &sig);
@@ -128,16 +188,27 @@ void HandleSignals(const sigset_t& signals, const pcnv::server::ServerFlags& fla
       ++token_reload_failures;
     }
     const absl::Status reloaded = service.Reload();
-    Log(reloaded.ok() ? absl::StrCat("SIGHUP: reloaded ", flags.reference, " (generation ",
-                                     service.snapshots().Current()->generation, ")")
-                      : absl::StrCat("SIGHUP: ", reloaded.message()));
+    if (reloaded.ok()) {
+      std::shared_ptr<const pcnv::server::Snapshot> now = service.snapshots().Current();
+      Log(absl::StrCat("SIGHUP: reloaded ", now->data->store_path(), " (generation ",
+                       now->generation, ", sha256 ", now->data->store_sha256(), ")"));
+    } else {
+      Log(absl::StrCat("SIGHUP: ", reloaded.message()));
+    }
   }
-  if (!load_failed) {
-    Log(absl::StrCat(sig == SIGINT ? "SIGINT" : "SIGTERM", " received; draining calls for up to ",
-                     flags.grace_seconds, " s"));
-  }
-  // Report NOT_SERVING first so load balancers stop sending new calls while we drain.
+  // NOT_SERVING first (health and /ready), so load balancers and Kubernetes stop sending new
+  // calls here; both stay so whatever SetServing runs later (a load that finishes now).
   server.GetHealthCheckService()->Shutdown();
+  metrics.Stopping();
+  if (!load_failed) {
+    Log(absl::StrCat(sig == SIGINT ? "SIGINT" : "SIGTERM",
+                     " received; draining: NOT_SERVING, still accepting calls for ",
+                     flags.drain_seconds, " s, then in-flight calls get up to ",
+                     flags.grace_seconds, " s"));
+    WaitOutDrain(signals, flags.drain_seconds);
+    Log(absl::StrCat("no longer accepting calls; in-flight calls get up to ", flags.grace_seconds,
+                     " s"));
+  }
   server.Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(flags.grace_seconds));
 }
 
@@ -173,22 +244,23 @@ int Serve(const pcnv::server::ServerFlags& flags) {
     metrics_http = *std::move(started);
     std::printf("pcnv-server metrics on %s:%d\n", flags.metrics_host.c_str(), metrics_http->port());
   }
-  std::unique_ptr<grpc::Server> server = StartGrpcServer(flags, *credentials, service);
+  std::unique_ptr<grpc::Server> server = StartGrpcServer(flags, *credentials, service, metrics);
   if (server == nullptr) return 1;
 
   std::atomic<bool> load_failed{false};
   std::thread signal_waiter([&] {
-    HandleSignals(signals, flags, tokens->get(), token_reload_failures, service, *server,
+    HandleSignals(signals, flags, tokens->get(), token_reload_failures, service, *server, metrics,
                   load_failed);
   });
   const absl::Status loaded = service.Reload();
   int exit_code = 0;
   if (loaded.ok()) {
     std::shared_ptr<const pcnv::server::Snapshot> snapshot = service.snapshots().Current();
-    Log(absl::StrFormat("loaded %s (%d areas, %d postcodes) in %.1f s", flags.reference,
-                        snapshot->data->areas().size(), snapshot->data->postcode_count(),
+    Log(absl::StrFormat("loaded %s (%d areas, %d postcodes, sha256 %s) in %.1f s",
+                        snapshot->data->store_path(), snapshot->data->areas().size(),
+                        snapshot->data->postcode_count(), snapshot->data->store_sha256(),
                         snapshot->load_seconds));
-    SetServing(*server, true);
+    SetServing(*server, metrics, true);
   } else {
     Log(absl::StrCat("cannot load reference: ", loaded.message()));
     exit_code = 1;

@@ -122,8 +122,18 @@ std::string Metrics::Render() const {
   out += "# HELP pcnv_reference_reload_failures_total Reloads that kept the old snapshot.\n";
   out += "# TYPE pcnv_reference_reload_failures_total counter\n";
   absl::StrAppend(&out, "pcnv_reference_reload_failures_total ", reload_failures_.load(), "\n");
+  out += "# HELP pcnv_serving 1 while grpc.health.v1 reports SERVING, else 0.\n";
+  out += "# TYPE pcnv_serving gauge\n";
+  absl::StrAppend(&out, "pcnv_serving ", serving() ? 1 : 0, "\n");
   if (gauges) out += gauges();
   return out;
+}
+
+void Metrics::SetServing(bool serving) {
+  int now = serving_.load();
+  while (now != kStopping &&
+         !serving_.compare_exchange_weak(now, serving ? kServing : kNotServing)) {
+  }
 }
 
 absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
@@ -195,6 +205,10 @@ void MetricsHttpServer::Loop() {
       status = "200 OK";
       type = "text/plain; version=0.0.4; charset=utf-8";
       body = metrics_->Render();
+    } else if (absl::StartsWith(head, "GET /ready ") || absl::StartsWith(head, "GET /ready?")) {
+      const bool ready = metrics_->serving();
+      status = ready ? "200 OK" : "503 Service Unavailable";
+      body = ready ? "SERVING\n" : "NOT_SERVING\n";
     }
     const std::string response =
         absl::StrCat("HTTP/1.0 ", status, "\r\nContent-Type: ", type,

@@ -16,6 +16,11 @@
 //   pcnv_reference_snapshot_generation         1 at start-up, +1 per successful reload
 //   pcnv_reference_reload_failures_total       reloads that kept the old snapshot
 //   pcnv_heavy_calls_in_use, pcnv_heavy_calls_capacity
+//   pcnv_serving                               1 while health reports SERVING, else 0
+//
+// The same listener answers GET /ready: 200 while the server is SERVING, 503 before the reference
+// is loaded and from SIGTERM on (grpc.health.v1 says the same), for load balancers that check
+// over plain HTTP (HAProxy: deploy/lb/haproxy.cfg).
 #ifndef PCNV_SERVER_METRICS_H_
 #define PCNV_SERVER_METRICS_H_
 
@@ -44,6 +49,11 @@ class Metrics {
   void CountFindings(const Report& report) ABSL_LOCKS_EXCLUDED(mu_);
   void ReloadFailed() { reload_failures_.fetch_add(1); }
 
+  // Readiness, as grpc.health.v1 reports it. After Stopping() it stays false.
+  void SetServing(bool serving);
+  void Stopping() { serving_.store(kStopping); }
+  bool serving() const { return serving_.load() == kServing; }
+
   // Gauges read at scrape time (snapshot age, heavy slots): extra exposition text appended.
   void SetGauges(std::function<std::string()> gauges) ABSL_LOCKS_EXCLUDED(mu_);
 
@@ -69,10 +79,12 @@ class Metrics {
   std::map<std::pair<std::string, std::string>, int64_t> findings_ ABSL_GUARDED_BY(mu_);
   std::function<std::string()> gauges_ ABSL_GUARDED_BY(mu_);
   std::atomic<int64_t> reload_failures_{0};
+  static constexpr int kNotServing = 0, kServing = 1, kStopping = 2;
+  std::atomic<int> serving_{kNotServing};
 };
 
-// Serves GET /metrics (anything else: 404) over HTTP/1.0 on its own thread, one connection at a
-// time, until destroyed.
+// Serves GET /metrics and GET /ready (anything else: 404) over HTTP/1.0 on its own thread, one
+// connection at a time, until destroyed.
 class MetricsHttpServer {
  public:
   // Binds host:port (0 picks a free port).

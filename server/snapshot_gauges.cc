@@ -25,6 +25,15 @@ std::string SnapshotGauges(const BoundaryValidatorService& service, int64_t toke
   out += "# TYPE pcnv_reference_snapshot_generation gauge\n";
   absl::StrAppend(&out, "pcnv_reference_snapshot_generation ",
                   snapshot == nullptr ? 0 : snapshot->generation, "\n");
+  // The store the snapshot came from, as a label: a fleet whose replicas report more than one
+  // sha256 for long is a roll-out that stopped halfway (deploy/monitoring/alerts.yml).
+  out +=
+      "# HELP pcnv_reference_snapshot_info The serving snapshot's store (SHA-256 of its file).\n";
+  out += "# TYPE pcnv_reference_snapshot_info gauge\n";
+  if (snapshot != nullptr) {
+    absl::StrAppend(&out, "pcnv_reference_snapshot_info{sha256=\"", snapshot->data->store_sha256(),
+                    "\"} 1\n");
+  }
   out += "# HELP pcnv_heavy_calls_in_use Heavy calls running now.\n";
   out += "# TYPE pcnv_heavy_calls_in_use gauge\n";
   absl::StrAppend(&out, "pcnv_heavy_calls_in_use ", service.heavy_slots().in_use(), "\n");

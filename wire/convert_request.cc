@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "geo/contiguity.h"
+#include "geo/input_limits.h"
 #include "geo/options_check.h"
 #include "geo/rules/registry.h"
 #include "wire/convert.h"
@@ -62,6 +63,13 @@ absl::Status RulesetSeverity(const v1::Ruleset& pr, const SeverityField& field, 
       SeverityFromProto(s, absl::StrCat("options.ruleset.", std::string(field.name)));
   if (!sev.ok()) return sev.status();
   if (*sev != FindRule(field.rule)->default_severity) out.severity[std::string(field.rule)] = *sev;
+  return absl::OkStatus();
+}
+
+// A count of patients: within the bounds the CLI's readers apply too (geo/input_limits.h), so
+// that no population sum can overflow.
+absl::Status CheckPatientCount(const std::string& field, int64_t n, int row) {
+  if (absl::Status s = CheckPatients(n); !s.ok()) return Bad(field, s.message(), row);
   return absl::OkStatus();
 }
 
@@ -143,7 +151,7 @@ absl::StatusOr<Membership> MembershipFromProto(const v1::Membership& p, const st
     m.location = Point{p.location().x(), p.location().y()};
   }
   if (p.has_list_size()) {
-    PCNV_RETURN_IF_ERROR(CheckNonNegative(f + ".list_size", p.list_size(), row));
+    PCNV_RETURN_IF_ERROR(CheckPatientCount(f + ".list_size", p.list_size(), row));
     m.list_size = p.list_size();
   }
   m.row = row;
@@ -153,7 +161,7 @@ absl::StatusOr<Membership> MembershipFromProto(const v1::Membership& p, const st
 absl::StatusOr<ListSize> ListSizeFromProto(const v1::ListSize& p, const std::string& f) {
   PCNV_RETURN_IF_ERROR(CheckRow(f, p.row()));
   PCNV_RETURN_IF_ERROR(CheckRequired(f + ".practice_code", p.practice_code(), p.row()));
-  PCNV_RETURN_IF_ERROR(CheckNonNegative(f + ".patients", p.patients(), p.row()));
+  PCNV_RETURN_IF_ERROR(CheckPatientCount(f + ".patients", p.patients(), p.row()));
   return ListSize{p.practice_code(), p.patients(), p.row()};
 }
 
@@ -185,11 +193,14 @@ absl::StatusOr<RegisteredPractice> RegisteredFromProto(const v1::RegisteredPract
 // Rows are the bulk of a request (hundreds to a million): the checks are plain comparisons, and a
 // field name is built only for the error.
 absl::Status CheckDistributionRow(const v1::DistributionRow& p, int index) {
-  if (p.row() >= 0 && !p.practice_code().empty() && p.patients() >= 0) return absl::OkStatus();
+  if (p.row() >= 0 && !p.practice_code().empty() && p.patients() >= 0 &&
+      p.patients() <= kMaxPatients) {
+    return absl::OkStatus();
+  }
   const std::string f = At("distribution.rows", index);
   PCNV_RETURN_IF_ERROR(CheckRow(f, p.row()));
   PCNV_RETURN_IF_ERROR(CheckRequired(f + ".practice_code", p.practice_code(), p.row()));
-  return CheckNonNegative(f + ".patients", p.patients(), p.row());
+  return CheckPatientCount(f + ".patients", p.patients(), p.row());
 }
 
 absl::StatusOr<Distribution> DistributionFromProto(const v1::Distribution& p) {
@@ -417,7 +428,7 @@ absl::StatusOr<ValidationOptions> OptionsFromProto(const v1::ValidationOptions& 
     default:
       return Bad("options.method", absl::StrCat("unknown CatchmentMethod value ", p.method()));
   }
-  // Ranges are the engine's to judge (it owns the meaning); only non-numbers are refused here.
+  // Non-numbers are refused here; ranges by CheckValidationOptions at the end.
   if (p.has_share_threshold()) {
     PCNV_RETURN_IF_ERROR(CheckFinite("options.share_threshold", p.share_threshold()));
     options.share_threshold = p.share_threshold();
@@ -481,6 +492,9 @@ absl::StatusOr<ValidationOptions> OptionsFromProto(const v1::ValidationOptions& 
     options.waivers.push_back({w.rule(), w.pcn(), w.reason(), w.approved_by(), w.expires()});
   }
   options.as_of = p.as_of();
+  // The ranges, rule codes, waivers and dates the CLI's ruleset and waiver files are held to
+  // (geo/options_check.h): one judgement for both front doors.
+  PCNV_RETURN_IF_ERROR(CheckValidationOptions(options, OptionNames::kRequest));
   return options;
 }
 

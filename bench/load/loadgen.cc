@@ -3,7 +3,7 @@
 //   pcnv-bench-load --target HOST:PORT --workload DIR [--clients 1,4,16] [--seconds 10]
 //                   [--max-calls C] [--warmup-seconds 1] [--pcns M | --pcn-codes U1,U2]
 //                   [--channel per-client|shared] [--token T] [--server-pid PID]
-//                   [--deadline-ms 60000] [--slowest K] [--rate R]
+//                   [--deadline-ms 60000] [--slowest K] [--rate R] [--service-config FILE]
 //
 // Builds one pcnv.v1.ValidateRequest per PCN of the workload (its membership rows, with the
 // practice locations of practices.csv, its practices' list sizes and distribution rows only:
@@ -47,6 +47,9 @@
 // with "other cores" well above 0 was disturbed.
 // --pcns M: M PCNs evenly spaced in code order; --pcn-codes: just these (to profile one
 // request); --slowest K: after the table, the PCNs of the K slowest calls per N.
+// --service-config FILE: a gRPC service config (JSON) for every channel, e.g.
+// deploy/lb/grpc-service-config.json with a target of several replicas
+// (ipv4:127.0.0.1:P1,127.0.0.1:P2 or dns:///NAME:PORT) for client-side balancing (tests/fleet).
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/impl/codegen/proto_utils.h>
@@ -104,13 +107,14 @@ struct Flags {
   int deadline_ms = 60000;
   int slowest = 0;  // print the PCNs of the K slowest calls per N
   double rate = 0;  // --rate: open loop, calls/s offered by all clients together; 0: closed loop
+  std::string service_config;  // --service-config: the JSON itself
 };
 
 constexpr char kUsage[] =
     "usage: pcnv-bench-load --target HOST:PORT --workload DIR [--clients 1,4,16] [--seconds S] "
     "[--max-calls C] [--warmup-seconds W] [--pcns M | --pcn-codes U1,U2] "
     "[--channel per-client|shared] [--token T] "
-    "[--server-pid PID] [--deadline-ms MS] [--slowest K] [--rate R]";
+    "[--server-pid PID] [--deadline-ms MS] [--slowest K] [--rate R] [--service-config FILE]";
 
 int ToInt(const std::string& flag, const std::string& text, int lo) {
   char* end = nullptr;
@@ -166,6 +170,12 @@ Flags ParseFlags(int argc, char** argv) {
       f.deadline_ms = ToInt(a, v, 1);
     } else if (a == "--slowest") {
       f.slowest = ToInt(a, v, 0);
+    } else if (a == "--service-config") {
+      std::ifstream in(v);
+      std::stringstream json;
+      json << in.rdbuf();
+      if (!in || json.str().empty()) Die("--service-config: cannot read " + v);
+      f.service_config = json.str();
     } else if (a == "--rate") {
       char* end = nullptr;
       f.rate = std::strtod(v.c_str(), &end);
@@ -336,8 +346,10 @@ double MachineBusySeconds() {
   return (user + nice + system + irq + softirq + steal) / sysconf(_SC_CLK_TCK);
 }
 
-std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target) {
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target,
+                                           const std::string& service_config) {
   grpc::ChannelArguments args;
+  if (!service_config.empty()) args.SetServiceConfigJSON(service_config);
   args.SetMaxReceiveMessageSize(pcnv::wire::kMaxMessageBytes);
   args.SetMaxSendMessageSize(pcnv::wire::kMaxMessageBytes);
   // Without this, channels with equal arguments share one subchannel (one TCP connection) from
@@ -568,7 +580,8 @@ int main(int argc, char** argv) {
   for (int n : flags.clients) {
     std::vector<std::unique_ptr<grpc::GenericStub>> stubs;
     for (int c = 0; c < (flags.shared_channel ? 1 : n); ++c) {
-      stubs.push_back(std::make_unique<grpc::GenericStub>(MakeChannel(flags.target)));
+      stubs.push_back(
+          std::make_unique<grpc::GenericStub>(MakeChannel(flags.target, flags.service_config)));
     }
     if (flags.warmup_seconds > 0) {
       RunPhase(flags, w, stubs, n, flags.warmup_seconds, 0, false, first, failure);

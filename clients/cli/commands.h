@@ -51,6 +51,7 @@ struct DiffCommand {
   std::string candidate;       // CANDIDATE.json or a folder
   ReferencePaths reference;    // for sides given as folders (shared by both)
   std::string declared_field;  // code field of declared.* in folders; empty = guess
+  std::string input_encoding;  // of the CSVs in folders; empty = UTF-8
   OptionFlags options;
   std::string fail_on = "new-errors";
   std::string out;  // diff JSON
@@ -90,6 +91,9 @@ struct ReferenceBuildCommand {
   std::string out;           // GeoPackage to write
 };
 int RunReferenceBuild(const ReferenceBuildCommand& cmd);
+
+// --input-encoding: empty, or an encoding iconv knows.
+absl::Status CheckInputEncoding(const std::string& encoding);
 
 // Prints "pcnv: error: <message>" on stderr and returns kExitBadInput.
 int BadInput(std::string_view message);

@@ -35,8 +35,10 @@ std::string FindIn(const fs::path& dir, const char* const (&names)[N]) {
 }
 
 absl::StatusOr<InputPaths> FolderInputs(const std::string& dir, const std::string& side,
-                                        const std::string& declared_field) {
+                                        const std::string& declared_field,
+                                        const std::string& encoding) {
   InputPaths p;
+  p.encoding = encoding;
   p.practices = FindIn(dir, kPracticeNames);
   if (p.practices.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -77,8 +79,9 @@ absl::StatusOr<Report> LoadSide(const DiffCommand& cmd, const std::string& side,
   std::error_code ec;
   if (path.empty()) return absl::InvalidArgumentError(absl::StrCat("--", side, " is required"));
   if (fs::is_directory(path, ec)) {
-    auto paths = FolderInputs(path, side, cmd.declared_field);
+    auto paths = FolderInputs(path, side, cmd.declared_field, cmd.input_encoding);
     if (!paths.ok()) return paths.status();
+    paths->max_vertices = cmd.reference.max_vertices;
     progress.Stage(absl::StrCat("validating the ", side, " release"));
     auto input = LoadInputs(*paths, options.as_of);
     if (!input.ok()) return input.status();
@@ -130,10 +133,12 @@ void PrintDiff(const ReportDiff& diff, const std::string& fail_on) {
 }  // namespace
 
 int RunDiff(const DiffCommand& cmd) {
+  if (absl::Status s = CheckInputEncoding(cmd.input_encoding); !s.ok()) return BadInput(s);
   auto parsed = ParseValidationOptions(cmd.options);
   if (!parsed.ok()) return BadInput(parsed.status());
   auto fail_on = ParseFailOn(cmd.fail_on);
   if (!fail_on.ok()) return BadInput(fail_on.status());
+  if (absl::Status s = CheckOutputPaths(cmd.out, cmd.outputs); !s.ok()) return BadInput(s);
   // Waivers apply to the candidate only: the base is what was accepted before, and waiving a
   // base finding would make its fix look like nothing changed.
   const ValidationOptions candidate_options = *parsed;

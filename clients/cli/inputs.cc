@@ -31,7 +31,8 @@ absl::StatusOr<FootprintKind> KindOf(std::string_view kind, std::string_view fla
 // on `as_of`, and the sources read.
 absl::Status LoadPractices(const InputPaths& paths, std::string_view as_of, ValidationInput& input,
                            std::vector<std::string>* notes) {
-  auto kind = io::DetectPracticeFile(paths.practices);
+  const io::CsvOptions csv{paths.encoding};
+  auto kind = io::DetectPracticeFile(paths.practices, csv);
   if (!kind.ok()) return kind.status();
   if (*kind == io::PracticeFileKind::kEpcnPcnDetails) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -48,7 +49,7 @@ absl::Status LoadPractices(const InputPaths& paths, std::string_view as_of, Vali
                          : ""));
   }
   if (*kind == io::PracticeFileKind::kPracticeMap) {
-    auto memberships = io::ReadPracticeMap(paths.practices);
+    auto memberships = io::ReadPracticeMap(paths.practices, csv);
     if (!memberships.ok()) return memberships.status();
     input.memberships = std::move(*memberships);
     return AddSource(input, "practices", paths.practices, input.memberships.size());
@@ -59,11 +60,11 @@ absl::Status LoadPractices(const InputPaths& paths, std::string_view as_of, Vali
     if (!book.ok()) return book.status();
     epcn = std::move(*book);
   } else {
-    auto partners = io::ReadEpcnPartners(paths.practices);
+    auto partners = io::ReadEpcnPartners(paths.practices, csv);
     if (!partners.ok()) return partners.status();
     epcn.partners = std::move(*partners);
     if (!paths.pcn_details.empty()) {
-      auto pcns = io::ReadEpcnPcnDetails(paths.pcn_details);
+      auto pcns = io::ReadEpcnPcnDetails(paths.pcn_details, csv);
       if (!pcns.ok()) return pcns.status();
       epcn.pcns = std::move(*pcns);
     }
@@ -97,9 +98,10 @@ absl::Status LoadPractices(const InputPaths& paths, std::string_view as_of, Vali
 absl::StatusOr<ValidationInput> LoadInputs(const InputPaths& paths, std::string_view as_of,
                                            std::vector<std::string>* notes) {
   ValidationInput input;
+  const io::CsvOptions csv{paths.encoding};
   if (absl::Status s = LoadPractices(paths, as_of, input, notes); !s.ok()) return s;
   if (!paths.practice_register.empty()) {
-    auto reg = io::ReadPracticeRegister(paths.practice_register);
+    auto reg = io::ReadPracticeRegister(paths.practice_register, csv);
     if (!reg.ok()) return reg.status();
     const int64_t filled = io::FillFromRegister(input.memberships, *reg);
     if (notes && filled > 0) {
@@ -113,14 +115,14 @@ absl::StatusOr<ValidationInput> LoadInputs(const InputPaths& paths, std::string_
     if (!s.ok()) return s;
   }
   if (!paths.list_sizes.empty()) {
-    auto sizes = io::ReadListSizes(paths.list_sizes);
+    auto sizes = io::ReadListSizes(paths.list_sizes, csv);
     if (!sizes.ok()) return sizes.status();
     input.list_sizes = std::move(*sizes);
     auto s = AddSource(input, "list_sizes", paths.list_sizes, input.list_sizes->size());
     if (!s.ok()) return s;
   }
   if (!paths.distribution.empty()) {
-    auto dist = io::ReadDistribution(paths.distribution);
+    auto dist = io::ReadDistribution(paths.distribution, csv);
     if (!dist.ok()) return dist.status();
     input.distribution = std::move(*dist);
     auto s = AddSource(input, "distribution", paths.distribution, input.distribution->rows.size());
@@ -129,6 +131,8 @@ absl::StatusOr<ValidationInput> LoadInputs(const InputPaths& paths, std::string_
   if (!paths.declared.empty()) {
     auto spec = io::ParseLayerSpec(paths.declared);
     if (!spec.ok()) return spec.status();
+    spec->max_vertices = paths.max_vertices;
+    spec->max_features = paths.max_declared_features;
     auto layer = io::ReadVectorLayer(*spec);
     if (!layer.ok()) return layer.status();
     std::vector<DeclaredBoundary> declared;
@@ -163,6 +167,7 @@ absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadReference(const Referen
   if (!paths.areas.empty()) {
     auto spec = io::ParseLayerSpec(paths.areas);
     if (!spec.ok()) return spec.status();
+    spec->max_vertices = paths.max_vertices;
     src.areas = *spec;
   }
   for (const std::string& fp : paths.footprints) {
@@ -175,9 +180,11 @@ absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadReference(const Referen
     if (!kind.ok()) return kind.status();
     auto spec = io::ParseLayerSpec(fp.substr(eq + 1));
     if (!spec.ok()) return spec.status();
+    spec->max_vertices = paths.max_vertices;
     src.footprints.emplace_back(*kind, *spec);
   }
   src.postcodes = paths.postcodes;
+  src.postcodes_csv.encoding = paths.encoding;
   if (absl::Status s = io::AddVintages(paths.vintages, src); !s.ok()) return s;
   return io::BuildReference(src);
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "geo/io/readers.h"
 #include "geo/model.h"
 #include "geo/reference.h"
 
@@ -21,6 +22,9 @@ struct InputPaths {
   std::string list_sizes;         // optional
   std::string distribution;       // optional
   std::string declared;           // optional, FILE[:FIELD]
+  std::string encoding;           // --input-encoding of the CSVs; empty: UTF-8
+  int64_t max_vertices = io::kDefaultMaxVertices;                   // per declared polygon
+  int64_t max_declared_features = io::kDefaultMaxDeclaredFeatures;  // of --declared
 };
 
 struct ReferencePaths {
@@ -29,6 +33,8 @@ struct ReferencePaths {
   std::vector<std::string> footprints;  // --footprint KIND=FILE[:FIELD]
   std::string postcodes;                // --postcodes PATH
   std::vector<std::string> vintages;    // --vintage LAYER=YYYY-MM
+  std::string encoding;                 // --input-encoding of the postcode CSVs; empty: UTF-8
+  int64_t max_vertices = io::kDefaultMaxVertices;  // per area or footprint polygon
   bool given() const {
     return !store.empty() || !areas.empty() || !footprints.empty() || !postcodes.empty();
   }

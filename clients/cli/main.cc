@@ -1,5 +1,7 @@
 // pcnv: the command-line front door. All flags are parsed here and nowhere else.
+#include <exception>
 #include <iostream>
+#include <new>
 
 #include "CLI/CLI.hpp"
 #include "clients/cli/commands.h"
@@ -30,6 +32,25 @@ void AddOutputFlags(CLI::App* app, pcnv::cli::OutputPaths& out) {
   app->add_option("--html", out.html, "Self-contained HTML report with a map");
   app->add_option("--junit", out.junit, "JUnit XML: a testcase per PCN and rule");
   app->add_option("--sarif", out.sarif, "SARIF 2.1.0 log for code-scanning dashboards");
+}
+
+// How CSV inputs are encoded (docs/HOSTILE_INPUTS.md): every CSV field must be UTF-8 unless the
+// file's encoding is named here.
+void AddEncodingFlag(CLI::App* app, std::string& encoding) {
+  app->add_option("--input-encoding", encoding,
+                  "Text encoding of the CSV inputs, e.g. windows-1252 (a CSV saved by Excel on "
+                  "Windows) or iso-8859-1; transcoded to UTF-8 as read (default: utf-8, "
+                  "checked)")
+      ->type_name("NAME");
+}
+
+// Bounds on the work a vector layer may ask for (docs/HOSTILE_INPUTS.md).
+void AddVertexFlag(CLI::App* app, int64_t& max_vertices) {
+  app->add_option("--max-vertices", max_vertices,
+                  "Most vertices one polygon of an area, footprint or declared layer may have; "
+                  "a polygon with more is refused")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
 }
 
 void AddOptionFlags(CLI::App* app, pcnv::cli::OptionFlags& o) {
@@ -86,10 +107,31 @@ void AddSecurityFlags(CLI::App* app, CLI::Option* server, pcnv::remote::Security
 
 }  // namespace
 
-// Usage errors are caught below; anything else that escapes (CLI11's errors in declaring the
-// options, std::bad_alloc) is a bug or an exhausted machine, and std::terminate is the right end.
+namespace {
+
+int Run(int argc, char** argv);
+
+}  // namespace
+
+// Usage errors are caught in Run. Any other exception (a library's, on input nothing checked
+// first) ends the run with a clean error rather than an abort: readers refuse bad input with a
+// Status, so reaching this is a pcnv bug, and the message says to report it. std::bad_alloc is
+// an exhausted machine and ends it as before.
 // NOLINTNEXTLINE(bugprone-exception-escape)
 int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {
+    std::cerr << "pcnv: error: internal error (please report it): " << e.what() << "\n";
+    return pcnv::cli::kExitBadInput;
+  }
+}
+
+namespace {
+
+int Run(int argc, char** argv) {
   CLI::App app{"pcnv: validate the geography of NHS England Primary Care Networks"};
   app.require_subcommand(1);
   app.set_version_flag("--version", pcnv::kToolName,
@@ -117,6 +159,12 @@ int main(int argc, char** argv) {
                 "Patients per practice per LSOA (gp-reg-pat-prac-lsoa-all.csv) or per postcode");
   v->add_option("--declared", validate.inputs.declared,
                 "Declared PCN boundaries as FILE[:PCN_CODE_FIELD]");
+  AddEncodingFlag(v, validate.inputs.encoding);
+  AddVertexFlag(v, validate.inputs.max_vertices);
+  v->add_option("--max-declared-features", validate.inputs.max_declared_features,
+                "Most features --declared may have (a national file has about 1,250 PCNs)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   AddOptionFlags(v, validate.options);
   v->add_option("--out", validate.out, "JSON report to write")->required();
   CLI::Option* server =
@@ -146,6 +194,8 @@ int main(int argc, char** argv) {
   AddReferenceFlags(d, diff.reference);
   d->add_option("--declared-field", diff.declared_field,
                 "PCN code field of declared.* in the folders (default: guessed)");
+  AddEncodingFlag(d, diff.input_encoding);
+  AddVertexFlag(d, diff.reference.max_vertices);
   AddOptionFlags(d, diff.options);
   d->add_option("--fail-on", diff.fail_on, "When to exit 1: new-errors, any-errors or new-warnings")
       ->capture_default_str();
@@ -197,6 +247,8 @@ int main(int argc, char** argv) {
   pcnv::cli::ReferenceBuildCommand build;
   CLI::App* rb = r->add_subcommand("build", "Pack areas, footprints and postcodes into a store");
   AddReferenceFlags(rb, build.reference);
+  AddEncodingFlag(rb, build.reference.encoding);
+  AddVertexFlag(rb, build.reference.max_vertices);
   rb->add_option("--out", build.out, "GeoPackage to write")->required();
 
   try {
@@ -205,9 +257,16 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);  // prints help or the usage error
     return rc == 0 ? 0 : pcnv::cli::kExitBadInput;
   }
+  // The one --input-encoding covers the practice, list-size and distribution CSVs and the
+  // postcode directory alike.
+  validate.reference.encoding = validate.inputs.encoding;
+  validate.reference.max_vertices = validate.inputs.max_vertices;
+  diff.reference.encoding = diff.input_encoding;
   if (v->parsed()) return pcnv::cli::RunValidate(validate);
   if (rb->parsed()) return pcnv::cli::RunReferenceBuild(build);
   if (d->parsed()) return pcnv::cli::RunDiff(diff);
   if (sg->parsed()) return pcnv::cli::RunSuggest(suggest);
   return pcnv::cli::kExitBadInput;
 }
+
+}  // namespace

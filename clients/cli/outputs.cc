@@ -1,11 +1,20 @@
 #include "clients/cli/outputs.h"
 
+#include "geo/io/file_io.h"
 #include "report/geo_layers.h"
 #include "report/html_report.h"
 #include "report/junit.h"
 #include "report/sarif.h"
 
 namespace pcnv::cli {
+
+absl::Status CheckOutputPaths(const std::string& main, const OutputPaths& paths) {
+  for (const std::string* path : {&main, &paths.geo_out, &paths.html, &paths.junit, &paths.sarif}) {
+    if (path->empty()) continue;
+    if (absl::Status s = io::CheckOutputPath(*path); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
 
 absl::Status WriteOutputs(const ReportView& view, const OutputPaths& paths, Progress& progress,
                           const ReferenceData* reference) {

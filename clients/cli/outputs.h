@@ -19,6 +19,10 @@ struct OutputPaths {
   int count() const { return !geo_out.empty() + !html.empty() + !junit.empty() + !sarif.empty(); }
 };
 
+// Refuses, before any work, an output path (`main`, the JSON report or diff, then every path
+// in `paths`) that exists and is not a regular file: /dev/full, a directory (geo/io/file_io.h).
+absl::Status CheckOutputPaths(const std::string& main, const OutputPaths& paths);
+
 // Writes every requested output, one progress stage each; stops at the first failure. The
 // reference, when the run loaded one, gives the HTML map its footprint outlines.
 absl::Status WriteOutputs(const ReportView& view, const OutputPaths& paths, Progress& progress,

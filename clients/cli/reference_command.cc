@@ -2,12 +2,18 @@
 #include <iostream>
 
 #include "clients/cli/commands.h"
+#include "geo/io/file_io.h"
 #include "geo/io/reference_store.h"
 
 namespace pcnv::cli {
 
 int RunReferenceBuild(const ReferenceBuildCommand& cmd) {
   if (!cmd.reference.store.empty()) return BadInput("reference build takes no --reference");
+  if (absl::Status s = CheckInputEncoding(cmd.reference.encoding); !s.ok()) return BadInput(s);
+  // Before the build, which can take minutes: a device or directory as --out is refused now.
+  if (absl::Status s = io::CheckOutputPath(cmd.out, "the reference store"); !s.ok()) {
+    return BadInput(s);
+  }
   if (!cmd.reference.given()) {
     return BadInput("reference build needs --areas, --footprint or --postcodes");
   }

@@ -13,6 +13,7 @@
 #include "geo/format.h"
 #include "geo/io/readers.h"
 #include "geo/io/ruleset_json.h"
+#include "geo/io/text_encoding.h"
 #include "geo/options_check.h"
 #include "geo/report_view.h"
 #include "report/report_json.h"
@@ -92,6 +93,10 @@ int BadInput(std::string_view message) {
 
 int BadInput(const absl::Status& status) { return BadInput(std::string(status.message())); }
 
+absl::Status CheckInputEncoding(const std::string& encoding) {
+  return io::CheckEncoding(encoding, "--input-encoding");
+}
+
 absl::StatusOr<ValidationOptions> ParseValidationOptions(const OptionFlags& flags) {
   ValidationOptions o;
   if (flags.method == "majority") {
@@ -121,9 +126,8 @@ absl::StatusOr<ValidationOptions> ParseValidationOptions(const OptionFlags& flag
   }
   o.disclosure.suppress_below = flags.unsuppressed ? 0 : flags.suppress_below;
   o.as_of = flags.as_of.empty() ? TodayUtc() : flags.as_of;
-  if (o.as_of.size() != 10 || o.as_of[4] != '-' || o.as_of[7] != '-') {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--as-of: '", o.as_of, "' is not a date (YYYY-MM-DD)"));
+  if (absl::Status s = CheckDate(o.as_of); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--as-of: ", s.message()));
   }
   return o;
 }
@@ -141,12 +145,14 @@ absl::StatusOr<std::vector<SourceFile>> OptionSources(const OptionFlags& flags) 
 }
 
 int RunValidate(const ValidateCommand& cmd) {
+  if (absl::Status s = CheckInputEncoding(cmd.inputs.encoding); !s.ok()) return BadInput(s);
   auto options = ParseValidationOptions(cmd.options);
   if (!options.ok()) return BadInput(options.status());
   auto option_sources = OptionSources(cmd.options);
   if (!option_sources.ok()) return BadInput(option_sources.status());
   auto fail_at = FailAt(cmd.fail_on);
   if (!fail_at.ok()) return BadInput(fail_at.status());
+  if (absl::Status s = CheckOutputPaths(cmd.out, cmd.outputs); !s.ok()) return BadInput(s);
   // Resolved (and its files read) before any input, so a bad flag fails fast. Without --server
   // the variables are not read at all: they may be set for other runs.
   remote::Security security;

@@ -8,8 +8,10 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <system_error>
 #include <utility>
 
@@ -18,6 +20,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "geo/io/text_encoding.h"
+#include "geo/utf8.h"
 
 namespace pcnv::io {
 namespace {
@@ -25,8 +29,6 @@ namespace fs = std::filesystem;
 
 constexpr size_t kBlockBytes = size_t{1} << 20;         // ForEachRow's reads
 constexpr size_t kHeaderBlockBytes = size_t{64} << 10;  // Open's reads: the header only
-// A field this long is an unclosed quote swallowing the file: stop before it is all in memory.
-constexpr size_t kMaxFieldBytes = size_t{16} << 20;
 constexpr absl::string_view kBom = "\xEF\xBB\xBF";
 
 struct FileCloser {
@@ -89,10 +91,13 @@ struct Sink {
   std::string text;  // the stripped fields of the current record, back to back
   std::vector<std::pair<size_t, size_t>> spans;  // offset and length in `text` of each field kept
   std::vector<absl::string_view> views;          // `spans` as views, built once per record
-  size_t fields = 0;    // fields of the current record so far, including those not kept
-  int64_t records = 0;  // complete records, the header included
+  size_t fields = 0;        // fields of the current record so far, including those not kept
+  int64_t records = 0;      // complete records, the header included
+  int64_t long_field = -1;  // index of a field of the current record over kMaxFieldBytes
   bool stopped = false;
   absl::Status status;  // the first error of on_record
+  // Set by Stream: the error for a field over kMaxFieldBytes (record, field index).
+  std::function<absl::Status(int64_t, size_t)> too_long;
 };
 
 // A line end inside a quoted field reads as "\n", whatever the file's line ends.
@@ -109,6 +114,9 @@ void AppendWithLf(absl::string_view field, std::string& out) {
 
 void OnField(void* data, size_t size, void* sink_ptr) {
   Sink& s = *static_cast<Sink*>(sink_ptr);
+  if (size > kMaxFieldBytes && !s.stopped && s.long_field < 0) {
+    s.long_field = static_cast<int64_t>(s.fields);  // reported when the record ends
+  }
   if (s.fields++ >= s.keep || s.stopped) return;
   // libcsv trims spaces and tabs around unquoted fields; this strips the rest.
   absl::string_view field =
@@ -129,23 +137,56 @@ void OnRecord(int /*terminator*/, void* sink_ptr) {
   if (!s.stopped) {
     s.views.clear();
     for (const auto& [start, size] : s.spans) s.views.emplace_back(s.text.data() + start, size);
-    s.status = s.on_record(s.views, s.fields, s.records);
+    s.status = s.long_field >= 0 ? s.too_long(s.records, static_cast<size_t>(s.long_field))
+                                 : s.on_record(s.views, s.fields, s.records);
     if (!s.status.ok() || s.records + 1 == s.max_records) s.stopped = true;
   }
   ++s.records;
   s.text.clear();
   s.spans.clear();
   s.fields = 0;
+  s.long_field = -1;
+}
+
+// [+-]digits[.digits][(e|E)[+-]digits], with digits on at least one side of the point: what a
+// spreadsheet writes. absl::SimpleAtod alone would also take "inf", "nan" and "infinity".
+bool IsDecimal(absl::string_view t) {
+  size_t i = 0;
+  auto digits = [&] {
+    const size_t start = i;
+    while (i < t.size() && absl::ascii_isdigit(static_cast<unsigned char>(t[i]))) ++i;
+    return i - start;
+  };
+  if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+  size_t mantissa = digits();
+  if (i < t.size() && t[i] == '.') {
+    ++i;
+    mantissa += digits();
+  }
+  if (mantissa == 0) return false;
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+    if (digits() == 0) return false;
+  }
+  return i == t.size();
 }
 
 }  // namespace
 
-absl::StatusOr<CsvTable> CsvTable::OpenFirstLine(const std::string& path, bool header) {
+absl::StatusOr<CsvTable> CsvTable::OpenFirstLine(const std::string& path, bool header,
+                                                 const CsvOptions& options) {
   std::error_code ec;
   fs::file_status st = fs::status(path, ec);
   if (!fs::exists(st)) return absl::NotFoundError(absl::StrCat(path, ": no such file"));
   if (fs::is_directory(st)) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": is a directory, expected a CSV file"));
+  }
+  // A device (/dev/zero), FIFO or socket never ends, or cannot be read twice (pcnv reads each
+  // input again to hash it for the report's provenance).
+  if (!fs::is_regular_file(st)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": is not a regular file (a device, FIFO or socket), expected a CSV file"));
   }
   if (fs::file_size(path, ec) == 0) {
     return absl::InvalidArgumentError(
@@ -166,15 +207,23 @@ absl::StatusOr<CsvTable> CsvTable::OpenFirstLine(const std::string& path, bool h
           absl::StrCat(path, ": cannot read: ", std::strerror(errno)));
     }
   }
+  const std::string encoding = IsUtf8Name(options.encoding) ? "" : options.encoding;
+  if (!encoding.empty()) {
+    absl::StatusOr<Transcoder> transcoder = Transcoder::Open(encoding, path);
+    if (!transcoder.ok()) return transcoder.status();
+    std::string utf8;
+    if (absl::Status s = transcoder->Convert(head, false, utf8); !s.ok()) return s;
+    head = std::move(utf8);
+  }
   absl::string_view line = head;
   if (absl::StartsWith(line, kBom)) line.remove_prefix(kBom.size());
   line = line.substr(0, line.find_first_of("\r\n"));
 
-  return CsvTable(path, DetectDelimiter(line));
+  return CsvTable(path, DetectDelimiter(line), encoding);
 }
 
-absl::StatusOr<CsvTable> CsvTable::Open(const std::string& path) {
-  absl::StatusOr<CsvTable> opened = OpenFirstLine(path, true);
+absl::StatusOr<CsvTable> CsvTable::Open(const std::string& path, const CsvOptions& options) {
+  absl::StatusOr<CsvTable> opened = OpenFirstLine(path, true, options);
   if (!opened.ok()) return opened.status();
   CsvTable& table = *opened;
   absl::Status s = table.Stream(
@@ -192,8 +241,9 @@ absl::StatusOr<CsvTable> CsvTable::Open(const std::string& path) {
 }
 
 absl::StatusOr<CsvTable> CsvTable::OpenHeaderless(const std::string& path,
-                                                  std::vector<std::string> columns) {
-  absl::StatusOr<CsvTable> opened = OpenFirstLine(path, false);
+                                                  std::vector<std::string> columns,
+                                                  const CsvOptions& options) {
+  absl::StatusOr<CsvTable> opened = OpenFirstLine(path, false, options);
   if (!opened.ok()) return opened.status();
   opened->header_ = false;
   opened->columns_ = std::move(columns);
@@ -207,13 +257,34 @@ absl::Status CsvTable::Stream(size_t keep, size_t block_bytes, int64_t max_recor
   Parser parser;
   if (!parser.ok()) return FileError("out of memory starting the CSV parser");
   csv_set_delim(parser.get(), static_cast<unsigned char>(delimiter_));
-  Sink sink(keep, max_records, fn);
+  std::optional<Transcoder> transcoder;
+  if (!encoding_.empty()) {
+    absl::StatusOr<Transcoder> t = Transcoder::Open(encoding_, path_);
+    if (!t.ok()) return t.status();
+    transcoder.emplace(*std::move(t));
+  }
+  // Every field passed on is UTF-8 (transcoded or not): the writers downstream require it.
+  auto checked = [&](absl::Span<const absl::string_view> fields, size_t count,
+                     int64_t record) -> absl::Status {
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (std::optional<size_t> at = FirstInvalidUtf8(ToStd(fields[i]))) {
+        return NotUtf8(record, i, fields[i], *at);
+      }
+    }
+    return fn(fields, count, record);
+  };
+  Sink sink(keep, max_records, checked);
 
   // A quoting error is in the record being read: the header, or data row `sink.records`.
   auto record_error = [&](absl::string_view why) {
-    if (header_ && sink.records == 0) return FileError(absl::StrCat("header: ", why));
-    return RowError(static_cast<int>(header_ ? sink.records : sink.records + 1),
-                    FieldName(sink.fields), why);
+    return RecordError(sink.records, sink.fields, why);
+  };
+  const std::string too_long = absl::StrCat(
+      "longer than ", kMaxFieldBytes >> 10,
+      " KiB, more than a spreadsheet cell holds: is a quoted field not closed, or is this not a "
+      "CSV file?");
+  sink.too_long = [&](int64_t record, size_t index) {
+    return RecordError(record, index, too_long);
   };
   auto parse_error = [&](bool at_end) {
     const int code = csv_error(parser.get());
@@ -228,31 +299,48 @@ absl::Status CsvTable::Stream(size_t keep, size_t block_bytes, int64_t max_recor
   };
 
   std::unique_ptr<char[]> block(new char[block_bytes]);
+  std::string utf8;  // the block transcoded, when the file is not UTF-8
   bool first = true;
   while (true) {
     const size_t n = std::fread(block.get(), 1, block_bytes, file.get());
-    if (n == 0) {
-      if (std::ferror(file.get())) {
-        return FileError(absl::StrCat("read error after row ",
-                                      std::max<int64_t>(sink.records - 1, 0), ": ",
-                                      std::strerror(errno)));
-      }
-      break;
+    if (n == 0 && std::ferror(file.get())) {
+      return FileError(absl::StrCat("read error after row ", std::max<int64_t>(sink.records - 1, 0),
+                                    ": ", std::strerror(errno)));
     }
     absl::string_view data(block.get(), n);
+    if (transcoder) {
+      utf8.clear();
+      if (absl::Status s = transcoder->Convert(data, n == 0, utf8); !s.ok()) return s;
+      data = utf8;
+    }
+    if (n == 0) break;
     if (first && absl::StartsWith(data, kBom)) data.remove_prefix(kBom.size());
     first = false;
     const size_t parsed =
         csv_parse(parser.get(), data.data(), data.size(), OnField, OnRecord, &sink);
     if (sink.stopped) return sink.status;
     if (parsed != data.size()) return parse_error(false);
-    if (csv_get_buffer_size(parser.get()) > kMaxFieldBytes) {
-      return record_error(absl::StrCat("longer than ", kMaxFieldBytes >> 20,
-                                       " MiB: is a quoted field not closed?"));
-    }
+    // The field being read (entry_pos: its bytes so far) has not ended in this block.
+    if (parser.get()->entry_pos > kMaxFieldBytes) return record_error(too_long);
   }
   if (csv_fini(parser.get(), OnField, OnRecord, &sink) != 0) return parse_error(true);
   return sink.status;
+}
+
+absl::Status CsvTable::RecordError(int64_t record, size_t index, absl::string_view why) const {
+  if (header_ && record == 0) return FileError(absl::StrCat("header: ", why));
+  return RowError(static_cast<int>(header_ ? record : record + 1), FieldName(index), why);
+}
+
+absl::Status CsvTable::NotUtf8(int64_t record, size_t index, absl::string_view field,
+                               size_t at) const {
+  return RecordError(
+      record, index,
+      absl::StrCat(NotUtf8Why(ToStd(field), at),
+                   encoding_.empty()
+                       ? "; save the file as UTF-8, or name its encoding (--input-encoding "
+                         "windows-1252 for a CSV saved by Excel on Windows)"
+                       : ""));
 }
 
 std::string CsvTable::FieldName(size_t index) const {
@@ -294,6 +382,15 @@ absl::Status CsvTable::ForEachRow(absl::FunctionRef<absl::Status(const CsvRow&)>
                                               header_ ? " of the header's " : " of the ", ncols,
                                               " fields (truncated row?)"));
                }
+               // Taking the first fields would read a shifted row as if it were not.
+               if (count > ncols) {
+                 return RowError(
+                     static_cast<int>(number), FieldName(ncols),
+                     absl::StrCat("the row has ", count, " fields, ",
+                                  header_ ? "the header " : "the format ", ncols,
+                                  ": an unquoted delimiter inside a field (a comma in a name?) "
+                                  "shifts the fields after it; quote such fields"));
+               }
                return fn(row);
              });
   rows_read_ = rows;
@@ -317,10 +414,20 @@ absl::StatusOr<int64_t> CsvTable::Count(const CsvRow& row, int column) const {
   if (text.empty()) return RowError(row, column, "is empty, expected a whole number");
   int64_t value = 0;
   if (!absl::SimpleAtoi(text, &value)) {
-    return RowError(row, column, absl::StrCat("'", text, "' is not a whole number"));
+    return RowError(row, column,
+                    absl::StrCat("'", EscapeForMessage(ToStd(text)), "' is not a whole number"));
   }
   if (value < 0) return RowError(row, column, absl::StrCat("'", text, "' is negative"));
   return value;
+}
+
+absl::StatusOr<int64_t> CsvTable::Patients(const CsvRow& row, int column) const {
+  absl::StatusOr<int64_t> n = Count(row, column);
+  if (!n.ok()) return n.status();
+  if (absl::Status s = CheckPatients(*n); !s.ok()) {
+    return RowError(row, column, absl::StrCat("'", row.Get(column), "': ", s.message()));
+  }
+  return n;
 }
 
 absl::StatusOr<double> CsvTable::Number(const CsvRow& row, int column) const {
@@ -328,10 +435,17 @@ absl::StatusOr<double> CsvTable::Number(const CsvRow& row, int column) const {
   if (text.empty()) return RowError(row, column, "is empty, expected a number");
   double value = 0;
   if (!absl::SimpleAtod(text, &value)) {
-    return RowError(row, column, absl::StrCat("'", text, "' is not a number"));
+    return RowError(row, column,
+                    absl::StrCat("'", EscapeForMessage(ToStd(text)), "' is not a number"));
   }
+  // "inf", "nan" and numbers past a double's range ("1e400") parse as infinite or NaN.
   if (!std::isfinite(value)) {
     return RowError(row, column, absl::StrCat("'", text, "' is not a finite number"));
+  }
+  if (!IsDecimal(text)) {
+    return RowError(row, column,
+                    absl::StrCat("'", EscapeForMessage(ToStd(text)),
+                                 "' is not a number written in decimal digits"));
   }
   return value;
 }

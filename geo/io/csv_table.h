@@ -8,10 +8,12 @@
 // Also as GDAL's CSV driver did: a UTF-8 BOM is skipped; CRLF, LF and CR line ends are accepted
 // (a line end inside a quoted field reads as "\n"); the delimiter is the first of , ; or tab
 // found outside quotes on the header line (',' when they are mixed, ' ' when there is none of
-// them but a space); an empty header name becomes field_N (1-based); fields past the header's
-// count are ignored. Unlike GDAL, a line of only spaces counts as blank, and a stray quote (in
-// an unquoted field, or text after a closing quote), an unclosed quoted field or a field over
-// 16 MiB (an unclosed quote swallowing the file) is an error naming the row and field.
+// them but a space); an empty header name becomes field_N (1-based). Unlike GDAL, a line of only
+// spaces counts as blank, and each of these is an error naming the row and field: a stray quote
+// (in an unquoted field, or text after a closing quote), an unclosed quoted field, a field over
+// kMaxFieldBytes (an unclosed quote swallowing the file, or not a CSV at all), a row with more
+// fields than the header (an unquoted comma in a name shifts every column after it), and text
+// that is not UTF-8 (CsvOptions::encoding names the encoding of a file that is not).
 #ifndef PCNV_GEO_IO_CSV_TABLE_H_
 #define PCNV_GEO_IO_CSV_TABLE_H_
 
@@ -29,7 +31,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 // Not used here: the CSV readers reproject lon/lat with gdal::LonLatToBng and get it from here.
+#include "geo/input_limits.h"  // kMinEasting etc., for the readers
 #include "geo/io/gdal_util.h"
+#include "geo/io/readers.h"
 
 namespace pcnv::io {
 
@@ -53,21 +57,23 @@ class CsvRow {
   int number_;
 };
 
-// Plausible coordinate ranges. BNG's false origin puts Great Britain and its waters inside
-// about 0..700000 x 0..1250000; the margin only catches swapped or mistyped columns.
-inline constexpr double kMinEasting = -100000, kMaxEasting = 800000;
-inline constexpr double kMinNorthing = -100000, kMaxNorthing = 1400000;
+// The longest field read: a spreadsheet cell holds at most 32,767 characters, which UTF-8 writes
+// in at most 4 bytes each. A longer field is an unclosed quote swallowing the file, or a file
+// that is not a CSV at all (it is refused within the first 1 MiB read, not after all of it).
+inline constexpr size_t kMaxFieldBytes = size_t{128} << 10;
 
 class CsvTable {
  public:
-  // Reads the header only. NotFound for a missing file; InvalidArgument for a directory, an
-  // empty or unreadable file, or a header with malformed quoting.
-  static absl::StatusOr<CsvTable> Open(const std::string& path);
+  // Reads the header only. NotFound for a missing file; InvalidArgument for a directory, a
+  // device or other file that is not a regular file, an empty or unreadable file, or a header
+  // with malformed quoting.
+  static absl::StatusOr<CsvTable> Open(const std::string& path, const CsvOptions& options = {});
   // A file without a header line (epraccur.csv): `columns` name its fields, in order, for
-  // errors and Find; every record is a data row, so row N is the file's Nth record. Fields past
-  // `columns` are ignored; a record with fewer is an error, as in Open's tables.
+  // errors and Find; every record is a data row, so row N is the file's Nth record. A record
+  // with fewer or more fields than `columns` is an error, as in Open's tables.
   static absl::StatusOr<CsvTable> OpenHeaderless(const std::string& path,
-                                                 std::vector<std::string> columns);
+                                                 std::vector<std::string> columns,
+                                                 const CsvOptions& options = {});
 
   const std::string& path() const { return path_; }
   const std::vector<std::string>& columns() const { return columns_; }
@@ -81,7 +87,8 @@ class CsvTable {
 
   // Streams the file (in 1 MiB blocks, never whole) and calls `fn` on every data row in order,
   // stopping at the first error. A row with fewer fields than the header is an error naming the
-  // first missing field; malformed quoting is an error naming the row and field.
+  // first missing field, one with more an error naming the first extra one; malformed quoting
+  // and text that is not UTF-8 are errors naming the row and field.
   absl::Status ForEachRow(absl::FunctionRef<absl::Status(const CsvRow&)> fn) const;
   int64_t rows_read() const { return rows_read_; }  // data rows seen by the last ForEachRow
 
@@ -93,7 +100,11 @@ class CsvTable {
 
   // Field parsers whose errors name the file, row and field.
   absl::StatusOr<int64_t> Count(const CsvRow& row, int column) const;  // whole number >= 0
-  absl::StatusOr<double> Number(const CsvRow& row, int column) const;  // finite
+  // A count of patients: a whole number from 0 to kMaxPatients (geo/input_limits.h).
+  absl::StatusOr<int64_t> Patients(const CsvRow& row, int column) const;
+  // A finite decimal number: digits with an optional sign, point and exponent ("-12.5",
+  // "3e5"); never hexadecimal ("0x1A"), "inf", "nan" or a number beyond a double's range.
+  absl::StatusOr<double> Number(const CsvRow& row, int column) const;
   // A finite number within [lo, hi]; `what` names the quantity in the error ("latitude").
   absl::StatusOr<double> NumberIn(const CsvRow& row, int column, double lo, double hi,
                                   absl::string_view what) const;
@@ -107,7 +118,8 @@ class CsvTable {
   using RecordFn =
       absl::FunctionRef<absl::Status(absl::Span<const absl::string_view>, size_t, int64_t)>;
 
-  CsvTable(std::string path, char delimiter) : path_(std::move(path)), delimiter_(delimiter) {}
+  CsvTable(std::string path, char delimiter, std::string encoding)
+      : path_(std::move(path)), delimiter_(delimiter), encoding_(std::move(encoding)) {}
 
   // Parses the file through libcsv in `block_bytes` reads, calling `fn` on each record until
   // it fails or `max_records` records have been passed to it (-1: all).
@@ -116,11 +128,18 @@ class CsvTable {
   std::string FieldName(size_t index) const;
 
   // Reads the file's first line: the delimiter comes from it (Open's tables read the header).
-  static absl::StatusOr<CsvTable> OpenFirstLine(const std::string& path, bool header);
+  static absl::StatusOr<CsvTable> OpenFirstLine(const std::string& path, bool header,
+                                                const CsvOptions& options);
+  // An error about field `index` (0-based) of record `record` as Stream counts them (the header
+  // is record 0 of a table with one).
+  absl::Status RecordError(int64_t record, size_t index, absl::string_view why) const;
+  // The error for a field that is not UTF-8: `record` as Stream counts them, `index` 0-based.
+  absl::Status NotUtf8(int64_t record, size_t index, absl::string_view field, size_t at) const;
 
   std::string path_;
   char delimiter_;
-  bool header_ = true;  // false: OpenHeaderless, record 0 is data row 1
+  std::string encoding_;  // empty: UTF-8, read as it is
+  bool header_ = true;    // false: OpenHeaderless, record 0 is data row 1
   std::vector<std::string> columns_;
   mutable int64_t rows_read_ = 0;
 };

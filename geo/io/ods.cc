@@ -94,8 +94,8 @@ struct Sheet {
   }
 };
 
-absl::StatusOr<Sheet> CsvSheet(const std::string& path) {
-  absl::StatusOr<CsvTable> table = CsvTable::Open(path);
+absl::StatusOr<Sheet> CsvSheet(const std::string& path, const CsvOptions& options) {
+  absl::StatusOr<CsvTable> table = CsvTable::Open(path, options);
   if (!table.ok()) return table.status();
   Sheet sheet;
   sheet.where = path;
@@ -377,9 +377,10 @@ std::optional<std::string> ParseOdsDate(std::string_view raw) {
   return absl::StrCat(y, "-", m, "-", d);
 }
 
-absl::StatusOr<PracticeFileKind> DetectPracticeFile(const std::string& path) {
+absl::StatusOr<PracticeFileKind> DetectPracticeFile(const std::string& path,
+                                                    const CsvOptions& options) {
   if (IsWorkbookPath(path)) return PracticeFileKind::kEpcnWorkbook;
-  absl::StatusOr<CsvTable> t = CsvTable::Open(path);
+  absl::StatusOr<CsvTable> t = CsvTable::Open(path, options);
   if (!t.ok()) return t.status();
   if (IsPartnerHeader(*t)) return PracticeFileKind::kEpcnPartners;
   if (t->Find({kPcnCode}) >= 0 && t->Find({"PCN Name"}) >= 0 && t->Find({"PRACTICE_CODE"}) < 0) {
@@ -388,14 +389,16 @@ absl::StatusOr<PracticeFileKind> DetectPracticeFile(const std::string& path) {
   return PracticeFileKind::kPracticeMap;
 }
 
-absl::StatusOr<std::vector<EpcnPartner>> ReadEpcnPartners(const std::string& path) {
-  absl::StatusOr<Sheet> sheet = CsvSheet(path);
+absl::StatusOr<std::vector<EpcnPartner>> ReadEpcnPartners(const std::string& path,
+                                                          const CsvOptions& options) {
+  absl::StatusOr<Sheet> sheet = CsvSheet(path, options);
   if (!sheet.ok()) return sheet.status();
   return PartnersFromSheet(*sheet);
 }
 
-absl::StatusOr<std::vector<EpcnPcn>> ReadEpcnPcnDetails(const std::string& path) {
-  absl::StatusOr<Sheet> sheet = CsvSheet(path);
+absl::StatusOr<std::vector<EpcnPcn>> ReadEpcnPcnDetails(const std::string& path,
+                                                        const CsvOptions& options) {
+  absl::StatusOr<Sheet> sheet = CsvSheet(path, options);
   if (!sheet.ok()) return sheet.status();
   return PcnsFromSheet(*sheet);
 }
@@ -459,8 +462,9 @@ EpcnAtDate EpcnMembershipsAt(const Epcn& epcn, std::string_view as_of) {
   return out;
 }
 
-absl::StatusOr<std::vector<RegisteredPractice>> ReadPracticeRegister(const std::string& path) {
-  absl::StatusOr<CsvTable> table = CsvTable::OpenHeaderless(path, EpraccurColumns());
+absl::StatusOr<std::vector<RegisteredPractice>> ReadPracticeRegister(const std::string& path,
+                                                                     const CsvOptions& options) {
+  absl::StatusOr<CsvTable> table = CsvTable::OpenHeaderless(path, EpraccurColumns(), options);
   if (!table.ok()) return table.status();
   const CsvTable& t = *table;
   std::vector<RegisteredPractice> out;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "geo/io/readers.h"
 #include "geo/model.h"
 
 namespace pcnv::io {
@@ -33,7 +34,8 @@ enum class PracticeFileKind {
   kEpcnPcnDetails,  // "PCN Details" as CSV (PCN Code, PCN Name, no practice column)
   kEpcnWorkbook,    // the ePCN .xlsx itself
 };
-absl::StatusOr<PracticeFileKind> DetectPracticeFile(const std::string& path);
+absl::StatusOr<PracticeFileKind> DetectPracticeFile(const std::string& path,
+                                                    const CsvOptions& options = {});
 
 // One row of "PCN Core Partner Details". `membership` has the practice code and name (Partner
 // Name), the PCN code and name, and as declared parent (sub_icb_code) the PCN Parent CCG Code.
@@ -61,8 +63,10 @@ struct Epcn {
 };
 
 // The CSV exports of the two sheets.
-absl::StatusOr<std::vector<EpcnPartner>> ReadEpcnPartners(const std::string& path);
-absl::StatusOr<std::vector<EpcnPcn>> ReadEpcnPcnDetails(const std::string& path);
+absl::StatusOr<std::vector<EpcnPartner>> ReadEpcnPartners(const std::string& path,
+                                                          const CsvOptions& options = {});
+absl::StatusOr<std::vector<EpcnPcn>> ReadEpcnPcnDetails(const std::string& path,
+                                                        const CsvOptions& options = {});
 // The workbook through GDAL's XLSX driver (each sheet a layer; the first row is the header,
 // every cell read as text). Both sheets are required; dates may be text (YYYYMMDD) or date
 // cells.
@@ -82,7 +86,8 @@ EpcnAtDate EpcnMembershipsAt(const Epcn& epcn, std::string_view as_of);
 // epraccur.csv. A row whose code is not an ODS code (a header line, say) is an error, as is a
 // status other than A, C, D or P, a date that is not YYYYMMDD or a prescribing setting that is
 // not a whole number; a code listed twice is an error naming both rows.
-absl::StatusOr<std::vector<RegisteredPractice>> ReadPracticeRegister(const std::string& path);
+absl::StatusOr<std::vector<RegisteredPractice>> ReadPracticeRegister(
+    const std::string& path, const CsvOptions& options = {});
 
 // Fills each membership's blank practice name and postcode from the register (the ePCN sheets
 // carry no practice postcode, and the engine geocodes practices by postcode). Returns how many

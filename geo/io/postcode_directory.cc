@@ -45,8 +45,9 @@ struct FileRows {
   std::vector<int> rows;
 };
 
-absl::Status ReadOneFile(const std::string& path, PostcodeDirectory& dir) {
-  absl::StatusOr<CsvTable> table = CsvTable::Open(path);
+absl::Status ReadOneFile(const std::string& path, const CsvOptions& options,
+                         PostcodeDirectory& dir) {
+  absl::StatusOr<CsvTable> table = CsvTable::Open(path, options);
   if (!table.ok()) return table.status();
   const CsvTable& t = *table;
   absl::StatusOr<int> c_postcode = t.Require({"pcds", "pcd", "pcd7", "pcd8", "postcode"});
@@ -129,13 +130,14 @@ absl::Status ReadOneFile(const std::string& path, PostcodeDirectory& dir) {
 
 }  // namespace
 
-absl::StatusOr<PostcodeDirectory> ReadPostcodeDirectory(const std::string& path) {
+absl::StatusOr<PostcodeDirectory> ReadPostcodeDirectory(const std::string& path,
+                                                        const CsvOptions& options) {
   absl::StatusOr<std::vector<std::string>> files = ListCsvFiles(path);
   if (!files.ok()) return files.status();
   PostcodeDirectory dir;
   dir.files = *files;
   for (const std::string& file : dir.files) {
-    if (absl::Status s = ReadOneFile(file, dir); !s.ok()) return s;
+    if (absl::Status s = ReadOneFile(file, options, dir); !s.ok()) return s;
   }
   if (dir.entries.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -10,6 +10,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "geo/input_limits.h"
 #include "geo/io/csv_table.h"
 
 namespace pcnv::io {
@@ -25,10 +26,11 @@ struct PendingLonLat {
 std::string Str(absl::string_view s) { return std::string(s); }
 
 // Reads the optional "both or neither" coordinate pair of a row. Returns nullopt when both are
-// blank; one blank and one given is an error naming the blank one.
+// blank; one blank and one given is an error naming the blank one. With `swap_hint`, a pair
+// outside the ranges that fits them the other way round is said to look swapped.
 absl::StatusOr<std::optional<std::pair<double, double>>> ReadPair(
     const CsvTable& t, const CsvRow& row, int cx, int cy, double xlo, double xhi, double ylo,
-    double yhi, absl::string_view xwhat, absl::string_view ywhat) {
+    double yhi, absl::string_view xwhat, absl::string_view ywhat, bool swap_hint) {
   bool has_x = !row.Get(cx).empty(), has_y = !row.Get(cy).empty();
   if (!has_x && !has_y) return std::nullopt;
   if (!has_x) {
@@ -37,10 +39,22 @@ absl::StatusOr<std::optional<std::pair<double, double>>> ReadPair(
   if (!has_y) {
     return t.RowError(row, cy, absl::StrCat("is empty but ", t.column_name(cx), " is given"));
   }
-  absl::StatusOr<double> x = t.NumberIn(row, cx, xlo, xhi, xwhat);
+  absl::StatusOr<double> x = t.Number(row, cx);
   if (!x.ok()) return x.status();
-  absl::StatusOr<double> y = t.NumberIn(row, cy, ylo, yhi, ywhat);
+  absl::StatusOr<double> y = t.Number(row, cy);
   if (!y.ok()) return y.status();
+  auto in = [](double v, double lo, double hi) { return v >= lo && v <= hi; };
+  const bool swapped = swap_hint && in(*y, xlo, xhi) && in(*x, ylo, yhi);
+  auto with_hint = [&](const absl::Status& s) {
+    if (!swapped) return s;
+    return absl::Status(
+        s.code(), absl::StrCat(s.message(), "; it looks swapped with ", t.column_name(cy), " '",
+                               row.Get(cy), "' (the other way round both fit)"));
+  };
+  x = t.NumberIn(row, cx, xlo, xhi, xwhat);
+  if (!x.ok()) return with_hint(x.status());
+  y = t.NumberIn(row, cy, ylo, yhi, ywhat);
+  if (!y.ok()) return with_hint(y.status());
   return std::make_pair(*x, *y);
 }
 
@@ -58,8 +72,9 @@ bool IsAllOrAbsent(const CsvRow& row, int column) {
 
 }  // namespace
 
-absl::StatusOr<std::vector<Membership>> ReadPracticeMap(const std::string& path) {
-  absl::StatusOr<CsvTable> table = CsvTable::Open(path);
+absl::StatusOr<std::vector<Membership>> ReadPracticeMap(const std::string& path,
+                                                        const CsvOptions& options) {
+  absl::StatusOr<CsvTable> table = CsvTable::Open(path, options);
   if (!table.ok()) return table.status();
   const CsvTable& t = *table;
 
@@ -101,19 +116,27 @@ absl::StatusOr<std::vector<Membership>> ReadPracticeMap(const std::string& path)
     m.ons_icb_code = Str(row.Get(c_ons_icb));
     m.icb_code = Str(row.Get(c_icb));
     if (c_list >= 0 && !row.Get(c_list).empty()) {
-      absl::StatusOr<int64_t> n = t.Count(row, c_list);
+      absl::StatusOr<int64_t> n = t.Patients(row, c_list);
       if (!n.ok()) return n.status();
       m.list_size = *n;
     }
+    // A practice is in Great Britain: a location outside it (or with its columns swapped) is
+    // wrong, and would silently put the practice in the wrong place.
     if (use_bng) {
       auto xy = ReadPair(t, row, c_east, c_north, kMinEasting, kMaxEasting, kMinNorthing,
-                         kMaxNorthing, "easting", "northing");
+                         kMaxNorthing, "easting", "northing", /*swap_hint=*/true);
       if (!xy.ok()) return xy.status();
       if (*xy) m.location = Point{(*xy)->first, (*xy)->second};
     } else if (use_lonlat) {
-      auto lonlat = ReadPair(t, row, c_lon, c_lat, -180, 180, -90, 90, "longitude", "latitude");
+      auto lonlat = ReadPair(t, row, c_lon, c_lat, -180, 180, -90, 90, "longitude", "latitude",
+                             /*swap_hint=*/false);
       if (!lonlat.ok()) return lonlat.status();
-      if (*lonlat) pending.push_back({out.size(), m.row, (*lonlat)->first, (*lonlat)->second});
+      if (*lonlat) {
+        if (absl::Status where = CheckGbLonLat((*lonlat)->first, (*lonlat)->second); !where.ok()) {
+          return t.RowError(row, c_lat, where.message());
+        }
+        pending.push_back({out.size(), m.row, (*lonlat)->first, (*lonlat)->second});
+      }
     }
     out.push_back(std::move(m));
     return absl::OkStatus();
@@ -141,8 +164,9 @@ absl::StatusOr<std::vector<Membership>> ReadPracticeMap(const std::string& path)
   return out;
 }
 
-absl::StatusOr<std::vector<ListSize>> ReadListSizes(const std::string& path) {
-  absl::StatusOr<CsvTable> table = CsvTable::Open(path);
+absl::StatusOr<std::vector<ListSize>> ReadListSizes(const std::string& path,
+                                                    const CsvOptions& options) {
+  absl::StatusOr<CsvTable> table = CsvTable::Open(path, options);
   if (!table.ok()) return table.status();
   const CsvTable& t = *table;
   absl::StatusOr<int> c_practice = t.Require({"PRACTICE_CODE", "CODE"});
@@ -156,7 +180,7 @@ absl::StatusOr<std::vector<ListSize>> ReadListSizes(const std::string& path) {
     if (!IsAllOrAbsent(row, c_sex) || !IsAllOrAbsent(row, c_age)) return absl::OkStatus();
     absl::StatusOr<absl::string_view> code = t.NonEmpty(row, *c_practice, "practice code");
     if (!code.ok()) return code.status();
-    absl::StatusOr<int64_t> n = t.Count(row, *c_count);
+    absl::StatusOr<int64_t> n = t.Patients(row, *c_count);
     if (!n.ok()) return n.status();
     out.push_back({Str(*code), *n, row.number()});
     return absl::OkStatus();
@@ -167,8 +191,8 @@ absl::StatusOr<std::vector<ListSize>> ReadListSizes(const std::string& path) {
   return out;
 }
 
-absl::StatusOr<Distribution> ReadDistribution(const std::string& path) {
-  absl::StatusOr<CsvTable> table = CsvTable::Open(path);
+absl::StatusOr<Distribution> ReadDistribution(const std::string& path, const CsvOptions& options) {
+  absl::StatusOr<CsvTable> table = CsvTable::Open(path, options);
   if (!table.ok()) return table.status();
   const CsvTable& t = *table;
   absl::StatusOr<int> c_practice = t.Require({"PRACTICE_CODE"});
@@ -193,7 +217,7 @@ absl::StatusOr<Distribution> ReadDistribution(const std::string& path) {
     if (!IsAllOrAbsent(row, c_sex)) return absl::OkStatus();
     absl::StatusOr<absl::string_view> code = t.NonEmpty(row, *c_practice, "practice code");
     if (!code.ok()) return code.status();
-    absl::StatusOr<int64_t> n = t.Count(row, *c_count);
+    absl::StatusOr<int64_t> n = t.Patients(row, *c_count);
     if (!n.ok()) return n.status();
     // Placeholder and blank places are kept: the patients still count in N(a), and DAT001
     // reports the rows that cannot be resolved.

@@ -17,22 +17,33 @@
 
 namespace pcnv::io {
 
+// How the CSV readers take their files (geo/io/csv_table.h).
+struct CsvOptions {
+  // The file's text encoding as iconv names it ("windows-1252", "iso-8859-1", "utf-16"); the
+  // text is transcoded to UTF-8 as it is read. Empty (or "utf-8"): the file must be UTF-8, and a
+  // field that is not is an error naming its row, field and byte.
+  std::string encoding;
+};
+
 // Practice -> PCN mapping. Detects the format from the header:
 //  - NHS Digital gp-reg-pat-prac-map.csv, 2022+ (ONS_SUB_ICB_LOCATION_CODE, SUB_ICB_LOCATION_CODE,
 //    ONS_ICB_CODE, ICB_CODE) or older (ONS_CCG_CODE, CCG_CODE, ONS_STP_CODE, STP_CODE);
 //  - plain CSV practice_code,pcn_code[,practice_name,postcode,easting,northing|lat,lon,
 //    list_size,pcn_name] (column names case-insensitive).
-absl::StatusOr<std::vector<Membership>> ReadPracticeMap(const std::string& path);
+absl::StatusOr<std::vector<Membership>> ReadPracticeMap(const std::string& path,
+                                                        const CsvOptions& options = {});
 
 // gp-reg-pat-prac-all.csv: rows with SEX=ALL and AGE=ALL; practice code in CODE.
 // A plain practice_code,patients (or list_size) CSV is accepted too.
-absl::StatusOr<std::vector<ListSize>> ReadListSizes(const std::string& path);
+absl::StatusOr<std::vector<ListSize>> ReadListSizes(const std::string& path,
+                                                    const CsvOptions& options = {});
 
 // Detects the level from the header:
 //  - gp-reg-pat-prac-lsoa-all.csv (PRACTICE_CODE, LSOA_CODE, SEX, NUMBER_OF_PATIENTS; SEX=ALL
 //    rows only) -> kArea, codes kept as given (placeholders such as NO2011 included);
 //  - practice_code,postcode,patients -> kPostcode, postcodes normalised.
-absl::StatusOr<Distribution> ReadDistribution(const std::string& path);
+absl::StatusOr<Distribution> ReadDistribution(const std::string& path,
+                                              const CsvOptions& options = {});
 
 // NSPL/ONSPD-style postcode directory: one CSV or a folder of CSVs (every *.csv in it).
 // Postcode column: pcds, pcd, pcd7, pcd8, postcode (any case). Location: oseast1m+osnrth1m
@@ -44,16 +55,27 @@ struct PostcodeDirectory {
   int64_t rows_without_location = 0;
   std::vector<std::string> files;  // the CSVs read, sorted
 };
-absl::StatusOr<PostcodeDirectory> ReadPostcodeDirectory(const std::string& path);
+absl::StatusOr<PostcodeDirectory> ReadPostcodeDirectory(const std::string& path,
+                                                        const CsvOptions& options = {});
 
 // A vector layer spec as given on the command line: FILE[:FIELD], where FIELD is the code
 // field (default: guessed from common names such as lsoa11_code, LSOA21CD, ICB22CD, code).
 // FILE may be a GDAL connection string such as PG:... (then FIELD must be given via `layer`).
+// The most vertices one polygon of a layer may have, by default: generalised ONS boundaries
+// have hundreds, full-resolution LSOAs a few thousand, a full-resolution ICB coastline a few
+// hundred thousand. A million-vertex polygon is refused before it costs minutes of GEOS time.
+inline constexpr int64_t kDefaultMaxVertices = 500'000;
+// The most features a declared-boundary layer may have, by default: England has about 1,250
+// PCNs, so a national file of them is well within it.
+inline constexpr int64_t kDefaultMaxDeclaredFeatures = 10'000;
+
 struct LayerSpec {
   std::string path;
   std::string code_field;  // empty: guess
   std::string name_field;  // empty: guess (a field ending in NM / _name), may stay empty
   std::string layer;       // empty: the first layer
+  int64_t max_vertices = kDefaultMaxVertices;  // per feature; more is an error naming it
+  int64_t max_features = 0;                    // 0: any number; more is an error
 };
 absl::StatusOr<LayerSpec> ParseLayerSpec(std::string_view text);
 
@@ -73,8 +95,10 @@ struct VectorLayer {
 
 // Reads polygons with GDAL (Shapefile, GeoPackage, GeoJSON, FlatGeobuf, PostGIS, ...) and
 // reprojects them to EPSG:27700. Errors: missing CRS (names the file), missing code field
-// (lists the fields there are), empty code, null/empty geometry, non-polygon geometry: each
-// names the feature. Invalid
+// (lists the fields there are); and, each naming the feature and field: an empty code, a code or
+// name that is not UTF-8, a null/empty or non-polygon geometry, one with more than
+// spec.max_vertices vertices, a coordinate that is not finite or a polygon outside Great
+// Britain (geo/input_limits.h) once reprojected; more than spec.max_features features. Invalid
 // polygons are repaired with GEOS make-valid and flagged in invalid_reason.
 absl::StatusOr<VectorLayer> ReadVectorLayer(const LayerSpec& spec);
 

@@ -47,7 +47,8 @@ namespace pcnv::io {
 struct ReferenceSources {
   std::optional<LayerSpec> areas;
   std::vector<std::pair<FootprintKind, LayerSpec>> footprints;
-  std::string postcodes;  // file or folder; may be empty
+  std::string postcodes;     // file or folder; may be empty
+  CsvOptions postcodes_csv;  // how the postcode CSVs are read (their encoding)
   // The vintage of each layer, by layer name (areas, icb, sub-icb, stp, community, postcodes):
   // "YYYY-MM" as the user states it. A layer not named here takes the vintage its file name
   // states when unambiguous (VintageFromFileName), else none.
@@ -75,7 +76,8 @@ absl::Status WriteReferenceStore(const ReferenceData& ref, const std::string& pa
 // Loads a GeoPackage written by WriteReferenceStore. Errors name the file and the layer/feature
 // or table/row ("STORE table area_adjacency row 7: area_b 40000 is not a feature of layer
 // areas"). The per-area tables are read when present (every row checked) and computed when
-// absent (format 1).
+// absent (format 1). `path` may be a GDAL network path (/vsicurl/https://..., /vsis3/...): the
+// store is then fetched whole first (remote_file.h) and the snapshot names it redacted.
 absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadReferenceStore(const std::string& path);
 
 }  // namespace pcnv::io

@@ -143,7 +143,7 @@ absl::StatusOr<std::shared_ptr<const ReferenceData>> BuildReference(const Refere
   absl::flat_hash_map<std::string, PostcodeEntry> postcodes;
   PrecomputedGeometry precomputed;
   if (!src.postcodes.empty()) {
-    absl::StatusOr<PostcodeDirectory> dir = ReadPostcodeDirectory(src.postcodes);
+    absl::StatusOr<PostcodeDirectory> dir = ReadPostcodeDirectory(src.postcodes, src.postcodes_csv);
     if (!dir.ok()) return dir.status();
     postcodes = std::move(dir->entries);
     bool need_areas = std::any_of(postcodes.begin(), postcodes.end(),

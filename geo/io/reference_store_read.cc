@@ -12,9 +12,11 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "geo/input_limits.h"
 #include "geo/io/gdal_util.h"
 #include "geo/io/reference_store.h"
 #include "geo/io/reference_store_schema.h"
+#include "geo/io/remote_file.h"
 #include "geo/io/versions.h"
 
 namespace pcnv::io {
@@ -95,6 +97,20 @@ class StoreReader {
     OGR_G_ExportToIsoWkb(g, wkbNDR, reinterpret_cast<unsigned char*>(wkb.data()));
     absl::StatusOr<Geometry> geometry = Geometry::FromWkb(wkb);
     if (!geometry.ok()) return FeatureError(layer, f, geometry.status().message());
+    // The store was written with polygons only: anything else is a damaged or hand-made store,
+    // and a point "area" would win no patients and silently break every catchment.
+    const std::string type = geometry->TypeName();
+    if (type != "Polygon" && type != "MultiPolygon") {
+      return FeatureError(layer, f,
+                          absl::StrCat("geometry is a ", type,
+                                       ", expected a polygon or "
+                                       "multipolygon (rebuild the store: pcnv reference build)"));
+    }
+    OGREnvelope box;
+    OGR_G_GetEnvelope(g, &box);
+    if (absl::Status s = CheckBngBox(box.MinX, box.MinY, box.MaxX, box.MaxY); !s.ok()) {
+      return FeatureError(layer, f, absl::StrCat("geometry ", s.message()));
+    }
     return geometry;
   }
 
@@ -135,12 +151,19 @@ absl::StatusOr<LoadedAreas> LoadAreas(const StoreReader& r) {
   const std::vector<int>& idx = table->columns;
   LoadedAreas out;
   std::vector<Area>& areas = out.areas;
+  absl::flat_hash_map<std::string, int64_t> fid_of_code;
   OGR_L_ResetReading(layer);
   while (gdal::FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
     out.index_of_fid.emplace(OGR_F_GetFID(f.get()), static_cast<int>(areas.size()));
     Area a;
     a.code = FieldString(f.get(), idx[col::kCode]);
     if (a.code.empty()) return r.FeatureError(kAreas, f.get(), "empty code");
+    // Finding an area by code must be unambiguous, as BuildReference makes sure of.
+    if (auto [it, fresh] = fid_of_code.try_emplace(a.code, OGR_F_GetFID(f.get())); !fresh) {
+      return r.FeatureError(kAreas, f.get(),
+                            absl::StrCat("area code ", a.code, " already used by feature ",
+                                         it->second, " (rebuild the store: pcnv reference build)"));
+    }
     a.name = FieldString(f.get(), idx[col::kName]);
     absl::StatusOr<Geometry> g = r.Polygon(f.get(), kAreas);
     if (!g.ok()) return g.status();
@@ -477,21 +500,23 @@ absl::Status CheckCounts(const absl::flat_hash_map<std::string, std::string>& me
   return absl::OkStatus();
 }
 
-}  // namespace
-
-absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadReferenceStore(const std::string& path) {
+// `path` is read; `shown` names the store in errors and in the snapshot; `sha256` is the hash of
+// the file when the caller already has it, else "" (hashed here).
+absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadLocalStore(const std::string& path,
+                                                                    const std::string& shown,
+                                                                    std::string sha256) {
   std::error_code ec;
-  if (!fs::exists(path, ec)) return absl::NotFoundError(absl::StrCat(path, ": no such file"));
+  if (!fs::exists(path, ec)) return absl::NotFoundError(absl::StrCat(shown, ": no such file"));
   EnsureGdalRegistered();
   gdal::QuietErrors quiet;
   const char* const drivers[] = {"GPKG", nullptr};
   gdal::DatasetPtr ds(
       GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, nullptr, nullptr));
   if (!ds) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": cannot open as a GeoPackage: ", gdal::LastError("not a GeoPackage")));
+    return absl::InvalidArgumentError(absl::StrCat(
+        shown, ": cannot open as a GeoPackage: ", gdal::LastError("not a GeoPackage")));
   }
-  StoreReader r(ds.get(), path);
+  StoreReader r(ds.get(), shown);
   absl::StatusOr<absl::flat_hash_map<std::string, std::string>> meta = LoadMeta(r);
   if (!meta.ok()) return meta.status();
   absl::StatusOr<int64_t> format_version = CheckFormatVersion(*meta, r);
@@ -517,14 +542,30 @@ absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadReferenceStore(const st
   absl::StatusOr<std::optional<FootprintShares>> shares = LoadShares(r, *areas, *footprints);
   if (!shares.ok()) return shares.status();
   ds.reset();
-  absl::StatusOr<std::string> sha = Sha256OfPath(path);
-  if (!sha.ok()) return sha.status();
+  if (sha256.empty()) {
+    absl::StatusOr<std::string> sha = Sha256OfPath(path);
+    if (!sha.ok()) return sha.status();
+    sha256 = *std::move(sha);
+  }
   PrecomputedGeometry precomputed;
   precomputed.adjacency = *std::move(adjacency);
   precomputed.footprint_shares = *std::move(shares);
   return std::make_shared<const ReferenceData>(
       std::move(areas->areas), std::move(footprints->layers), *std::move(postcodes),
-      *std::move(layers), path, *std::move(sha), *std::move(repairs), std::move(precomputed));
+      *std::move(layers), shown, std::move(sha256), *std::move(repairs), std::move(precomputed));
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadReferenceStore(const std::string& path) {
+  if (IsRemotePath(path)) {
+    // A published store (remote_file.h): loaded from a private copy, named by its redacted path
+    // and hashed as fetched. The copy is deleted once loaded: the snapshot lives in memory.
+    absl::StatusOr<std::unique_ptr<FetchedFile>> copy = FetchToTempFile(path);
+    if (!copy.ok()) return copy.status();
+    return LoadLocalStore((*copy)->local_path(), RedactedPath(path), (*copy)->sha256());
+  }
+  return LoadLocalStore(path, path, "");
 }
 
 }  // namespace pcnv::io

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "geo/io/file_io.h"
 #include "geo/io/gdal_util.h"
 #include "geo/io/reference_store.h"
 #include "geo/io/reference_store_schema.h"
@@ -277,14 +278,15 @@ absl::Status WriteReferenceStore(const ReferenceData& ref, const std::string& pa
   gdal::QuietErrors quiet;
   GDALDriverH driver = GDALGetDriverByName("GPKG");
   if (driver == nullptr) return absl::InternalError("GDAL has no GPKG driver");
-  // Written beside the target and renamed at the end, so that a reader (or a server reloading)
-  // never sees a half-written store.
-  const std::string partial = path + ".partial.gpkg";
-  std::error_code ec;
-  fs::remove(partial, ec);
+  // Written beside the target and renamed over it at the end (geo/io/file_io.h), so that a
+  // reader (or a server reloading) never sees a half-written store, a failed build leaves the
+  // old store in place, and a device or directory given as --out is refused before any work.
+  absl::StatusOr<ReplaceFile> out = ReplaceFile::Begin(path, "the reference store");
+  if (!out.ok()) return out.status();
   absl::Status status;
   {
-    gdal::DatasetPtr ds(GDALCreate(driver, partial.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    gdal::DatasetPtr ds(
+        GDALCreate(driver, out->temporary().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
     if (!ds) {
       return absl::InvalidArgumentError(
           absl::StrCat(path, ": cannot create GeoPackage: ", gdal::LastError()));
@@ -295,12 +297,8 @@ absl::Status WriteReferenceStore(const ReferenceData& ref, const std::string& pa
   if (status.ok() && CPLGetLastErrorType() >= CE_Failure) {
     status = absl::InternalError(absl::StrCat(path, ": closing failed: ", gdal::LastError()));
   }
-  if (status.ok()) {
-    fs::rename(partial, path, ec);
-    if (ec) status = absl::InternalError(absl::StrCat(path, ": cannot rename: ", ec.message()));
-  }
-  if (!status.ok()) fs::remove(partial, ec);
-  return status;
+  if (!status.ok()) return status;  // `out` removes the temporary file
+  return out->Commit();
 }
 
 }  // namespace pcnv::io

@@ -1,10 +1,11 @@
 #include "geo/io/ruleset_json.h"
 
-#include <functional>
 #include <map>
 
 #include "absl/strings/str_cat.h"
 #include "geo/io/file_io.h"
+#include "geo/io/json_text.h"
+#include "geo/options_check.h"
 #include "geo/rules/registry.h"
 #include "nlohmann/json.hpp"
 
@@ -13,38 +14,27 @@ namespace {
 
 using nlohmann::json;
 
+// A ruleset is a few kilobytes; a waiver list of thousands of waivers a few hundred. The caps
+// only stop a wrong file (a dump, /dev/zero is refused anyway) from being read whole.
+constexpr size_t kMaxRulesetBytes = size_t{1} << 20;
+constexpr size_t kMaxWaiversBytes = size_t{16} << 20;
+
 absl::Status Bad(const std::string& source, const std::string& where, const std::string& what) {
   return absl::InvalidArgumentError(absl::StrCat(source, ": ", where, ": ", what));
 }
 
 absl::StatusOr<json> Parse(const std::string& text, const std::string& source) {
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return absl::InvalidArgumentError(absl::StrCat(source, ": not valid JSON"));
-  return j;
+  return ParseJson(text, source);
 }
 
-// A rule's numeric parameters: key -> where it goes.
-using Setter = std::function<void(Ruleset&, double)>;
-const std::map<std::string, std::map<std::string, Setter>>& Parameters() {
-  static const auto* params = new std::map<std::string, std::map<std::string, Setter>>{
-      {"POP001", {{"minimum", [](Ruleset& r, double v) { r.pop_min = static_cast<int64_t>(v); }}}},
-      {"POP002",
-       {{"usual_maximum",
-         [](Ruleset& r, double v) { r.pop_usual_max = static_cast<int64_t>(v); }}}},
-      {"POP003", {{"tolerance", [](Ruleset& r, double v) { r.list_size_tolerance = v; }}}},
-      {"CON001", {{"min_share", [](Ruleset& r, double v) { r.con_detached_min_share = v; }}}},
-      {"CON004", {{"buffer_m", [](Ruleset& r, double v) { r.con004_buffer_m = v; }}}},
-      {"NEST001", {{"max_outside", [](Ruleset& r, double v) { r.nest001_max_outside = v; }}}},
-      {"NEST003", {{"max_outside", [](Ruleset& r, double v) { r.nest003_max_outside = v; }}}},
-      {"COM001", {{"max_outside", [](Ruleset& r, double v) { r.com001_max_outside = v; }}}},
-      {"OVL001", {{"tolerance_m2", [](Ruleset& r, double v) { r.ovl001_tolerance_m2 = v; }}}},
-      {"OVL002", {{"tolerance_m2", [](Ruleset& r, double v) { r.ovl002_tolerance_m2 = v; }}}},
-      {"OVL003", {{"min_iou", [](Ruleset& r, double v) { r.ovl003_min_iou = v; }}}},
-      {"CMP001",
-       {{"min_polsby_popper", [](Ruleset& r, double v) { r.cmp001_min_polsby_popper = v; }}}},
-      {"CMP002", {{"max_distance_m", [](Ruleset& r, double v) { r.cmp002_max_distance_m = v; }}}},
-  };
-  return *params;
+// A numeric setting, checked against its range (geo/options_check.h) before it is stored: a
+// population of 1e300 would not even convert to an integer.
+absl::Status SetNumber(const RulesetSetting& setting, const json& v, Ruleset& r) {
+  if (!v.is_number()) return absl::InvalidArgumentError("expected a number");
+  const double d = v.get<double>();
+  if (absl::Status s = CheckRulesetValue(setting, d); !s.ok()) return s;
+  setting.set(r, d);
+  return absl::OkStatus();
 }
 
 absl::Status ReadRule(const std::string& source, const std::string& code, const json& body,
@@ -69,14 +59,11 @@ absl::Status ReadRule(const std::string& source, const std::string& code, const 
       if (!v.is_boolean()) return Bad(source, at, "expected true or false");
       r.repair_geometry = v.get<bool>();
     } else {
-      auto rule_params = Parameters().find(code);
-      if (rule_params == Parameters().end() || !rule_params->second.contains(key)) {
-        return Bad(source, at, "unknown setting");
+      const RulesetSetting* setting = FindRulesetSetting(code, key);
+      if (setting == nullptr) return Bad(source, at, "unknown setting");
+      if (absl::Status s = SetNumber(*setting, v, r); !s.ok()) {
+        return Bad(source, at, std::string(s.message()));
       }
-      if (!v.is_number()) return Bad(source, at, "expected a number");
-      double d = v.get<double>();
-      if (d < 0) return Bad(source, at, absl::StrCat(d, " is negative"));
-      rule_params->second.at(key)(r, d);
     }
   }
   return absl::OkStatus();
@@ -90,9 +77,10 @@ absl::Status ReadContiguity(const std::string& source, const json& c, Ruleset& r
       std::string a = v.is_string() ? v.get<std::string>() : "";
       if (a != "edge" && a != "point") return Bad(source, at, "expected \"edge\" or \"point\"");
       r.contiguity.adjacency = a == "point" ? Adjacency::kPoint : Adjacency::kEdge;
-    } else if (key == "bridge_distance_m") {
-      if (!v.is_number() || v.get<double>() < 0) return Bad(source, at, "expected a number >= 0");
-      r.contiguity.bridge_distance_m = v.get<double>();
+    } else if (const RulesetSetting* setting = FindRulesetSetting("contiguity", key)) {
+      if (absl::Status s = SetNumber(*setting, v, r); !s.ok()) {
+        return Bad(source, at, std::string(s.message()));
+      }
     } else if (key == "bridges") {
       if (!v.is_array()) return Bad(source, at, "expected an array of [area, area] pairs");
       for (size_t i = 0; i < v.size(); ++i) {
@@ -107,14 +95,6 @@ absl::Status ReadContiguity(const std::string& source, const json& c, Ruleset& r
     }
   }
   return absl::OkStatus();
-}
-
-bool IsDate(const std::string& s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -139,11 +119,15 @@ absl::StatusOr<Ruleset> ParseRuleset(const std::string& text, const std::string&
       return Bad(source, key, "unknown key (expected name, rules, contiguity)");
     }
   }
+  // What the reading above does not see: the name's text, the bridges' codes.
+  if (absl::Status s = CheckRuleset(r, OptionNames::kFiles); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(source, ": ", s.message()));
+  }
   return r;
 }
 
 absl::StatusOr<Ruleset> ReadRuleset(const std::string& path) {
-  auto text = io::ReadFile(path, "the ruleset");
+  auto text = io::ReadFile(path, "the ruleset", kMaxRulesetBytes);
   if (!text.ok()) return text.status();
   return ParseRuleset(*text, path);
 }
@@ -170,18 +154,17 @@ absl::StatusOr<std::vector<Waiver>> ParseWaivers(const std::string& text,
       if (!v.is_string()) return Bad(source, absl::StrCat(where, ".", key), "expected a string");
       *f->second = v.get<std::string>();
     }
-    for (const auto& [key, ptr] : fields) {
-      if (ptr->empty()) return Bad(source, absl::StrCat(where, ".", key), "missing or empty");
-    }
-    if (FindRule(wv.rule) == nullptr) return Bad(source, where + ".rule", "unknown rule code");
-    if (!IsDate(wv.expires)) return Bad(source, where + ".expires", "expected YYYY-MM-DD");
     out.push_back(std::move(wv));
+  }
+  // Complete, for a known rule, expiring on a real date: the checks the server makes too.
+  if (absl::Status s = CheckWaivers(out, OptionNames::kFiles); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(source, ": ", s.message()));
   }
   return out;
 }
 
 absl::StatusOr<std::vector<Waiver>> ReadWaivers(const std::string& path) {
-  auto text = io::ReadFile(path, "the waivers file");
+  auto text = io::ReadFile(path, "the waivers file", kMaxWaiversBytes);
   if (!text.ok()) return text.status();
   return ParseWaivers(*text, path);
 }

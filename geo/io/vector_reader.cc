@@ -1,5 +1,6 @@
 // ReadVectorLayer and ParseLayerSpec: polygons from any GDAL vector source, reprojected to
 // EPSG:27700 and repaired with GEOS make-valid when invalid.
+#include <cmath>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -12,10 +13,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "geo/format.h"
 #include "geo/geos_handle.h"
+#include "geo/input_limits.h"
 #include "geo/io/gdal_util.h"
 #include "geo/io/readers.h"
 #include "geo/io/versions.h"
+#include "geo/utf8.h"
 
 namespace pcnv::io {
 namespace {
@@ -147,8 +151,18 @@ absl::StatusOr<Geometry> MakeValidPolygonal(const Geometry& g) {
   return Geometry::Adopt(multi->release());
 }
 
+// The vertices of a polygon or multipolygon (rings' points, closing points included).
+int64_t CountVertices(OGRGeometryH g) {
+  const int parts = OGR_G_GetGeometryCount(g);
+  if (parts == 0) return OGR_G_GetPointCount(g);
+  int64_t n = 0;
+  for (int i = 0; i < parts; ++i) n += CountVertices(OGR_G_GetGeometryRef(g, i));
+  return n;
+}
+
 // Converts one OGR geometry (owned) to a 2D EPSG:27700 polygon Geometry, or says why not.
-absl::StatusOr<Geometry> ToBngPolygon(gdal::OgrGeometryPtr geom, OGRCoordinateTransformationH ct) {
+absl::StatusOr<Geometry> ToBngPolygon(gdal::OgrGeometryPtr geom, OGRCoordinateTransformationH ct,
+                                      int64_t max_vertices) {
   if (!geom) return absl::InvalidArgumentError("no geometry");
   if (OGR_G_IsEmpty(geom.get())) return absl::InvalidArgumentError("empty geometry");
   OGRwkbGeometryType type = wkbFlatten(OGR_G_GetGeometryType(geom.get()));
@@ -160,14 +174,39 @@ absl::StatusOr<Geometry> ToBngPolygon(gdal::OgrGeometryPtr geom, OGRCoordinateTr
     return absl::InvalidArgumentError(absl::StrCat("geometry is ", OGRGeometryTypeToName(type),
                                                    ", expected Polygon or MultiPolygon"));
   }
+  // Counted before any work on it: GEOS's validity check and make-valid on a million vertices
+  // take minutes.
+  if (const int64_t n = CountVertices(geom.get()); n > max_vertices) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("geometry has ", Grouped(n), " vertices, more than ", Grouped(max_vertices),
+                     " (--max-vertices): simplify it, or raise the limit if it is right"));
+  }
   OGR_G_FlattenTo2D(geom.get());
+  OGREnvelope box;
+  OGR_G_GetEnvelope(geom.get(), &box);
+  for (double v : {box.MinX, box.MinY, box.MaxX, box.MaxY}) {
+    if (!std::isfinite(v)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("geometry: a coordinate is ", v, ", not a finite number"));
+    }
+  }
   if (ct != nullptr && OGR_G_Transform(geom.get(), ct) != OGRERR_NONE) {
     return absl::InvalidArgumentError(
         absl::StrCat("cannot reproject to EPSG:27700: ", gdal::LastError("out of range?")));
   }
+  OGR_G_GetEnvelope(geom.get(), &box);
+  if (absl::Status s = CheckBngBox(box.MinX, box.MinY, box.MaxX, box.MaxY); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("geometry ", s.message()));
+  }
   std::string wkb(OGR_G_WkbSize(geom.get()), '\0');
   OGR_G_ExportToIsoWkb(geom.get(), wkbNDR, reinterpret_cast<unsigned char*>(wkb.data()));
   return Geometry::FromWkb(wkb);
+}
+
+absl::Status TooManyFeatures(const std::string& where, int64_t count, int64_t max) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(where, ": has ", count >= 0 ? Grouped(count) : "more", " features, more than ",
+                   Grouped(max), " (--max-declared-features)"));
 }
 
 }  // namespace
@@ -267,18 +306,30 @@ absl::StatusOr<VectorLayer> ReadVectorLayer(const LayerSpec& spec) {
     name_index = GuessNameField(fields, out.code_field);
   }
 
+  if (spec.max_features > 0) {
+    // Drivers that know their count say so without reading; the loop checks again for the rest.
+    const GIntBig count = OGR_L_GetFeatureCount(layer, FALSE);
+    if (count > spec.max_features) return TooManyFeatures(where, count, spec.max_features);
+  }
   OGR_L_ResetReading(layer);
   CPLErrorReset();  // so that the check after the loop sees only errors from reading features
   int index = 0;
   while (gdal::FeaturePtr feature{OGR_L_GetNextFeature(layer)}) {
     ++index;
+    if (spec.max_features > 0 && index > spec.max_features) {
+      return TooManyFeatures(where, -1, spec.max_features);
+    }
     std::string code(absl::StripAsciiWhitespace(OGR_F_GetFieldAsString(feature.get(), code_index)));
     if (code.empty()) {
       return absl::InvalidArgumentError(
           absl::StrCat(where, " feature ", index, ": field ", out.code_field, ": empty code"));
     }
-    absl::StatusOr<Geometry> geometry =
-        ToBngPolygon(gdal::OgrGeometryPtr(OGR_F_StealGeometry(feature.get())), ct->get());
+    if (std::optional<size_t> at = FirstInvalidUtf8(code)) {
+      return absl::InvalidArgumentError(absl::StrCat(where, " feature ", index, ": field ",
+                                                     out.code_field, ": ", NotUtf8Why(code, *at)));
+    }
+    absl::StatusOr<Geometry> geometry = ToBngPolygon(
+        gdal::OgrGeometryPtr(OGR_F_StealGeometry(feature.get())), ct->get(), spec.max_vertices);
     if (!geometry.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat(where, " feature ", index, " (", code, "): ", geometry.status().message()));
@@ -288,6 +339,11 @@ absl::StatusOr<VectorLayer> ReadVectorLayer(const LayerSpec& spec) {
     if (name_index >= 0) {
       f.name = std::string(
           absl::StripAsciiWhitespace(OGR_F_GetFieldAsString(feature.get(), name_index)));
+      if (std::optional<size_t> at = FirstInvalidUtf8(f.name)) {
+        return absl::InvalidArgumentError(absl::StrCat(where, " feature ", index, " (", f.code,
+                                                       "): field ", fields[name_index], ": ",
+                                                       NotUtf8Why(f.name, *at)));
+      }
     }
     f.feature = index;
     f.invalid_reason = geometry->InvalidReason();

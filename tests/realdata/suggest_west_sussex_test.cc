@@ -1,5 +1,5 @@
 // Issue 16 acceptance on a real region with declared boundaries: West Sussex 2022 (20 PCNs, their
-// declared polygons, 507 LSOAs), with the synthetic distribution of west_sussex_test.cc (each
+// declared polygons, 507 LSOAs), with the synthetic distribution of west_sussex_input.h (each
 // PCN's January 2022 population spread evenly over the LSOAs the county's lookup gives it, and
 // over its practices). Every suggestion is then verified independently of the search: its moves
 // applied to the memberships and the whole configuration validated again from scratch (every
@@ -17,55 +17,13 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/realdata/realdata_util.h"
+#include "tests/realdata/west_sussex_input.h"
 #include "tests/support/test_support.h"
 
 namespace pcnv::realdata {
 namespace {
 
-std::string Dir() { return ::pcnv::testing::SharedData() + "/west_sussex_2022"; }
-
-// Memberships from the QOF 2020/21 mapping, distribution as west_sussex_test.cc makes it.
-ValidationInput MakeInput(const std::set<std::string>& pcns) {
-  ValidationInput in;
-  std::map<std::string, std::vector<std::string>> practices_of;
-  int row = 0;
-  for (const auto& r : ReadRawCsv(Dir() + "/MAPPING_NHS_GEOGRAPHIES_2021.csv")) {
-    const std::string& pcn = r.at("PCN_ODS_CODE");
-    if (!pcns.contains(pcn)) continue;
-    Membership m;
-    m.practice_code = r.at("PRACTICE_CODE");
-    m.practice_name = r.at("PRACTICE_NAME");
-    m.pcn_code = pcn;
-    m.pcn_name = r.at("PCN_NAME");
-    m.sub_icb_code = r.at("CCG_ODS_CODE");
-    m.icb_code = r.at("STP_ODS_CODE");
-    m.row = ++row;
-    practices_of[pcn].push_back(m.practice_code);
-    in.memberships.push_back(std::move(m));
-  }
-  std::map<std::string, std::vector<std::string>> lsoas_of;
-  for (const auto& r : ReadRawCsv(Dir() + "/lsoa_pcn_lookup_Feb_22.csv")) {
-    lsoas_of[r.at("PCN_Code")].push_back(r.at("LSOA11CD"));
-  }
-  std::map<std::string, int64_t> total;
-  for (const auto& p : nlohmann::json::parse(::pcnv::testing::ReadFile(Dir() + "/PCN_data.json"))) {
-    total[p.at("PCN_Code").get<std::string>()] = p.at("Total").get<int64_t>();
-  }
-  Distribution d;
-  row = 0;
-  for (const auto& [pcn, lsoas] : lsoas_of) {
-    const std::vector<std::string>& practices = practices_of[pcn];
-    if (practices.empty()) continue;
-    const int64_t per_cell =
-        std::max<int64_t>(1, total[pcn] / static_cast<int64_t>(lsoas.size() * practices.size()));
-    for (const std::string& lsoa : lsoas) {
-      for (const std::string& practice : practices)
-        d.rows.push_back({practice, lsoa, per_cell, ++row});
-    }
-  }
-  in.distribution = std::move(d);
-  return in;
-}
+std::string Dir() { return WestSussexDir(); }
 
 std::multiset<std::string> Errors(const Report& r) {
   std::multiset<std::string> out;
@@ -92,7 +50,7 @@ TEST(SuggestWestSussexTest, EverySuggestionVerifiedByAFullRevalidation) {
     pcns.insert(f.code);
     declared.push_back({f.code, std::move(f.geometry), f.feature, f.invalid_reason});
   }
-  ValidationInput input = MakeInput(pcns);
+  ValidationInput input = MakeWestSussexInput(pcns).input;
   input.declared = declared;
   const Engine engine(*ref);
   ValidationOptions options;

@@ -20,6 +20,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/realdata/realdata_util.h"
+#include "tests/realdata/west_sussex_input.h"
 #include "tests/support/test_support.h"
 
 namespace pcnv::realdata {
@@ -27,7 +28,7 @@ namespace {
 
 constexpr double kTolM2 = 100;  // OVL001 / OVL002 default tolerances (docs/DOMAIN.md section 5)
 
-std::string Dir() { return ::pcnv::testing::SharedData() + "/west_sussex_2022"; }
+std::string Dir() { return WestSussexDir(); }
 
 struct Independent {
   // Declared PCN polygons and LSOAs, read and repaired here.
@@ -60,61 +61,6 @@ Independent ReadIndependently() {
     ind.lsoa[f.code] = RepairedPolygonal(f.geometry.get());
   }
   return ind;
-}
-
-// Practice -> PCN rows for the 20 PCNs (QOF 2020/21 mapping in the same folder), and a
-// synthetic LSOA distribution: each PCN's Jan 2022 population (PCN_data.json) spread evenly over
-// the LSOAs the lookup gives it, and within each LSOA evenly over its practices. Every LSOA then
-// has patients of exactly one PCN, so its majority territory is exactly the lookup's LSOAs.
-struct SyntheticInput {
-  ValidationInput input;
-  std::map<std::string, std::vector<std::string>> lsoas_of_pcn;
-};
-
-SyntheticInput MakeInput(const std::set<std::string>& pcns) {
-  SyntheticInput s;
-  std::map<std::string, std::vector<std::string>> practices_of;
-  int row = 0;
-  for (const auto& r : ReadRawCsv(Dir() + "/MAPPING_NHS_GEOGRAPHIES_2021.csv")) {
-    const std::string& pcn = r.at("PCN_ODS_CODE");
-    if (!pcns.contains(pcn)) continue;
-    Membership m;
-    m.practice_code = r.at("PRACTICE_CODE");
-    m.practice_name = r.at("PRACTICE_NAME");
-    m.pcn_code = pcn;
-    m.pcn_name = r.at("PCN_NAME");
-    m.sub_icb_code = r.at("CCG_ODS_CODE");
-    m.ons_sub_icb_code = r.at("CCG_ONS_CODE");
-    m.icb_code = r.at("STP_ODS_CODE");
-    m.ons_icb_code = r.at("STP_ONS_CODE");
-    m.row = ++row;
-    practices_of[pcn].push_back(m.practice_code);
-    s.input.memberships.push_back(std::move(m));
-  }
-  for (const auto& r : ReadRawCsv(Dir() + "/lsoa_pcn_lookup_Feb_22.csv")) {
-    s.lsoas_of_pcn[r.at("PCN_Code")].push_back(r.at("LSOA11CD"));
-  }
-  std::map<std::string, int64_t> total;
-  nlohmann::json pcn_data =
-      nlohmann::json::parse(::pcnv::testing::ReadFile(Dir() + "/PCN_data.json"));
-  for (const auto& p : pcn_data)
-    total[p.at("PCN_Code").get<std::string>()] = p.at("Total").get<int64_t>();
-  Distribution d;
-  d.level = DistributionLevel::kArea;
-  row = 0;
-  for (const auto& [pcn, lsoas] : s.lsoas_of_pcn) {
-    const std::vector<std::string>& practices = practices_of[pcn];
-    if (practices.empty()) continue;
-    const int64_t per_cell =
-        std::max<int64_t>(1, total[pcn] / static_cast<int64_t>(lsoas.size() * practices.size()));
-    for (const std::string& lsoa : lsoas) {
-      for (const std::string& practice : practices) {
-        d.rows.push_back({practice, lsoa, per_cell, ++row});
-      }
-    }
-  }
-  s.input.distribution = std::move(d);
-  return s;
 }
 
 std::vector<const Finding*> Findings(const Report& r, const std::string& rule) {
@@ -152,7 +98,7 @@ TEST(WestSussexTest, DeclaredBoundariesOverlapsGapsAndTerritories) {
     declared.push_back({f.code, std::move(f.geometry), f.feature, f.invalid_reason});
   }
   ASSERT_EQ(pcns.size(), 20u);
-  SyntheticInput synthetic = MakeInput(pcns);
+  WestSussexInput synthetic = MakeWestSussexInput(pcns);
   ValidationInput& input = synthetic.input;
   input.declared = declared;
   input.sources.push_back({"declared", Dir() + "/pcn_boundary_simple.geojson", "", 20});

@@ -55,12 +55,23 @@ class CallError(Exception):
 
 class Client:
     """One channel to a pcnv server. TLS when root_certificates is given (PEM bytes), with a
-    client certificate for mutual TLS when certificate_chain and private_key are given too."""
+    client certificate for mutual TLS when certificate_chain and private_key are given too.
+
+    service_config: a gRPC service config (JSON text) for client-side balancing over a fleet,
+    e.g. deploy/lb/grpc-service-config.json (round_robin, retries on UNAVAILABLE, health
+    checking) with target "dns:///pcnv-server-headless.NAMESPACE.svc.cluster.local:50051" or
+    "ipv4:10.0.0.1:50051,10.0.0.2:50051". Default: the file named by PCNV_GRPC_SERVICE_CONFIG,
+    else none (one connection to what the target resolves to first)."""
 
     def __init__(self, target, token=None, root_certificates=None, private_key=None,
-                 certificate_chain=None, timeout=60.0):
+                 certificate_chain=None, timeout=60.0, service_config=None):
         options = [("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
                    ("grpc.max_send_message_length", MAX_MESSAGE_BYTES)]
+        if service_config is None and os.environ.get("PCNV_GRPC_SERVICE_CONFIG"):
+            with open(os.environ["PCNV_GRPC_SERVICE_CONFIG"], encoding="utf-8") as f:
+                service_config = f.read()
+        if service_config is not None:
+            options.append(("grpc.service_config", service_config))
         if root_certificates is not None:
             credentials = grpc.ssl_channel_credentials(
                 root_certificates, private_key, certificate_chain)

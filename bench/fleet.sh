@@ -41,14 +41,8 @@ loadgen="$build/bench/pcnv-bench-load"
 for tool in "$server" "$loadgen" "$build/bench/pcnv-bench-workload" "$build/bench/pcnv-bench-national"; do
   [ -x "$tool" ] || { echo "bench-fleet: $tool missing (bash deploy/build.sh)" >&2; exit 1; }
 done
-if [ ! -f "$work/reference.gpkg" ] || [ ! -f "$work/input/practices.csv" ]; then
-  [ -d "$data/ons" ] || { echo "bench-fleet: SKIP: no shared data at $data" >&2; exit 77; }
-  echo "bench-fleet: making the national workload and reference store in $work" >&2
-  mkdir -p "$work"
-  "$build/bench/pcnv-bench-workload" --data "$data" --out "$work/input" >"$work/workload.log"
-  "$build/bench/pcnv-bench-national" --workload "$work/input" \
-    --build-reference "$work/reference.gpkg" 2>"$work/reference.log"
-fi
+source "$repo/bench/lib.sh"
+ensure_workload "$work" "$data" "$build" || exit $?
 out="$work/fleet"
 mkdir -p "$out"
 # As bench/run.sh's load benchmark: no call log, no heavy-call limit.
@@ -89,11 +83,10 @@ measure() {
   done
   line=$(echo "$result" | grep '^load N=')
   echo "$line" >>"$out/load-lines.txt"
-  local field
-  field() { echo "$line" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
   local calls rps p50 p99 wall client_ms
-  calls=$(field calls); rps=$(field rps); p50=$(field p50_ms); p99=$(field p99_ms)
-  wall=$(field seconds); client_ms=$(field client_cpu_ms)
+  calls=$(load_field "$line" calls); rps=$(load_field "$line" rps)
+  p50=$(load_field "$line" p50_ms); p99=$(load_field "$line" p99_ms)
+  wall=$(load_field "$line" seconds); client_ms=$(load_field "$line" client_cpu_ms)
   rows+=("$(awk -v name="$name" -v calls="$calls" -v rps="$rps" -v p50="$p50" -v p99="$p99" \
     -v wall="$wall" -v client_ms="$client_ms" -v proxy=$((after_proxy - before_proxy)) \
     -v reps="$reps_ticks" -v busy=$((after_busy - before_busy)) -v hz="$hz" -v n="${#replicas[@]}" '
@@ -109,17 +102,11 @@ measure() {
 }
 
 # 1. One pcnv-server, called directly.
-log="$out/direct.log"
-"$server" --reference "$work/reference.gpkg" --port 0 "${server_flags[@]}" >"$out/direct.out" 2>"$log" &
-direct=$!
+start_server "$out/direct" "$server" --reference "$work/reference.gpkg" "${server_flags[@]}" \
+  || { echo "bench-fleet: the direct server did not start" >&2; exit 1; }
+direct=$server_pid
+port=$server_port
 trap 'kill -TERM $direct 2>/dev/null || true' EXIT
-port=""
-for _ in $(seq 1 600); do
-  port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$out/direct.out")
-  if [ -n "$port" ] && grep -q "loaded" "$log"; then break; fi
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "bench-fleet: the direct server did not start" >&2; exit 1; }
 measure "direct (no proxy)" "127.0.0.1:$port" "" "$direct"
 kill -TERM "$direct"; kill -TERM "$direct" 2>/dev/null || true
 wait "$direct" 2>/dev/null || true

@@ -14,6 +14,8 @@ packages=(
   libgtest-dev libgmock-dev
   # .ci/lint: formatting and the curated clang-tidy checks (Debian 12: version 14)
   clang-format clang-tidy
+  # fuzz/: the fuzz preset compiles with clang-14; libFuzzer and the sanitizer runtimes
+  clang-14 libclang-rt-14-dev
   libxml2-utils python3-jsonschema chromium
   # tests/server: TLS and mTLS tests make their certificates with the openssl command
   openssl
@@ -21,11 +23,15 @@ packages=(
   python3-grpcio python3-protobuf
   # bench/: the national benchmark's peers (PostGIS, geopandas) and its timer
   postgresql-15 postgresql-15-postgis-3 python3-geopandas python3-rtree time libbenchmark-dev
+  # bench/reliability: the soak run's plot (docs/RELIABILITY.md)
+  python3-matplotlib
   # deploy/: the gRPC proxies of deploy/lb (run by deploy/fleet/run-local.sh and its test), and
   # what tests/deploy checks the deployment files with: systemd-analyze (the unit), promtool
   # (the alert rules), PyYAML, and Node.js for the Kubernetes schema check (its npm packages are
   # pinned in tests/deploy/k8s-schema/package-lock.json and installed by the test's setup)
   haproxy nginx-light systemd prometheus python3-yaml nodejs
+  # bench/reliability/chaos.sh reads the server's metrics endpoint
+  curl
 )
 
 missing=()

@@ -8,9 +8,8 @@
 #define PCNV_GEO_SCRATCH_POOL_H_
 
 #include <memory>
+#include <mutex>
 #include <vector>
-
-#include "absl/synchronization/mutex.h"
 
 namespace pcnv {
 
@@ -35,7 +34,7 @@ class ScratchPool {
  private:
   std::unique_ptr<T> Take() {
     {
-      absl::MutexLock lock(&mu_);
+      const std::lock_guard<std::mutex> lock(mu_);
       if (!free_.empty()) {
         std::unique_ptr<T> item = std::move(free_.back());
         free_.pop_back();
@@ -45,11 +44,12 @@ class ScratchPool {
     return std::make_unique<T>();
   }
   void Give(std::unique_ptr<T> item) {
-    absl::MutexLock lock(&mu_);
+    const std::lock_guard<std::mutex> lock(mu_);
     free_.push_back(std::move(item));
   }
 
-  absl::Mutex mu_;
+  // std::mutex, not absl::Mutex: ThreadSanitizer sees its synchronisation (geo/stop_token.h).
+  std::mutex mu_;
   std::vector<std::unique_ptr<T>> free_;
 };
 

@@ -25,14 +25,14 @@ bool StopToken::Stopped() const {
   const int64_t now = NowNs();
   if (now < next_poll_ns_.load(std::memory_order_relaxed)) return false;
   // Another thread asking the hook right now will set the flag if it says stop.
-  if (!mu_.TryLock()) return false;
+  if (!mu_.try_lock()) return false;
   bool stop = false;
   if (now >= next_poll_ns_.load(std::memory_order_relaxed)) {
     next_poll_ns_.store(now + kPollIntervalNs, std::memory_order_relaxed);
     stop = hook_();
     if (stop) stopped_.store(true, std::memory_order_release);
   }
-  mu_.Unlock();
+  mu_.unlock();
   return stop || stopped_.load(std::memory_order_acquire);
 }
 

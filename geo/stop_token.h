@@ -23,8 +23,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
-
-#include "absl/synchronization/mutex.h"
+#include <mutex>
 
 namespace pcnv {
 
@@ -42,7 +41,10 @@ class StopToken {
   std::function<bool()> hook_;
   mutable std::atomic<bool> stopped_{false};
   mutable std::atomic<int64_t> next_poll_ns_{0};
-  mutable absl::Mutex mu_;  // held while the hook runs: one thread at a time
+  // Held while the hook runs: one thread at a time. A std::mutex rather than absl::Mutex, as in
+  // all of the engine's threaded code: Debian's Abseil is built without ThreadSanitizer's
+  // annotations, so TSan cannot see absl::Mutex's synchronisation (docs/RELIABILITY.md).
+  mutable std::mutex mu_;
 };
 
 // The current thread's token (null when none).

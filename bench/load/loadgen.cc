@@ -4,6 +4,7 @@
 //                   [--max-calls C] [--warmup-seconds 1] [--pcns M | --pcn-codes U1,U2]
 //                   [--channel per-client|shared] [--token T] [--server-pid PID]
 //                   [--deadline-ms 60000] [--slowest K] [--rate R] [--service-config FILE]
+//                   [--interval-seconds S] [--chaos-fraction F] [--allow-status CODE,...]
 //
 // Builds one pcnv.v1.ValidateRequest per PCN of the workload (its membership rows, with the
 // practice locations of practices.csv, its practices' list sizes and distribution rows only:
@@ -50,6 +51,18 @@
 // --service-config FILE: a gRPC service config (JSON) for every channel, e.g.
 // deploy/lb/grpc-service-config.json with a target of several replicas
 // (ipv4:127.0.0.1:P1,127.0.0.1:P2 or dns:///NAME:PORT) for client-side balancing (tests/fleet).
+//
+// For the reliability runs (bench/reliability/, docs/RELIABILITY.md):
+// --interval-seconds S: after each N's table row, one `interval` line per S seconds of the
+//   measured window (the calls that completed in it: count, rate, p50, p99, max), to show that
+//   the tail stays flat over a long run.
+// --chaos-fraction F: each call is, with probability F (a fixed-seed generator per client, so
+//   runs repeat), a badly behaved one: half of those carry a deadline of 1-30 ms, the other half
+//   are cancelled by the client 0-20 ms after they start. Their acceptable outcomes are OK,
+//   CANCELLED and DEADLINE_EXCEEDED (counted, and kept out of the latency figures); any other
+//   status still fails the run. The other calls are checked as always.
+// --allow-status CODES: statuses (e.g. RESOURCE_EXHAUSTED) counted as refused rather than failing
+//   the run: a burst far above capacity may be shed, but must not fail in any other way.
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/impl/codegen/proto_utils.h>
@@ -68,6 +81,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <random>
 #include <set>
 #include <sstream>
 #include <string>
@@ -107,14 +121,18 @@ struct Flags {
   int deadline_ms = 60000;
   int slowest = 0;  // print the PCNs of the K slowest calls per N
   double rate = 0;  // --rate: open loop, calls/s offered by all clients together; 0: closed loop
-  std::string service_config;  // --service-config: the JSON itself
+  std::string service_config;      // --service-config: the JSON itself
+  double interval_seconds = 0;     // --interval-seconds: per-interval lines after each N
+  double chaos_fraction = 0;       // --chaos-fraction: share of calls that cancel or time out
+  std::set<int> allowed_statuses;  // --allow-status: gRPC codes counted as refused, not failed
 };
 
 constexpr char kUsage[] =
     "usage: pcnv-bench-load --target HOST:PORT --workload DIR [--clients 1,4,16] [--seconds S] "
     "[--max-calls C] [--warmup-seconds W] [--pcns M | --pcn-codes U1,U2] "
     "[--channel per-client|shared] [--token T] "
-    "[--server-pid PID] [--deadline-ms MS] [--slowest K] [--rate R] [--service-config FILE]";
+    "[--server-pid PID] [--deadline-ms MS] [--slowest K] [--rate R] [--service-config FILE] "
+    "[--interval-seconds S] [--chaos-fraction F] [--allow-status CODE,...]";
 
 int ToInt(const std::string& flag, const std::string& text, int lo) {
   char* end = nullptr;
@@ -132,6 +150,14 @@ double ToSeconds(const std::string& flag, const std::string& text) {
     Die(absl::StrFormat("%s: '%s' is not a number of seconds >= 0", flag, text));
   }
   return v;
+}
+
+// A gRPC status code from its name (RESOURCE_EXHAUSTED), as --allow-status takes it.
+int StatusCodeFromName(const std::string& name) {
+  for (int code = 0; code <= 16; ++code) {
+    if (absl::StatusCodeToString(static_cast<absl::StatusCode>(code)) == name) return code;
+  }
+  Die("--allow-status: '" + name + "' is not a gRPC status code name (e.g. RESOURCE_EXHAUSTED)");
 }
 
 Flags ParseFlags(int argc, char** argv) {
@@ -176,6 +202,18 @@ Flags ParseFlags(int argc, char** argv) {
       json << in.rdbuf();
       if (!in || json.str().empty()) Die("--service-config: cannot read " + v);
       f.service_config = json.str();
+    } else if (a == "--interval-seconds") {
+      f.interval_seconds = ToSeconds(a, v);
+    } else if (a == "--chaos-fraction") {
+      char* end = nullptr;
+      f.chaos_fraction = std::strtod(v.c_str(), &end);
+      if (v.empty() || *end != '\0' || !(f.chaos_fraction >= 0 && f.chaos_fraction <= 1)) {
+        Die(absl::StrFormat("--chaos-fraction: '%s' is not a number from 0 to 1", v));
+      }
+    } else if (a == "--allow-status") {
+      for (absl::string_view name : absl::StrSplit(v, ',', absl::SkipEmpty())) {
+        f.allowed_statuses.insert(StatusCodeFromName(std::string(name)));
+      }
     } else if (a == "--rate") {
       char* end = nullptr;
       f.rate = std::strtod(v.c_str(), &end);
@@ -393,6 +431,7 @@ std::string CheckReply(const Workload& w, size_t request, bool parse, grpc::Byte
 struct Call {
   double ms = 0;
   size_t request = 0;  // index into Workload::requests
+  double done_s = 0;   // when it completed, in seconds from the start of the phase
 };
 
 struct Phase {
@@ -403,6 +442,12 @@ struct Phase {
   // were not sent before the window closed (the clients were that far behind schedule).
   int64_t due = 0;
   int64_t unsent = 0;
+  // --chaos-fraction: the badly behaved calls and how they ended; --allow-status: calls refused.
+  int64_t chaos_calls = 0;
+  int64_t chaos_ok = 0;
+  int64_t chaos_cancelled = 0;
+  int64_t chaos_deadline = 0;
+  int64_t refused = 0;
 };
 
 // N clients calling until `seconds` have passed or `max_calls` calls were started: back to back
@@ -416,6 +461,8 @@ Phase RunPhase(const Flags& flags, const Workload& w,
   std::atomic<int64_t> started{0};
   std::atomic<int64_t> errors{0};
   std::atomic<int64_t> sent{0};
+  std::atomic<int64_t> chaos_calls{0}, chaos_ok{0}, chaos_cancelled{0}, chaos_deadline{0};
+  std::atomic<int64_t> refused{0};
   std::atomic<int> ready{0};
   std::atomic<bool> go{false};
   Clock::time_point start, end;
@@ -438,6 +485,7 @@ Phase RunPhase(const Flags& flags, const Workload& w,
       std::vector<Call>& mine = phase.calls[c];
       if (record) mine.reserve(1 << 16);
       size_t next = (w.requests.size() * c) / n;  // spread the clients over the PCNs
+      std::mt19937_64 chaos_random(0x9e3779b97f4a7c15ULL * (c + 1));  // fixed seed per client
       ready.fetch_add(1);
       while (!go.load()) std::this_thread::yield();
       for (int64_t k = 0; !failure.failed.load(); ++k) {
@@ -457,8 +505,16 @@ Phase RunPhase(const Flags& flags, const Workload& w,
         if (max_calls > 0 && started.fetch_add(1) >= max_calls) break;
         sent.fetch_add(1);
         grpc::ClientContext context;
-        context.set_deadline(std::chrono::system_clock::now() +
-                             std::chrono::milliseconds(flags.deadline_ms));
+        // A badly behaved call (--chaos-fraction): a short deadline, or a cancel after a while.
+        const bool chaos = flags.chaos_fraction > 0 && std::uniform_real_distribution<double>(0, 1)(
+                                                           chaos_random) < flags.chaos_fraction;
+        const bool chaos_cancels = chaos && (chaos_random() & 1) == 0;
+        const int chaos_ms = chaos ? static_cast<int>(chaos_random() % (chaos_cancels ? 21 : 30)) +
+                                         (chaos_cancels ? 0 : 1)
+                                   : 0;
+        context.set_deadline(
+            std::chrono::system_clock::now() +
+            std::chrono::milliseconds(chaos && !chaos_cancels ? chaos_ms : flags.deadline_ms));
         if (!flags.token.empty()) context.AddMetadata("authorization", "Bearer " + flags.token);
         grpc::ByteBuffer reply;
         grpc::Status status;
@@ -469,11 +525,43 @@ Phase RunPhase(const Flags& flags, const Workload& w,
         rpc->Finish(&reply, &status, &reply);
         void* tag = nullptr;
         bool ok = false;
-        const bool got = cq.Next(&tag, &ok);
+        bool got = false;
+        if (chaos_cancels) {
+          // Wait until the cancel time; a call still running then is cancelled by the client.
+          const auto cancel_at =
+              std::chrono::system_clock::now() + std::chrono::milliseconds(chaos_ms);
+          const grpc::CompletionQueue::NextStatus next_status = cq.AsyncNext(&tag, &ok, cancel_at);
+          got = next_status == grpc::CompletionQueue::GOT_EVENT;
+          if (next_status == grpc::CompletionQueue::TIMEOUT) {
+            context.TryCancel();
+            got = cq.Next(&tag, &ok);
+          }
+        } else {
+          got = cq.Next(&tag, &ok);
+        }
         const Clock::time_point t1 = Clock::now();
         std::string error;
+        const auto code = static_cast<absl::StatusCode>(status.error_code());
         if (!got || tag != &reply || !ok) {
           error = absl::StrFormat("Validate %s: the completion queue failed", w.codes[next]);
+        } else if (!status.ok() && flags.allowed_statuses.contains(status.error_code())) {
+          refused.fetch_add(1);
+          if (chaos) chaos_calls.fetch_add(1);
+        } else if (chaos) {
+          // OK (checked below), or the end the client asked for; anything else is a failure.
+          chaos_calls.fetch_add(1);
+          if (code == absl::StatusCode::kCancelled) {
+            chaos_cancelled.fetch_add(1);
+          } else if (code == absl::StatusCode::kDeadlineExceeded) {
+            chaos_deadline.fetch_add(1);
+          } else if (!status.ok()) {
+            error = absl::StrFormat("Validate %s (a %s call): %s: %s", w.codes[next],
+                                    chaos_cancels ? "cancelled" : "short-deadline",
+                                    absl::StatusCodeToString(code), status.error_message());
+          } else {
+            chaos_ok.fetch_add(1);
+            error = CheckReply(w, next, true, reply);
+          }
         } else if (!status.ok()) {
           error = absl::StrFormat(
               "Validate %s: %s: %s", w.codes[next],
@@ -491,8 +579,9 @@ Phase RunPhase(const Flags& flags, const Workload& w,
           if (!failure.failed.exchange(true)) failure.message = error;
           break;
         }
-        if (record) {
-          mine.push_back({std::chrono::duration<double, std::milli>(t1 - t0).count(), next});
+        if (record && !chaos && status.ok()) {
+          mine.push_back({std::chrono::duration<double, std::milli>(t1 - t0).count(), next,
+                          std::chrono::duration<double>(t1 - start).count()});
         }
         next = (next + 1) % w.requests.size();
       }
@@ -513,6 +602,11 @@ Phase RunPhase(const Flags& flags, const Workload& w,
       std::chrono::duration<double>(*std::max_element(finished.begin(), finished.end()) - start)
           .count();
   phase.errors = errors.load();
+  phase.chaos_calls = chaos_calls.load();
+  phase.chaos_ok = chaos_ok.load();
+  phase.chaos_cancelled = chaos_cancelled.load();
+  phase.chaos_deadline = chaos_deadline.load();
+  phase.refused = refused.load();
   if (open) {
     phase.due = max_calls > 0 ? max_calls : 0;
     if (seconds > 0) {
@@ -632,17 +726,49 @@ int main(int argc, char** argv) {
           "the %d calls due were never sent: the clients fell behind schedule)\n",
           n, flags.rate, rps, p.unsent, p.due);
     }
+    if (p.chaos_calls > 0 || flags.chaos_fraction > 0) {
+      std::cout << absl::StrFormat(
+          "  N=%d: %d badly behaved calls (not in the figures above): %d OK, %d CANCELLED, %d "
+          "DEADLINE_EXCEEDED\n",
+          n, p.chaos_calls, p.chaos_ok, p.chaos_cancelled, p.chaos_deadline);
+    }
+    if (!flags.allowed_statuses.empty()) {
+      std::cout << absl::StrFormat("  N=%d: %d calls refused with an allowed status\n", n,
+                                   p.refused);
+    }
+    if (flags.interval_seconds > 0) {
+      // The calls by completion time, one line per interval (the tail over a long run).
+      // A call that completes after the window closes counts in the last interval.
+      const double window = flags.seconds > 0 ? flags.seconds : p.wall_seconds;
+      const auto window_last = std::max<int64_t>(
+          0, static_cast<int64_t>(std::ceil(window / flags.interval_seconds)) - 1);
+      std::map<int64_t, std::vector<double>> by_interval;
+      for (const Call& call : recorded) {
+        by_interval[std::min(window_last,
+                             static_cast<int64_t>(call.done_s / flags.interval_seconds))]
+            .push_back(call.ms);
+      }
+      for (auto& [i, ms] : by_interval) {
+        std::sort(ms.begin(), ms.end());
+        std::cout << absl::StrFormat(
+            "interval N=%d t_s=%.0f calls=%d rps=%.1f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f\n", n,
+            (i + 1) * flags.interval_seconds, ms.size(), ms.size() / flags.interval_seconds,
+            Percentile(ms, 0.50), Percentile(ms, 0.99), ms.back());
+      }
+    }
     std::cout.flush();
     machine.push_back(absl::StrFormat(
         "load N=%d %s channel=%s calls=%d errors=%d seconds=%.3f rps=%.1f p50_ms=%.3f "
-        "p95_ms=%.3f p99_ms=%.3f max_ms=%.3f client_cpu_ms=%.3f%s",
+        "p95_ms=%.3f p99_ms=%.3f max_ms=%.3f client_cpu_ms=%.3f chaos_calls=%d chaos_ok=%d "
+        "chaos_cancelled=%d chaos_deadline=%d refused=%d%s",
         n,
         open ? absl::StrFormat("mode=open offered_rps=%g due_calls=%d unsent_calls=%d "
                                "sustained=%s",
                                flags.rate, p.due, p.unsent, sustained ? "yes" : "no")
              : "mode=closed",
         flags.shared_channel ? "shared" : "per-client", calls, p.errors, p.wall_seconds, rps, p50,
-        p95, p99, max, client_ms,
+        p95, p99, max, client_ms, p.chaos_calls, p.chaos_ok, p.chaos_cancelled, p.chaos_deadline,
+        p.refused,
         server_ms < 0
             ? ""
             : absl::StrFormat(" server_cpu_ms=%.3f other_cores=%.2f", server_ms, others)));

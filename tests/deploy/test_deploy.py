@@ -374,7 +374,10 @@ class ProxyConfigTest(unittest.TestCase):
         self.assertEqual(config["healthCheckConfig"]["serviceName"], health_service_name())
         (method,) = config["methodConfig"]
         self.assertEqual(method["name"], [{"service": health_service_name()}])
-        self.assertEqual(method["retryPolicy"]["retryableStatusCodes"], ["UNAVAILABLE"])
+        # A replica going away (UNAVAILABLE) and a busy one shedding calls (RESOURCE_EXHAUSTED,
+        # SERVER_BUSY: "retry with backoff") are retried; nothing else is.
+        self.assertEqual(method["retryPolicy"]["retryableStatusCodes"],
+                         ["UNAVAILABLE", "RESOURCE_EXHAUSTED"])
         # grpcio accepts it (it refuses a malformed service config when the channel is made).
         with grpc.insecure_channel("127.0.0.1:1",
                                    options=[("grpc.service_config", json.dumps(config))]):

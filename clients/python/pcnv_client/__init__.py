@@ -58,8 +58,8 @@ class Client:
     client certificate for mutual TLS when certificate_chain and private_key are given too.
 
     service_config: a gRPC service config (JSON text) for client-side balancing over a fleet,
-    e.g. deploy/lb/grpc-service-config.json (round_robin, retries on UNAVAILABLE, health
-    checking) with target "dns:///pcnv-server-headless.NAMESPACE.svc.cluster.local:50051" or
+    e.g. deploy/lb/grpc-service-config.json (round_robin, retries on UNAVAILABLE and
+    RESOURCE_EXHAUSTED, health checking) with target "dns:///pcnv-server-headless.NAMESPACE.svc.cluster.local:50051" or
     "ipv4:10.0.0.1:50051,10.0.0.2:50051". Default: the file named by PCNV_GRPC_SERVICE_CONFIG,
     else none (one connection to what the target resolves to first)."""
 

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The reliability runs of CI (docs/RELIABILITY.md, "Sanitizers" and "Fuzzing"); deploy/test.sh
+# runs them after the suite and the lint.
+#
+#   deploy/sanitizers.sh [asan] [tsan]      (default: both)
+#
+# asan: the asan preset (clang-14, ASan + UBSan, leak detection on, every UBSan report fatal)
+#       builds everything, the libFuzzer targets included; every fuzz target runs for a few
+#       seconds (fuzz/smoke.sh), then the suite runs but for the tests labelled `slow` (the
+#       national HTML report in Chromium, which measures load time and runs alone for minutes);
+# tsan: the tsan preset (ThreadSanitizer) builds geo_tests and runs them: the engine's workers
+#       (Validate runs PCNs on every core), its scratch pools and stop tokens, the suggestion
+#       search. The server's tests are not in it yet: Debian builds gRPC and Abseil without TSan,
+#       so the synchronisation inside them and absl::Mutex (which the server uses) is invisible
+#       to TSan and it reports races that are not there (docs/RELIABILITY.md).
+# The sanitizer options are the test presets' (CMakePresets.json); suppressions, third-party
+# only, are in tests/sanitizers/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+which=("$@")
+[ ${#which[@]} -gt 0 ] || which=(asan tsan)
+
+for s in "${which[@]}"; do
+  case $s in
+    asan | tsan) ;;
+    *)
+      echo "usage: $0 [asan] [tsan]" >&2
+      exit 2
+      ;;
+  esac
+  start=$SECONDS
+  cmake --preset "$s" >/dev/null
+  cmake --build --preset "$s"
+  built=$SECONDS
+  if [ "$s" = asan ]; then
+    bash fuzz/smoke.sh
+    ctest --preset asan -j2 --label-exclude '^slow$'
+  else
+    ctest --preset tsan -j2
+  fi
+  echo "sanitizers: $s build $((built - start)) s, tests $((SECONDS - built)) s"
+done

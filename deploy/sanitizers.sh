@@ -34,7 +34,7 @@ for s in "${which[@]}"; do
   built=$SECONDS
   if [ "$s" = asan ]; then
     bash fuzz/smoke.sh
-    ctest --preset asan -j2 --label-exclude '^slow$'
+    ctest --preset asan -j2 --label-exclude '^(slow|perf)$'
   else
     ctest --preset tsan -j2
   fi

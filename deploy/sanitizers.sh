@@ -7,7 +7,9 @@
 # asan: the asan preset (clang-14, ASan + UBSan, leak detection on, every UBSan report fatal)
 #       builds everything, the libFuzzer targets included; every fuzz target runs for a few
 #       seconds (fuzz/smoke.sh), then the suite runs but for the tests labelled `slow` (the
-#       national HTML report in Chromium, which measures load time and runs alone for minutes);
+#       national HTML report in Chromium, which measures load time and runs alone for minutes)
+#       and `perf` (the bench smoke runs, the soak smoke run and the local fleet, which measure
+#       latency and throughput);
 # tsan: the tsan preset (ThreadSanitizer) builds geo_tests and runs them: the engine's workers
 #       (Validate runs PCNs on every core), its scratch pools and stop tokens, the suggestion
 #       search. The server's tests are not in it yet: Debian builds gRPC and Abseil without TSan,

@@ -4,7 +4,7 @@
 #
 #   bench/reliability/soak.sh [--build DIR] [--data DIR] [--work DIR] [--region CODE]
 #                             [--seconds 600] [--load 0.8] [--clients 16] [--interval 30]
-#                             [--plot PNG]
+#                             [--plot PNG] [--judge-p99 yes|no]
 #
 # 1. Capacity: pcnv-bench-load closed loop, --clients clients, 10 s (after 2 s of warm-up).
 # 2. The soak: the same clients offering --load x capacity calls/s (open loop, so a slow call
@@ -17,7 +17,9 @@
 #    shorter than 5 minutes) grows less than 5%.
 # Writes WORK/soak/{load.txt,rss.tsv,summary.txt} and, with --plot, a PNG of p99 and RSS over
 # time (bench/reliability/plot_soak.py). Exit 0 when every check holds, 1 when one fails, 77
-# without the shared data.
+# without the shared data. --judge-p99 no (the suite's 20 s smoke run): p99 stability is printed
+# but not judged, since four 5-second windows on a machine running other tests say nothing about
+# it; every other check still holds the run.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 build="$repo/build/default"
@@ -29,6 +31,7 @@ load=0.8
 clients=16
 interval=30
 plot=""
+judge_p99=yes
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=$2; shift 2 ;;
@@ -40,6 +43,7 @@ while [ $# -gt 0 ]; do
     --clients) clients=$2; shift 2 ;;
     --interval) interval=$2; shift 2 ;;
     --plot) plot=$2; shift 2 ;;
+    --judge-p99) judge_p99=$2; shift 2 ;;
     *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
   esac
 done
@@ -104,9 +108,10 @@ fi
 line=$(grep '^load N=' "$out/load.txt")
 grep '^interval ' "$out/load.txt" | sed 's/^interval N=[0-9]* //' >"$out/intervals.txt"
 verdict=0
-/usr/bin/python3 - "$out" "$line" "$seconds" "$capacity" "$rate" "$(nproc)" >"$out/summary.txt" <<'PY' || verdict=$?
+/usr/bin/python3 - "$out" "$line" "$seconds" "$capacity" "$rate" "$(nproc)" "$judge_p99" \
+  >"$out/summary.txt" <<'PY' || verdict=$?
 import statistics, sys
-out, line, seconds, capacity, rate, cores = sys.argv[1:]
+out, line, seconds, capacity, rate, cores, judge_p99 = sys.argv[1:]
 fields = dict(kv.split("=", 1) for kv in line.split()[1:] if "=" in kv)
 intervals = [dict(kv.split("=", 1) for kv in l.split()) for l in open(f"{out}/intervals.txt")]
 p99s = [float(i["p99_ms"]) for i in intervals]
@@ -125,9 +130,10 @@ checks = [
     ("offered rate sustained", fields.get("sustained") == "yes",
      f"offered {rate} calls/s ({float(rate) / float(capacity):.0%} of {float(capacity):.0f}), "
      f"achieved {float(fields['rps']):.1f}"),
-    ("p99 stable", max(p99s) <= 2 * median_p99,
+    ("p99 stable", max(p99s) <= 2 * median_p99 or judge_p99 == "no",
      f"interval p99 median {median_p99:.2f} ms, min {min(p99s):.2f}, max {max(p99s):.2f} "
-     f"over {len(p99s)} intervals; whole run p50 {fields['p50_ms']} p99 {fields['p99_ms']} ms"),
+     f"over {len(p99s)} intervals; whole run p50 {fields['p50_ms']} p99 {fields['p99_ms']} ms"
+     + ("" if judge_p99 == "yes" else " (--judge-p99 no)")),
     ("memory flat after warm-up", growth < 0.05,
      f"RSS mean {warm / 1024:.1f} MiB at {w:.0f}-{2 * w:.0f} s, {last / 1024:.1f} MiB over the "
      f"last {w:.0f} s "
@@ -135,7 +141,10 @@ checks = [
 ]
 print(f"soak: {seconds} s, {cores} cores, server CPU {fields.get('server_cpu_ms', '?')} ms/call")
 for name, ok, text in checks:
-    print(f"soak: {'PASS' if ok else 'FAIL'}: {name}: {text}")
+    verdict = "PASS" if ok else "FAIL"
+    if name == "p99 stable" and judge_p99 == "no":
+        verdict = "NOT JUDGED"
+    print(f"soak: {verdict}: {name}: {text}")
 sys.exit(0 if all(ok for _, ok, _ in checks) else 1)
 PY
 cat "$out/summary.txt"

@@ -4,6 +4,7 @@
 # regressions (fuzz/regressions/TARGET) and, when ../shared/data is there, small extracts of the
 # real data (fuzz/extract_seeds.sh real). It keeps the targets building and running; finding
 # new bugs is the campaign's job (fuzz/campaign.sh). deploy/test.sh runs it after the suite.
+# A fixed seed (-seed=1) makes each run try the same inputs, so CI does not fail at random.
 #
 #   fuzz/smoke.sh [SECONDS]    seconds per target (default 5, or PCNV_FUZZ_SMOKE_SECONDS)
 #
@@ -33,7 +34,7 @@ for t in "${fuzz_targets[@]}"; do
   dirs=("$work/$t/new" "fuzz/corpus/$t")
   [ -d "fuzz/regressions/$t" ] && dirs+=("fuzz/regressions/$t")
   [ -d "$work/real/$t" ] && dirs+=("$work/real/$t")
-  if ! "$fuzz_bin/fuzz_$t" -max_total_time="$seconds" -runs=2000000 -timeout=25 \
+  if ! "$fuzz_bin/fuzz_$t" -seed=1 -max_total_time="$seconds" -runs=2000000 -timeout=25 \
       -rss_limit_mb=2048 -malloc_limit_mb=2048 -print_final_stats=1 \
       -artifact_prefix="$work/$t/" "${dirs[@]}" > "$work/$t.log" 2>&1; then
     echo "fuzz smoke: fuzz_$t FAILED; last lines of $work/$t.log:" >&2

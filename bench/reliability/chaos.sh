@@ -50,6 +50,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 source "$repo/bench/lib.sh"
+build=$(cd "$build" && pwd)  # absolute: the run below works in its own folder
 server="$build/server/pcnv-server"
 loadgen="$build/bench/pcnv-bench-load"
 cli="$build/clients/cli/pcnv"
@@ -65,9 +66,6 @@ out="$(cd "$work" && pwd)/chaos"
 rm -rf "$out"
 mkdir -p "$out"
 # A crash leaves its core dump (core_pattern permitting) beside the stores it was reloading.
-build=$(cd "$build" && pwd)
-server="$build/server/pcnv-server"
-cli="$build/clients/cli/pcnv"
 ulimit -c unlimited 2>/dev/null || true
 cd "$out"
 failures=()

@@ -231,14 +231,19 @@ ContiguityResult AnalyseContiguity(const ReferenceData& ref, const std::vector<i
   });
   if (found_from_graph) result.union_geometry = CollectComponents(comps);
   if (comps.size() > 1) {
-    // The main component prepared once (an index of its segments) for all the others.
-    geos::PreparedPtr main(GEOSPrepare_r(ctx, comps[0].geometry.raw()));
+    // The main component prepared once (an index of its segments) for all the others. A
+    // component's geometry is null when GEOS could not join its areas (a failure, or the call
+    // stopped by its deadline mid-union): GEOS's C API does not check for null, so never hand it
+    // one.
+    geos::PreparedPtr main(
+        comps[0].geometry.is_null() ? nullptr : GEOSPrepare_r(ctx, comps[0].geometry.raw()));
     for (size_t c = 1; c < comps.size(); ++c) {
       // A gap GEOS cannot measure stays 0, as for a part that touches the main one.
-      if (!main || !geos::Succeeded(GEOSPreparedDistance_r(ctx, main.get(), comps[c].geometry.raw(),
-                                                           &comps[c].gap_to_main_m),
-                                    "prepared distance")
-                        .ok()) {
+      if (!main || comps[c].geometry.is_null() ||
+          !geos::Succeeded(GEOSPreparedDistance_r(ctx, main.get(), comps[c].geometry.raw(),
+                                                  &comps[c].gap_to_main_m),
+                           "prepared distance")
+               .ok()) {
         comps[c].gap_to_main_m = 0;
       }
     }

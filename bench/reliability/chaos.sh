@@ -3,7 +3,7 @@
 # steady load while everything around it misbehaves, then stopped with calls in flight.
 #
 #   bench/reliability/chaos.sh [--build DIR] [--data DIR] [--work DIR] [--region CODE]
-#                              [--seconds 60] [--load 0.5] [--clients 8]
+#                              [--seconds 60] [--load 0.5] [--clients 8] [--hup-interval 1]
 #
 # For --seconds, all at once:
 #  - steady: pcnv-bench-load, --clients clients offering --load x the measured capacity (open
@@ -13,8 +13,8 @@
 #  - badly behaved clients: 4 more offering a fifth of capacity, no retries, every call either with a 1-30 ms
 #    deadline or cancelled by the client after 0-20 ms (--chaos-fraction 1). Each must end OK,
 #    CANCELLED, DEADLINE_EXCEEDED or shed (RESOURCE_EXHAUSTED), nothing else;
-#  - reloads: SIGHUP every second, while the store file the server reloads from is swapped every
-#    3 s, in turn: truncated to half, removed, replaced by random bytes, and put back. A reload of
+#  - reloads: SIGHUP every second (--hup-interval: 0.3 makes a stress run of it), while the store
+#    file the server reloads from is swapped at every third signal, in turn: truncated to half, removed, replaced by random bytes, and put back. A reload of
 #    a bad store must fail, be logged, and leave the server on the last good snapshot;
 # Then a burst: 64 clients closed loop for 5 s (twice the server's heavy-call limit, far above
 # capacity) beside the steady clients, all with the retries. Calls still shed after those
@@ -37,6 +37,7 @@ region=""
 seconds=60
 load=0.5
 clients=8
+hup_interval=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=$2; shift 2 ;;
@@ -46,6 +47,7 @@ while [ $# -gt 0 ]; do
     --seconds) seconds=$2; shift 2 ;;
     --load) load=$2; shift 2 ;;
     --clients) clients=$2; shift 2 ;;
+    --hup-interval) hup_interval=$2; shift 2 ;;
     *) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
   esac
 done
@@ -107,11 +109,12 @@ steady=$!
   >"$out/badly-behaved.txt" 2>&1 &
 badly=$!
 
-# SIGHUP every second; the store swapped every third second (mv: the server never reads a file
-# half-copied, as with an operator's or a sync job's atomic replace).
+# SIGHUP every --hup-interval seconds; the store swapped at every third (mv: the server never
+# reads a file half-copied, as with an operator's or a sync job's atomic replace).
 (
   states=(truncated missing random good)
-  for ((i = 0; i < seconds; i++)); do
+  signals=$(awk -v s="$seconds" -v i="$hup_interval" 'BEGIN {printf "%d", s / i}')
+  for ((i = 0; i < signals; i++)); do
     if ((i % 3 == 0)); then
       state=${states[$(((i / 3) % 4))]}
       case $state in
@@ -121,7 +124,7 @@ badly=$!
       echo "$i $state" >>"$out/store-states.txt"
     fi
     kill -HUP "$server_pid" 2>/dev/null || exit 0
-    sleep 1
+    sleep "$hup_interval"
   done
   cp "$out/good.gpkg" "$store.tmp" && mv -f "$store.tmp" "$store"
 ) &

@@ -1,5 +1,10 @@
 #include "geo/wkb_scan.h"
 
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <iterator>
 #include <string>
 
 #include "absl/status/status.h"
@@ -42,7 +47,7 @@ class Walker {
     switch (code % 1000) {
       case 1:  // Point
         ++shape.vertices;
-        return Skip(size_t{8} * dims, "point coordinates");
+        return Coordinates(1, dims, "point coordinates", shape);
       case 2:  // LineString
       case 8:  // CircularString
         return Points(dims, shape);
@@ -90,11 +95,6 @@ class Walker {
     return false;
   }
   size_t Remaining() const { return bytes_.size() - pos_; }
-  bool Skip(size_t n, const char* what) {
-    if (n > Remaining()) return Fail(absl::StrCat("truncated in the ", what));
-    pos_ += n;
-    return true;
-  }
   bool Byte(uint8_t* out) {
     if (Remaining() < 1) return Fail("truncated before a byte order mark");
     *out = static_cast<uint8_t>(bytes_[pos_++]);
@@ -122,7 +122,34 @@ class Walker {
     uint32_t n = 0;
     if (!Count(&n, size_t{8} * dims, "point count")) return false;
     shape.vertices += n;
-    return Skip(static_cast<size_t>(n) * 8 * dims, "coordinates");
+    return Coordinates(n, dims, "coordinates", shape);
+  }
+  // `n` points of `dims` doubles; their x and y go into the shape's box.
+  bool Coordinates(size_t n, int dims, const char* what, WkbShape& shape) {
+    const size_t stride = size_t{8} * dims;
+    if (n > Remaining() / stride) return Fail(absl::StrCat("truncated in the ", what));
+    for (size_t i = 0; i < n; ++i) {
+      const double x = Double(pos_ + i * stride), y = Double(pos_ + i * stride + 8);
+      if (!std::isfinite(x) || !std::isfinite(y)) {
+        shape.non_finite = true;
+        continue;
+      }
+      shape.min_x = std::min(shape.min_x, x);
+      shape.max_x = std::max(shape.max_x, x);
+      shape.min_y = std::min(shape.min_y, y);
+      shape.max_y = std::max(shape.max_y, y);
+    }
+    pos_ += n * stride;
+    return true;
+  }
+  // The double at byte `at` (in bounds), in the geometry's byte order.
+  double Double(size_t at) const {
+    unsigned char b[8];
+    std::memcpy(b, bytes_.data() + at, 8);
+    if (!little_) std::reverse(std::begin(b), std::end(b));
+    uint64_t bits = 0;
+    for (int i = 7; i >= 0; --i) bits = bits << 8 | b[i];
+    return std::bit_cast<double>(bits);
   }
 
   std::string_view bytes_;

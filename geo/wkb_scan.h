@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <string_view>
 
 #include "absl/status/statusor.h"
@@ -23,6 +24,14 @@ struct WkbShape {
   int64_t vertices = 0;  // coordinates, over every ring and part
   int64_t parts = 0;     // geometries (collections and their members) and rings
   int depth = 0;         // deepest collection nesting; 0 for a single geometry
+  // The box of every finite x and y read (valid when vertices > 0 and some were finite), and
+  // whether any x or y was NaN or infinite: so that a front door can refuse coordinates no map
+  // has (geo/input_limits.h) before GEOS computes with them.
+  double min_x = std::numeric_limits<double>::infinity();
+  double min_y = std::numeric_limits<double>::infinity();
+  double max_x = -std::numeric_limits<double>::infinity();
+  double max_y = -std::numeric_limits<double>::infinity();
+  bool non_finite = false;
 };
 
 // The shape of one ISO or extended (PostGIS) WKB geometry, 2D, Z, M or ZM, either byte order,

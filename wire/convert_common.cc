@@ -4,6 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "geo/field_error.h"
+#include "geo/input_limits.h"
+#include "geo/wkb_scan.h"
 #include "wire/convert.h"
 #include "wire/convert_internal.h"
 #include "wire/status.h"
@@ -101,6 +103,21 @@ absl::StatusOr<Geometry> GeometryFromProto(const v1::Geometry& geometry, absl::s
                                       " (British National Grid); reproject before sending"));
   }
   if (geometry.wkb().empty()) return internal::Bad(absl::StrCat(field, ".wkb"), "is empty");
+  // Coordinates no map of Great Britain has are refused before GEOS computes with them, as the
+  // CLI's layer reader refuses them (geo/io/vector_reader.cc): GEOS's overlay and buffer fail on
+  // magnitudes like 1e200, and its buffer leaks when it fails (docs/RELIABILITY.md).
+  if (absl::StatusOr<WkbShape> shape = ScanWkb(geometry.wkb()); shape.ok()) {
+    if (shape->non_finite) {
+      return internal::Bad(absl::StrCat(field, ".wkb"),
+                           "a coordinate is not a finite number (NaN or infinite)");
+    }
+    if (shape->min_x <= shape->max_x) {
+      if (absl::Status s = CheckBngBox(shape->min_x, shape->min_y, shape->max_x, shape->max_y);
+          !s.ok()) {
+        return internal::Bad(absl::StrCat(field, ".wkb"), absl::StrCat("geometry ", s.message()));
+      }
+    }
+  }  // malformed bytes: refused just below, with the walk's reason
   absl::StatusOr<Geometry> g = Geometry::FromWkb(geometry.wkb());
   if (!g.ok()) return internal::Bad(absl::StrCat(field, ".wkb"), g.status().message());
   return g;

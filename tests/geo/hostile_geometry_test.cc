@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
@@ -50,9 +51,32 @@ TEST(ScanWkb, CountsVerticesPartsAndDepth) {
   EXPECT_EQ(s->vertices, 13);
   EXPECT_EQ(s->parts, 6);  // the multipolygon, two polygons, three rings
   EXPECT_EQ(s->depth, 1);
+  EXPECT_EQ(s->min_x, 0);
+  EXPECT_EQ(s->min_y, 0);
+  EXPECT_EQ(s->max_x, 6);
+  EXPECT_EQ(s->max_y, 6);
+  EXPECT_FALSE(s->non_finite);
   s = ScanWkb(Nested(kMaxWkbNesting));
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->depth, kMaxWkbNesting);
+}
+
+TEST(ScanWkb, BoxesCoordinatesInEitherByteOrderAndFlagsNonFinite) {
+  // A big-endian point (byte order 0) at 430000, 380000.
+  const std::string big("\x00\x00\x00\x00\x01\x41\x1a\x3e\xc0\x00\x00\x00\x00"
+                        "\x41\x17\x31\x80\x00\x00\x00\x00",
+                        21);
+  absl::StatusOr<WkbShape> s = ScanWkb(big);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->min_x, 430000);
+  EXPECT_EQ(s->max_y, 380000);
+  std::string nan_point = Wkb("POINT(1 2)");
+  const double nan = std::nan("");
+  std::memcpy(nan_point.data() + 5, &nan, sizeof nan);  // x of a little-endian point
+  s = ScanWkb(nan_point);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_TRUE(s->non_finite);
+  EXPECT_GT(s->min_x, s->max_x);  // its only point is left out of the box
 }
 
 TEST(ScanWkb, RefusesDeepNestingLyingCountsAndTrailingBytes) {

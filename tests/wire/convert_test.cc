@@ -3,6 +3,7 @@
 #include "wire/convert.h"
 
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <string>
@@ -708,6 +709,30 @@ INSTANTIATE_TEST_SUITE_P(
                                  r.mutable_declared()->mutable_boundaries(0)->mutable_geometry());
                        },
                        "declared.boundaries[0].geometry: is empty"},
+        BadRequestCase{"DeclaredFarOutsideGreatBritain",
+                       [](v1::ValidateRequest& r) {
+                         // The fuzzer's leak of GEOS's buffer came from magnitudes like these.
+                         ToProto(Wkt("POLYGON((430000 380000,1e189 1e219,2e154 383016,"
+                                     "430000 380000))"),
+                                 r.mutable_declared()->mutable_boundaries(1)->mutable_geometry());
+                       },
+                       "declared.boundaries[1].geometry.wkb: geometry extends from "
+                       "easting/northing 430000"},
+        BadRequestCase{"DeclaredNanCoordinate",
+                       [](v1::ValidateRequest& r) {
+                         v1::Geometry* g =
+                             r.mutable_declared()->mutable_boundaries(0)->mutable_geometry();
+                         ToProto(Wkt("POLYGON((430000 380000,431000 380000,431000 381000,"
+                                     "430000 380000))"),
+                                 g);
+                         // The third point's northing (after 13 bytes of header and two
+                         // points) becomes NaN.
+                         const double nan = std::nan("");
+                         std::string wkb = g->wkb();
+                         std::memcpy(wkb.data() + 13 + 2 * 16 + 8, &nan, sizeof nan);
+                         g->set_wkb(wkb);
+                       },
+                       "declared.boundaries[0].geometry.wkb: a coordinate is not a finite number"},
         BadRequestCase{"DeclaredWithoutPcn",
                        [](v1::ValidateRequest& r) {
                          r.mutable_declared()->mutable_boundaries(1)->clear_pcn_code();

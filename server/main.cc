@@ -140,6 +140,14 @@ std::unique_ptr<grpc::Server> StartGrpcServer(
   builder.SetMaxReceiveMessageSize(flags.limits.max_request_bytes);
   builder.SetMaxSendMessageSize(pcnv::wire::kMaxMessageBytes);
   AddConnectionArguments(flags, builder);
+  // gRPC's synchronous server keeps between 1 and 2 idle threads waiting for calls by default:
+  // under load, the thread that takes the last waiting call starts a new one, and a thread
+  // finishing its call ends if 2 already wait, so most calls pay for a thread's start and end (and
+  // its allocator arena). Keep as many waiting threads as calls can run at once instead.
+  const int heavy = flags.limits.max_concurrent_heavy_calls;
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 2);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+                              heavy > 0 ? heavy + 4 : 64);
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || bound_port == 0) {

@@ -25,7 +25,9 @@ struct MdCtxDeleter {
 absl::Status HashFile(EVP_MD_CTX* ctx, const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::InvalidArgumentError(absl::StrCat(path, ": cannot open for reading"));
-  std::vector<char> buf(1 << 20);
+  // 64 KiB at a time: as fast as larger reads through the stream's own buffer, and not a
+  // zeroed mebibyte per file (which cost the fuzzers a third of their time in page faults).
+  std::vector<char> buf(size_t{64} << 10);
   while (in) {
     in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
     if (in.gcount() > 0) EVP_DigestUpdate(ctx, buf.data(), static_cast<size_t>(in.gcount()));

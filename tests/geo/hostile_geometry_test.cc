@@ -63,9 +63,10 @@ TEST(ScanWkb, CountsVerticesPartsAndDepth) {
 
 TEST(ScanWkb, BoxesCoordinatesInEitherByteOrderAndFlagsNonFinite) {
   // A big-endian point (byte order 0) at 430000, 380000.
-  const std::string big("\x00\x00\x00\x00\x01\x41\x1a\x3e\xc0\x00\x00\x00\x00"
-                        "\x41\x17\x31\x80\x00\x00\x00\x00",
-                        21);
+  const std::string big(
+      "\x00\x00\x00\x00\x01\x41\x1a\x3e\xc0\x00\x00\x00\x00"
+      "\x41\x17\x31\x80\x00\x00\x00\x00",
+      21);
   absl::StatusOr<WkbShape> s = ScanWkb(big);
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->min_x, 430000);

@@ -14,8 +14,9 @@
 #    deadline or cancelled by the client after 0-20 ms (--chaos-fraction 1). Each must end OK,
 #    CANCELLED, DEADLINE_EXCEEDED or shed (RESOURCE_EXHAUSTED), nothing else;
 #  - reloads: SIGHUP every second (--hup-interval: 0.3 makes a stress run of it), while the store
-#    file the server reloads from is swapped at every third signal, in turn: truncated to half, removed, replaced by random bytes, and put back. A reload of
-#    a bad store must fail, be logged, and leave the server on the last good snapshot;
+#    file the server reloads from is swapped at every third signal, in turn: truncated to half,
+#    removed, replaced by random bytes, and put back. A reload of a bad store must fail, be
+#    logged, and leave the server on the last good snapshot;
 # Then a burst: 64 clients closed loop for 5 s (twice the server's heavy-call limit, far above
 # capacity) beside the steady clients, all with the retries. Calls still shed after those
 # (RESOURCE_EXHAUSTED, the documented answer to overload) are counted, any other failure fails the
@@ -48,7 +49,7 @@ while [ $# -gt 0 ]; do
     --load) load=$2; shift 2 ;;
     --clients) clients=$2; shift 2 ;;
     --hup-interval) hup_interval=$2; shift 2 ;;
-    *) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    *) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
   esac
 done
 source "$repo/bench/lib.sh"

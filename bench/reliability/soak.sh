@@ -45,7 +45,7 @@ while [ $# -gt 0 ]; do
     --interval) interval=$2; shift 2 ;;
     --plot) plot=$2; shift 2 ;;
     --judge-p99) judge_p99=$2; shift 2 ;;
-    *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    *) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
   esac
 done
 source "$repo/bench/lib.sh"

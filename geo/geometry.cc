@@ -59,9 +59,15 @@ absl::StatusOr<Geometry> Geometry::FromWkt(std::string_view wkt) {
 absl::StatusOr<Geometry> Geometry::FromWkb(std::string_view wkb) {
   // Walked first: GEOS's reader recurses per nested collection and allocates what a count
   // claims, so hostile bytes would overflow its stack or exhaust memory (geo/wkb_scan.h).
-  if (absl::Status s = ScanWkb(wkb).status(); !s.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot parse WKB: ", s.message()));
+  absl::StatusOr<WkbShape> walked = ScanWkb(wkb);
+  if (!walked.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot parse WKB: ", walked.status().message()));
   }
+  return FromWalkedWkb(wkb, *walked);
+}
+
+absl::StatusOr<Geometry> Geometry::FromWalkedWkb(std::string_view wkb, const WkbShape& /*walked*/) {
   auto ctx = geos::Context();
   geos::WkbReaderPtr reader(GEOSWKBReader_create_r(ctx));
   if (!reader) return geos::Failure("WKB reader");

@@ -17,6 +17,8 @@ struct GEOSGeom_t;  // GEOS's own opaque type (GEOSGeometry).
 
 namespace pcnv {
 
+struct WkbShape;  // geo/wkb_scan.h
+
 struct Point {
   double x = 0;  // easting, metres
   double y = 0;  // northing, metres
@@ -32,7 +34,11 @@ class Geometry {
   ~Geometry() = default;
 
   static absl::StatusOr<Geometry> FromWkt(std::string_view wkt);
+  // Walks the bytes first (ScanWkb), then parses them with GEOS.
   static absl::StatusOr<Geometry> FromWkb(std::string_view wkb);
+  // For a caller that has walked `wkb` with ScanWkb already (and read its shape): parses it
+  // without walking it again. `walked` is the proof asked for, not used otherwise.
+  static absl::StatusOr<Geometry> FromWalkedWkb(std::string_view wkb, const WkbShape& walked);
   static Geometry MakePoint(Point p);
   // Takes ownership of a GEOS geometry (may be null for "no geometry").
   static Geometry Adopt(GEOSGeom_t* raw);

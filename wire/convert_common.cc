@@ -106,19 +106,22 @@ absl::StatusOr<Geometry> GeometryFromProto(const v1::Geometry& geometry, absl::s
   // Coordinates no map of Great Britain has are refused before GEOS computes with them, as the
   // CLI's layer reader refuses them (geo/io/vector_reader.cc): GEOS's overlay and buffer fail on
   // magnitudes like 1e200, and its buffer leaks when it fails (docs/RELIABILITY.md).
-  if (absl::StatusOr<WkbShape> shape = ScanWkb(geometry.wkb()); shape.ok()) {
-    if (shape->non_finite) {
-      return internal::Bad(absl::StrCat(field, ".wkb"),
-                           "a coordinate is not a finite number (NaN or infinite)");
+  absl::StatusOr<WkbShape> shape = ScanWkb(geometry.wkb());
+  if (!shape.ok()) {
+    return internal::Bad(absl::StrCat(field, ".wkb"),
+                         absl::StrCat("cannot parse WKB: ", shape.status().message()));
+  }
+  if (shape->non_finite) {
+    return internal::Bad(absl::StrCat(field, ".wkb"),
+                         "a coordinate is not a finite number (NaN or infinite)");
+  }
+  if (shape->min_x <= shape->max_x) {
+    if (absl::Status s = CheckBngBox(shape->min_x, shape->min_y, shape->max_x, shape->max_y);
+        !s.ok()) {
+      return internal::Bad(absl::StrCat(field, ".wkb"), absl::StrCat("geometry ", s.message()));
     }
-    if (shape->min_x <= shape->max_x) {
-      if (absl::Status s = CheckBngBox(shape->min_x, shape->min_y, shape->max_x, shape->max_y);
-          !s.ok()) {
-        return internal::Bad(absl::StrCat(field, ".wkb"), absl::StrCat("geometry ", s.message()));
-      }
-    }
-  }  // malformed bytes: refused just below, with the walk's reason
-  absl::StatusOr<Geometry> g = Geometry::FromWkb(geometry.wkb());
+  }
+  absl::StatusOr<Geometry> g = Geometry::FromWalkedWkb(geometry.wkb(), *shape);
   if (!g.ok()) return internal::Bad(absl::StrCat(field, ".wkb"), g.status().message());
   return g;
 }

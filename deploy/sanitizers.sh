@@ -10,11 +10,12 @@
 #       national HTML report in Chromium, which measures load time and runs alone for minutes)
 #       and `perf` (the bench smoke runs, the soak smoke run and the local fleet, which measure
 #       latency and throughput);
-# tsan: the tsan preset (ThreadSanitizer) builds geo_tests and runs them: the engine's workers
-#       (Validate runs PCNs on every core), its scratch pools and stop tokens, the suggestion
-#       search. The server's tests are not in it yet: Debian builds gRPC and Abseil without TSan,
-#       so the synchronisation inside them and absl::Mutex (which the server uses) is invisible
-#       to TSan and it reports races that are not there (docs/RELIABILITY.md).
+# tsan: the tsan preset (ThreadSanitizer) builds geo_tests and server_tests and runs them: the
+#       engine's workers (Validate runs PCNs on every core), its scratch pools and stop tokens,
+#       the suggestion search; the server (in-process and the pcnv-server binary) under
+#       concurrent calls, streams, cancellation, reloads and drains. Debian builds gRPC and
+#       Abseil without TSan: pcnv's locks are std::mutex (server/mutex.h) so that TSan sees them,
+#       and what TSan cannot see inside gRPC is left out (docs/RELIABILITY.md, "Sanitizers").
 # The sanitizer options are the test presets' (CMakePresets.json); suppressions, third-party
 # only, are in tests/sanitizers/.
 set -euo pipefail

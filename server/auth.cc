@@ -41,14 +41,14 @@ TokenTable::TokenTable(TokenTable&& other) noexcept : by_digest_(other.Current()
 TokenTable& TokenTable::operator=(TokenTable&& other) noexcept {
   if (this != &other) {
     std::shared_ptr<const ByDigest> incoming = other.Current();
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(mu_);
     by_digest_ = std::move(incoming);
   }
   return *this;
 }
 
 std::shared_ptr<const TokenTable::ByDigest> TokenTable::Current() const {
-  absl::ReaderMutexLock lock(&mu_);
+  MutexLock lock(mu_);
   return by_digest_;
 }
 
@@ -59,7 +59,7 @@ absl::Status TokenTable::Reload(const std::string& path) {
   absl::StatusOr<TokenTable> loaded = Load(path);
   if (!loaded.ok()) return loaded.status();
   std::shared_ptr<const ByDigest> incoming = loaded->Current();
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(mu_);
   // The old map is freed when the last call that copied its pointer lets go of it.
   by_digest_ = std::move(incoming);
   return absl::OkStatus();

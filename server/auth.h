@@ -31,7 +31,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
+#include "server/mutex.h"
 
 namespace pcnv::server {
 
@@ -70,7 +70,7 @@ class TokenTable {
   explicit TokenTable(std::shared_ptr<const ByDigest> by_digest);
   std::shared_ptr<const ByDigest> Current() const;
 
-  mutable absl::Mutex mu_;
+  mutable Mutex mu_;
   // Never null; the map it points to is never modified once published.
   std::shared_ptr<const ByDigest> by_digest_ ABSL_GUARDED_BY(mu_);
 };

@@ -129,8 +129,11 @@ HeavyCallSlots::Slot HeavyCallSlots::TryAcquire() {
 
 EngineGate::Pass::~Pass() {
   if (owner_ == nullptr) return;
-  absl::MutexLock lock(&owner_->mu_);
-  --owner_->running_;
+  {
+    MutexLock lock(owner_->mu_);
+    --owner_->running_;
+  }
+  owner_->mu_.NotifyAll();  // the oldest waiter may go now
 }
 
 std::optional<EngineGate::Pass> EngineGate::Enter(const std::function<bool()>& give_up) {
@@ -143,19 +146,21 @@ std::optional<EngineGate::Pass> EngineGate::Enter(const std::function<bool()>& g
   };
   // Between turns, ask `give_up` every 20 ms: often enough for a deadline, rarely enough that a
   // long queue costs no CPU (asking the client's state is a system call).
-  while (!mu_.AwaitWithTimeout(absl::Condition(&my_turn), absl::Milliseconds(20))) {
+  while (!mu_.AwaitWithTimeout(my_turn, absl::Milliseconds(20))) {
     mu_.Unlock();
     const bool stop = give_up && give_up();
     mu_.Lock();
     if (stop && !my_turn()) {
       queue_.erase(std::find(queue_.begin(), queue_.end(), ticket));
       mu_.Unlock();
+      mu_.NotifyAll();  // the next waiter may now be at the front
       return std::nullopt;
     }
   }
   queue_.pop_front();
   ++running_;
   mu_.Unlock();
+  mu_.NotifyAll();  // the next waiter is at the front now (and may go if a turn is free)
   return Pass(this);
 }
 

@@ -16,8 +16,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "pcnv/v1/validator.pb.h"
+#include "server/mutex.h"
 #include "wire/message_size.h"
 
 namespace pcnv::server {
@@ -161,7 +161,7 @@ class EngineGate {
 
  private:
   const int capacity_;
-  absl::Mutex mu_;
+  Mutex mu_;
   int running_ ABSL_GUARDED_BY(mu_) = 0;
   std::deque<uint64_t> queue_ ABSL_GUARDED_BY(mu_);  // waiting tickets, oldest first
   uint64_t next_ticket_ ABSL_GUARDED_BY(mu_) = 0;

@@ -34,13 +34,13 @@ std::string Label(absl::string_view v) {
 }  // namespace
 
 void Metrics::CallStarted(const std::string& method) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(mu_);
   ++in_flight_[method];
 }
 
 void Metrics::CallFinished(const std::string& method, const std::string& code, double seconds,
                            int64_t request_bytes, int64_t response_bytes) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(mu_);
   --in_flight_[method];
   ++calls_[{method, code}];
   Histogram& h = latency_[method];
@@ -57,7 +57,7 @@ void Metrics::CallFinished(const std::string& method, const std::string& code, d
 }
 
 void Metrics::CountFindings(const Report& report) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(mu_);
   for (const Finding& f : report.findings) {
     const std::string severity = f.waiver ? "WAIVED" : std::string(SeverityName(f.severity));
     ++findings_[{f.rule, severity}];
@@ -65,7 +65,7 @@ void Metrics::CountFindings(const Report& report) {
 }
 
 void Metrics::SetGauges(std::function<std::string()> gauges) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(mu_);
   gauges_ = std::move(gauges);
 }
 
@@ -73,7 +73,7 @@ std::string Metrics::Render() const {
   std::string out;
   std::function<std::string()> gauges;
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(mu_);
     out += "# HELP pcnv_calls_total RPCs finished, by method and gRPC status code.\n";
     out += "# TYPE pcnv_calls_total counter\n";
     for (const auto& [key, n] : calls_) {

@@ -36,8 +36,8 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "geo/report.h"
+#include "server/mutex.h"
 
 namespace pcnv::server {
 
@@ -70,7 +70,7 @@ class Metrics {
     int64_t count = 0;
     double sum = 0;
   };
-  mutable absl::Mutex mu_;
+  mutable Mutex mu_;
   std::map<std::pair<std::string, std::string>, int64_t> calls_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, Histogram> latency_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, int64_t> in_flight_ ABSL_GUARDED_BY(mu_);

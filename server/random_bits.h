@@ -8,14 +8,14 @@
 #include <random>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
+#include "server/mutex.h"
 
 namespace pcnv::server {
 
 inline uint64_t RandomBits() {
-  static absl::Mutex mu;
+  static Mutex mu;
   static std::mt19937_64 rng ABSL_GUARDED_BY(mu){std::random_device{}()};
-  absl::MutexLock lock(&mu);
+  MutexLock lock(mu);
   return rng();
 }
 

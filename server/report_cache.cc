@@ -19,7 +19,7 @@ std::string ReportCache::Put(absl::string_view owner, std::shared_ptr<const Repo
                              int64_t bytes, absl::Time now) {
   if (limits_.max_entries <= 0 || bytes > limits_.max_bytes) return "";
   std::string id = NewId();
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(mu_);
   EvictLocked(now, bytes);
   entries_[id] = Entry{std::string(owner), std::move(report), bytes, now};
   order_.push_back(id);
@@ -30,7 +30,7 @@ std::string ReportCache::Put(absl::string_view owner, std::shared_ptr<const Repo
 absl::StatusOr<std::shared_ptr<const Report>> ReportCache::Get(absl::string_view id,
                                                                absl::string_view owner,
                                                                absl::Time now) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(mu_);
   EvictLocked(now, 0);
   auto it = entries_.find(std::string(id));
   if (it == entries_.end() || it->second.owner != owner) {
@@ -46,7 +46,7 @@ absl::StatusOr<std::shared_ptr<const Report>> ReportCache::Get(absl::string_view
 }
 
 int ReportCache::size() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(mu_);
   return static_cast<int>(entries_.size());
 }
 

@@ -21,9 +21,9 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "geo/report.h"
+#include "server/mutex.h"
 
 namespace pcnv::server {
 
@@ -63,7 +63,7 @@ class ReportCache {
   void EvictLocked(absl::Time now, int64_t incoming) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const ReportCacheLimits limits_;
-  mutable absl::Mutex mu_;
+  mutable Mutex mu_;
   absl::flat_hash_map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);
   std::deque<std::string> order_ ABSL_GUARDED_BY(mu_);  // ids, oldest first
   int64_t bytes_ ABSL_GUARDED_BY(mu_) = 0;

@@ -21,6 +21,7 @@
 #include "geo/status_macros.h"
 #include "geo/suggest.h"
 #include "nlohmann/json.hpp"
+#include "server/mutex.h"
 #include "server/random_bits.h"
 #include "wire/catchments.h"
 #include "wire/change.h"
@@ -416,13 +417,13 @@ absl::StatusOr<Report> BoundaryValidatorService::ValidateStreaming(
   // Validate exactly as the unary call does, sending each PCN's result as soon as the engine has
   // it (from its worker threads: one writer at a time).
   if (absl::Status s = send(wire::ProgressEvent("validate", 0, 1)); !s.ok()) return s;
-  absl::Mutex write_mu;
+  Mutex write_mu;
   absl::Status write_failed;
   int64_t results_sent = 0;
   const int64_t total = wire::PcnCount(request);
   auto on_pcn_ready = [&](const PcnEntry& pcn, const std::vector<Finding>& findings) {
     const v1::ValidateStreamResponse event = wire::PcnResultEvent(pcn, findings);
-    absl::MutexLock lock(&write_mu);
+    MutexLock lock(write_mu);
     if (!write_failed.ok()) return;
     write_failed = send(event);
     if (write_failed.ok()) {

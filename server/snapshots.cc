@@ -11,12 +11,12 @@ namespace pcnv::server {
 ReferenceSnapshots::ReferenceSnapshots(Loader loader) : loader_(std::move(loader)) {}
 
 std::shared_ptr<const Snapshot> ReferenceSnapshots::Current() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(mu_);
   return current_;
 }
 
 std::optional<ReloadFailure> ReferenceSnapshots::LastFailure() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(mu_);
   return last_failure_;
 }
 
@@ -26,20 +26,20 @@ void ReferenceSnapshots::Install(std::shared_ptr<const ReferenceData> data, doub
   snapshot->loaded_at = absl::Now();
   snapshot->load_seconds = load_seconds;
   std::shared_ptr<const Snapshot> old;  // released outside the lock: freeing a snapshot is slow
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(mu_);
   snapshot->generation = current_ == nullptr ? 1 : current_->generation + 1;
   old = std::exchange(current_, std::move(snapshot));
   last_failure_.reset();
 }
 
 absl::StatusOr<std::shared_ptr<const Snapshot>> ReferenceSnapshots::Load(const std::string& path) {
-  absl::MutexLock reload_lock(&reload_mu_);
+  MutexLock reload_lock(reload_mu_);
   const auto start = std::chrono::steady_clock::now();
   absl::StatusOr<std::shared_ptr<const ReferenceData>> data = loader_(path);
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!data.ok()) {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(mu_);
     last_failure_ = ReloadFailure{absl::Now(), std::string(data.status().message())};
     const std::string still =
         current_ == nullptr

@@ -17,9 +17,9 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "geo/reference.h"
+#include "server/mutex.h"
 
 namespace pcnv::server {
 
@@ -60,9 +60,9 @@ class ReferenceSnapshots {
 
  private:
   const Loader loader_;
-  absl::Mutex reload_mu_ ABSL_ACQUIRED_BEFORE(mu_);  // one reload at a time
+  Mutex reload_mu_ ABSL_ACQUIRED_BEFORE(mu_);  // one reload at a time
   // Guards the pointer swap only; snapshots themselves are read without locks.
-  mutable absl::Mutex mu_;
+  mutable Mutex mu_;
   std::shared_ptr<const Snapshot> current_ ABSL_GUARDED_BY(mu_);
   std::optional<ReloadFailure> last_failure_ ABSL_GUARDED_BY(mu_);
 };

@@ -17,9 +17,10 @@ StreamWatchdog::StreamWatchdog(absl::Duration idle) : idle_(idle) {
 
 StreamWatchdog::~StreamWatchdog() {
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
   }
+  mu_.NotifyAll();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -35,8 +36,9 @@ void StreamWatchdog::Run() {
   // would be more exact, but nothing needs better than that.
   const absl::Duration tick =
       std::clamp(idle_ / 10, absl::Milliseconds(10), absl::Milliseconds(250));
-  absl::MutexLock lock(&mu_);
-  while (!mu_.AwaitWithTimeout(absl::Condition(&stopping_), tick)) {
+  MutexLock lock(mu_);
+  while (!mu_.AwaitWithTimeout([this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; },
+                               tick)) {
     const absl::Time now = absl::Now();
     for (auto& [id, entry] : waits_) {
       if (entry.expired || now - entry.since < idle_) continue;
@@ -52,26 +54,26 @@ void StreamWatchdog::Run() {
 StreamWatchdog::Wait::Wait(StreamWatchdog& watchdog, grpc::ServerContext& context, const char* what)
     : watchdog_(watchdog) {
   if (watchdog_.idle_ <= absl::ZeroDuration()) return;
-  absl::MutexLock lock(&watchdog_.mu_);
+  MutexLock lock(watchdog_.mu_);
   id_ = watchdog_.next_id_++;
   watchdog_.waits_.emplace(id_, Entry{&context, absl::Now(), what});
 }
 
 StreamWatchdog::Wait::~Wait() {
   if (id_ == 0) return;
-  absl::MutexLock lock(&watchdog_.mu_);
+  MutexLock lock(watchdog_.mu_);
   watchdog_.waits_.erase(id_);
 }
 
 bool StreamWatchdog::Wait::expired() const {
   if (id_ == 0) return false;
-  absl::MutexLock lock(&watchdog_.mu_);
+  MutexLock lock(watchdog_.mu_);
   auto it = watchdog_.waits_.find(id_);
   return it != watchdog_.waits_.end() && it->second.expired;
 }
 
 absl::Status StreamWatchdog::Wait::status() const {
-  absl::MutexLock lock(&watchdog_.mu_);
+  MutexLock lock(watchdog_.mu_);
   auto it = watchdog_.waits_.find(id_);
   if (it == watchdog_.waits_.end() || !it->second.expired) return absl::OkStatus();
   return wire::WithErrorInfo(absl::DeadlineExceededError(watchdog_.Message(it->second)),

@@ -19,8 +19,8 @@
 #include <thread>
 
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "server/mutex.h"
 
 namespace pcnv::server {
 
@@ -64,7 +64,7 @@ class StreamWatchdog {
   std::string Message(const Entry& entry) const;
 
   const absl::Duration idle_;
-  mutable absl::Mutex mu_;
+  mutable Mutex mu_;
   std::map<uint64_t, Entry> waits_ ABSL_GUARDED_BY(mu_);
   uint64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

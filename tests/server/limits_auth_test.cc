@@ -2,12 +2,12 @@
 // engine gate, the tokens file and roles, and reference snapshots swapping (or not) on reload.
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "geo/geometry.h"
 #include "gtest/gtest.h"
 #include "server/auth.h"
@@ -66,7 +66,7 @@ TEST(EngineGate, TurnsInArrivalOrderAndGivingUpLeavesTheQueue) {
   std::optional<EngineGate::Pass> first = gate.Enter(nullptr);
   ASSERT_TRUE(first.has_value());
   // Three callers queue behind the first, 30 ms apart in arrival; each records its turn.
-  absl::Mutex mu;
+  std::mutex mu;
   std::vector<int> order;
   std::atomic<bool> impatient_gave_up{false};
   std::vector<std::thread> waiters;
@@ -74,7 +74,7 @@ TEST(EngineGate, TurnsInArrivalOrderAndGivingUpLeavesTheQueue) {
     waiters.emplace_back([&, i] {
       std::optional<EngineGate::Pass> turn = gate.Enter(nullptr);
       ASSERT_TRUE(turn.has_value());
-      absl::MutexLock lock(&mu);
+      const std::lock_guard<std::mutex> lock(mu);
       order.push_back(i);
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(30));  // arrive in order
@@ -90,7 +90,7 @@ TEST(EngineGate, TurnsInArrivalOrderAndGivingUpLeavesTheQueue) {
   impatient.join();
   EXPECT_TRUE(impatient_gave_up);
   {
-    absl::MutexLock lock(&mu);
+    const std::lock_guard<std::mutex> lock(mu);
     EXPECT_TRUE(order.empty());  // nobody passes while the first holds the only turn
   }
   first.reset();

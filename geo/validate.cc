@@ -207,7 +207,7 @@ absl::StatusOr<Report> Validate(const ReferenceData& reference, const Validation
   std::vector<RuleSlot> slots;
   for (const RuleInfo& rule : RuleCatalogue()) {
     if (absl::Status s = interrupted("before rule " + std::string(rule.code)); !s.ok()) return s;
-    RuleSlot& slot = slots.emplace_back(RuleSlot{RuleRun{std::string(rule.code)}});
+    RuleSlot& slot = slots.emplace_back(RuleSlot{RuleRun{std::string(rule.code)}, nullptr, {}});
     RuleRun& run = slot.run;
     if (rule.whole == nullptr && rule.per_pcn == nullptr) {
       run.NotEvaluated("not implemented in this version of pcnv");

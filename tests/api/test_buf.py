@@ -39,13 +39,16 @@ class BufTest(unittest.TestCase):
         self.copy = os.path.join(scratch, "proto")
         shutil.copytree(PROTO, self.copy)
 
+    def read(self):
+        """The scratch copy's validator.proto."""
+        with open(os.path.join(self.copy, VALIDATOR), encoding="utf-8") as f:
+            return f.read()
+
     def edit(self, old, new):
         """Replaces `old` (which must occur exactly once) in the scratch copy's validator.proto."""
-        path = os.path.join(self.copy, VALIDATOR)
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
+        text = self.read()
         self.assertEqual(text.count(old), 1, old)
-        with open(path, "w", encoding="utf-8") as f:
+        with open(os.path.join(self.copy, VALIDATOR), "w", encoding="utf-8") as f:
             f.write(text.replace(old, new))
 
     def breaking(self):
@@ -82,10 +85,7 @@ class BufTest(unittest.TestCase):
 
     def test_a_changed_field_type_is_breaking(self):
         # ReferenceInfo's first int64 field (a count a portal reads): int64 -> string.
-        path = os.path.join(self.copy, VALIDATOR)
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-        match = re.search(r"message ReferenceInfo \{.*?\n  int64 (\w+) = (\d+);", text, re.S)
+        match = re.search(r"message ReferenceInfo \{.*?\n  int64 (\w+) = (\d+);", self.read(), re.S)
         self.assertIsNotNone(match, "ReferenceInfo has no int64 field left to change")
         self.edit(f"  int64 {match.group(1)} = {match.group(2)};",
                   f"  string {match.group(1)} = {match.group(2)};")

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "geo/io/file_io.h"
+#include "geo/io/geometry_export.h"
 #include "geo/rules/registry.h"
 #include "report/disclosure.h"
 #include "report/finding_source.h"
@@ -100,15 +101,18 @@ constexpr FieldSpec kPracticeFields[] = {
 
 absl::StatusOr<OGRLayer*> MakeLayer(GDALDataset& ds, const char* name, OGRSpatialReference& srs,
                                     OGRwkbGeometryType type, std::span<const FieldSpec> fields,
-                                    bool gpkg) {
+                                    bool gpkg, io::OutputCrs crs) {
   CPLStringList options;
   if (gpkg) {
     options.SetNameValue("FID", "fid");
     options.SetNameValue("GEOMETRY_NAME", "geom");
     options.SetNameValue("IDENTIFIER", name);
   } else {
-    options.SetNameValue("COORDINATE_PRECISION", "3");  // millimetres are plenty
+    // The precision the server's GeoJSON has (geo/io/geometry_export.h): 1e-6 degrees, 1 mm.
+    options.SetNameValue("COORDINATE_PRECISION", absl::StrCat(io::GeoJsonDecimals(crs)).c_str());
     options.SetNameValue("WRITE_NAME", "YES");
+    // In WGS84, an RFC 7946 file: no "crs" member, which that RFC leaves out.
+    if (crs == io::OutputCrs::kWgs84) options.SetNameValue("RFC7946", "YES");
   }
   OGRLayer* layer = ds.CreateLayer(name, &srs, type, options.List());
   if (layer == nullptr) return GdalError(absl::StrCat("creating layer ", name));
@@ -133,19 +137,31 @@ OgrGeometryPtr AsMultiPolygon(const Geometry& g) {
   return OgrGeometryPtr(OGRGeometryFactory::forceToMultiPolygon(ogr.release()));
 }
 
-absl::Status Add(OGRLayer& layer, OGRFeature& feature, OgrGeometryPtr geometry) {
-  if (geometry) feature.SetGeometryDirectly(geometry.release());
-  if (layer.CreateFeature(&feature) != OGRERR_NONE) {
-    return GdalError(absl::StrCat("layer ", layer.GetName(), ": writing a feature"));
+// A layer being written, and how its geometries leave EPSG:27700 (reprojected, and for GeoJSON
+// wound by RFC 7946's right-hand rule) by the code the server's replies use.
+struct LayerOut {
+  OGRLayer& layer;
+  const io::GeometryExporter& exporter;
+
+  absl::Status Add(OGRFeature& feature, OgrGeometryPtr geometry) {
+    if (geometry) {
+      if (absl::Status s = exporter.Prepare(*geometry); !s.ok()) {
+        return absl::Status(s.code(), absl::StrCat("layer ", layer.GetName(), ": ", s.message()));
+      }
+      feature.SetGeometryDirectly(geometry.release());
+    }
+    if (layer.CreateFeature(&feature) != OGRERR_NONE) {
+      return GdalError(absl::StrCat("layer ", layer.GetName(), ": writing a feature"));
+    }
+    return absl::OkStatus();
   }
-  return absl::OkStatus();
-}
+};
 
 struct Counts {
   int errors = 0, warnings = 0, infos = 0;
 };
 
-absl::Status WriteTerritories(const ReportView& view, OGRLayer& layer) {
+absl::Status WriteTerritories(const ReportView& view, LayerOut& out) {
   const Report& r = view.report;
   for (const PcnEntry& p : r.pcns) {
     if (p.territory_geometry.IsEmpty()) continue;
@@ -157,7 +173,7 @@ absl::Status WriteTerritories(const ReportView& view, OGRLayer& layer) {
        : f.severity == Severity::kWarning ? c.warnings
                                           : c.infos)++;
     }
-    OGRFeature feat(layer.GetLayerDefn());
+    OGRFeature feat(out.layer.GetLayerDefn());
     SetText(feat, "pcn_code", p.code);
     SetText(feat, "pcn_name", p.name);
     SetText(feat, "verdict", view.PcnVerdict(p.code));
@@ -179,7 +195,7 @@ absl::Status WriteTerritories(const ReportView& view, OGRLayer& layer) {
     }
     feat.SetField("patients_in_territory_suppressed", p.territory.patients_suppressed ? 1 : 0);
     SetText(feat, "method", r.provenance.method);
-    if (auto s = Add(layer, feat, AsMultiPolygon(p.territory_geometry)); !s.ok()) return s;
+    if (auto s = out.Add(feat, AsMultiPolygon(p.territory_geometry)); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
@@ -192,26 +208,26 @@ double ShareThreshold(const Report& r) {
   return 0;
 }
 
-absl::Status WriteShares(const ReportView& view, OGRLayer& layer) {
+absl::Status WriteShares(const ReportView& view, LayerOut& out) {
   for (const PcnEntry& p : view.report.pcns) {
     if (p.share_catchment_geometry.IsEmpty()) continue;
-    OGRFeature feat(layer.GetLayerDefn());
+    OGRFeature feat(out.layer.GetLayerDefn());
     SetText(feat, "pcn_code", p.code);
     SetText(feat, "pcn_name", p.name);
     SetText(feat, "verdict", view.PcnVerdict(p.code));
     feat.SetField("share_threshold", ShareThreshold(view.report));
     feat.SetField("area_km2", p.share_catchment_geometry.Area() / 1e6);
-    if (auto s = Add(layer, feat, AsMultiPolygon(p.share_catchment_geometry)); !s.ok()) return s;
+    if (auto s = out.Add(feat, AsMultiPolygon(p.share_catchment_geometry)); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
 
-absl::Status WriteFindings(const ReportView& view, OGRLayer& layer) {
+absl::Status WriteFindings(const ReportView& view, LayerOut& out) {
   const Report& r = view.report;
   for (size_t i = 0; i < r.findings.size(); ++i) {
     const Finding& f = r.findings[i];
     const FindingMark& m = view.marks[i];
-    OGRFeature feat(layer.GetLayerDefn());
+    OGRFeature feat(out.layer.GetLayerDefn());
     feat.SetField("finding_id", static_cast<int>(i + 1));
     SetText(feat, "rule", f.rule);
     if (const RuleInfo* info = FindRule(f.rule)) SetText(feat, "title", std::string(info->title));
@@ -234,19 +250,19 @@ absl::Status WriteFindings(const ReportView& view, OGRLayer& layer) {
     if (src.feature > 0) feat.SetField("source_feature", static_cast<GIntBig>(src.feature));
     // Findings without a place stay in the layer as attribute-only rows (null geometry), so
     // the layer's table is the complete list.
-    if (auto s = Add(layer, feat, ToOgr(f.geometry)); !s.ok()) return s;
+    if (auto s = out.Add(feat, ToOgr(f.geometry)); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
 
-absl::Status WritePractices(const ReportView& view, OGRLayer& layer) {
+absl::Status WritePractices(const ReportView& view, LayerOut& out) {
   const Report& r = view.report;
   for (const PracticeEntry& p : r.practices) {
     int findings = 0;
     for (size_t i = 0; i < r.findings.size(); ++i) {
       if (r.findings[i].practice == p.code && view.IsCurrent(i)) ++findings;
     }
-    OGRFeature feat(layer.GetLayerDefn());
+    OGRFeature feat(out.layer.GetLayerDefn());
     SetText(feat, "practice_code", p.code);
     SetText(feat, "practice_name", p.name);
     SetText(feat, "pcn_code", p.pcn);
@@ -260,12 +276,12 @@ absl::Status WritePractices(const ReportView& view, OGRLayer& layer) {
     feat.SetField("findings", findings);
     OgrGeometryPtr point;
     if (p.location) point = std::make_unique<OGRPoint>(p.location->x, p.location->y);
-    if (auto s = Add(layer, feat, std::move(point)); !s.ok()) return s;
+    if (auto s = out.Add(feat, std::move(point)); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
 
-using LayerWriter = absl::Status (*)(const ReportView&, OGRLayer&);
+using LayerWriter = absl::Status (*)(const ReportView&, LayerOut&);
 
 struct LayerPlan {
   const char* name;
@@ -284,10 +300,11 @@ const LayerPlan kPlans[] = {
 };
 
 absl::Status CreateLayer(GDALDataset& ds, const LayerPlan& plan, OGRSpatialReference& srs,
-                         bool gpkg, const ReportView& view) {
-  auto layer = MakeLayer(ds, plan.name, srs, plan.type, plan.fields, gpkg);
+                         bool gpkg, const io::GeometryExporter& exporter, const ReportView& view) {
+  auto layer = MakeLayer(ds, plan.name, srs, plan.type, plan.fields, gpkg, exporter.format().crs);
   if (!layer.ok()) return layer.status();
-  return plan.write(view, **layer);
+  LayerOut out{**layer, exporter};
+  return plan.write(view, out);
 }
 
 GDALDatasetUniquePtr CreateDataset(const char* driver_name, const std::string& path) {
@@ -313,6 +330,7 @@ std::string GeoJsonLayerPath(const std::string& path, std::string_view layer) {
 
 absl::StatusOr<std::vector<std::string>> WriteGeoLayers(const ReportView& view,
                                                         const std::string& path,
+                                                        std::optional<io::OutputCrs> crs,
                                                         const LayerProgress& progress) {
   const bool gpkg = EndsWith(path, ".gpkg");
   if (!gpkg && !EndsWith(path, ".geojson") && !EndsWith(path, ".json")) {
@@ -323,9 +341,16 @@ absl::StatusOr<std::vector<std::string>> WriteGeoLayers(const ReportView& view,
   std::call_once(registered, [] { GDALAllRegister(); });
   QuietGdal quiet;
 
-  OGRSpatialReference bng;
-  if (bng.importFromEPSG(27700) != OGRERR_NONE) return GdalError("EPSG:27700");
-  bng.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  const io::OutputCrs layer_crs =
+      crs.value_or(gpkg ? io::OutputCrs::kBritishNationalGrid : io::OutputCrs::kWgs84);
+  absl::StatusOr<io::GeometryExporter> exporter = io::GeometryExporter::Create(
+      {gpkg ? io::GeometryEncoding::kWkb : io::GeometryEncoding::kGeoJson, layer_crs});
+  if (!exporter.ok()) return exporter.status();
+  OGRSpatialReference srs;
+  if (srs.importFromEPSG(io::Srid(layer_crs)) != OGRERR_NONE) {
+    return GdalError(absl::StrCat("EPSG:", io::Srid(layer_crs)));
+  }
+  srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
 
   std::vector<std::string> written;
   const int total = static_cast<int>(std::size(kPlans));
@@ -341,7 +366,7 @@ absl::StatusOr<std::vector<std::string>> WriteGeoLayers(const ReportView& view,
       // One transaction per layer: GeoPackage inserts are SQLite rows, and a transaction per
       // feature would be thousands of fsyncs on a national run.
       if (ds->StartTransaction() != OGRERR_NONE) return GdalError(path);
-      if (auto s = CreateLayer(*ds, plan, bng, true, view); !s.ok()) {
+      if (auto s = CreateLayer(*ds, plan, srs, true, *exporter, view); !s.ok()) {
         return absl::Status(s.code(), absl::StrCat(path, ": ", s.message()));
       }
       if (ds->CommitTransaction() != OGRERR_NONE) return GdalError(path);
@@ -360,7 +385,7 @@ absl::StatusOr<std::vector<std::string>> WriteGeoLayers(const ReportView& view,
     if (!out.ok()) return out.status();
     GDALDatasetUniquePtr ds = CreateDataset("GeoJSON", out->temporary());
     if (!ds) return GdalError(absl::StrCat(file, ": cannot create the GeoJSON file"));
-    if (auto s = CreateLayer(*ds, plan, bng, false, view); !s.ok()) {
+    if (auto s = CreateLayer(*ds, plan, srs, false, *exporter, view); !s.ok()) {
       return absl::Status(s.code(), absl::StrCat(file, ": ", s.message()));
     }
     CPLErrorReset();

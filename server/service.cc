@@ -26,6 +26,7 @@
 #include "wire/catchments.h"
 #include "wire/change.h"
 #include "wire/convert.h"
+#include "wire/geometry_output.h"
 #include "wire/reference_info.h"
 #include "wire/status.h"
 #include "wire/stream.h"
@@ -300,11 +301,13 @@ grpc::Status BoundaryValidatorService::Validate(grpc::ServerContext* context,
   return Handle(
       kValidate, context, *request, *response, [&](const Principal& caller) -> absl::Status {
         PCNV_ASSIGN_OR_RETURN(const Engine engine, RequireEngine());
+        PCNV_ASSIGN_OR_RETURN(const wire::GeometryEncoder geometry,
+                              wire::GeometryEncoder::FromOptions(request->options(), "options"));
         PCNV_ASSIGN_OR_RETURN(Report report,
                               RunEngine(*context, engine, *request, request->options()));
         wire::ToProto(report, response->mutable_report());
         response->set_report_id(KeepReport(caller, std::move(report), response->report()));
-        return absl::OkStatus();
+        return geometry.Encode(*response);
       });
 }
 
@@ -315,6 +318,9 @@ grpc::Status BoundaryValidatorService::ValidateChange(grpc::ServerContext* conte
       kValidateChange, context, *request, *response, [&](const Principal& caller) -> absl::Status {
         PCNV_ASSIGN_OR_RETURN(const Engine engine, RequireEngine());
         PCNV_ASSIGN_OR_RETURN(const FailOn fail_on, wire::FailOnFromProto(request->fail_on()));
+        PCNV_ASSIGN_OR_RETURN(const wire::GeometryEncoder geometry,
+                              wire::GeometryEncoder::FromOptions(request->candidate().options(),
+                                                                 "candidate.options"));
         PCNV_ASSIGN_OR_RETURN(auto base, BaseReport(*context, caller, engine, *request));
         // Both sides with the candidate's options, so that only the data differs.
         absl::StatusOr<Report> candidate =
@@ -329,7 +335,7 @@ grpc::Status BoundaryValidatorService::ValidateChange(grpc::ServerContext* conte
         const ReportDiff diff = Engine::Diff(*base, *std::move(candidate), fail_on,
                                              /*waivers=*/{}, /*today=*/"");
         wire::ChangeToProto(base->summary, diff, response);
-        return absl::OkStatus();
+        return geometry.Encode(*response);
       });
 }
 
@@ -369,11 +375,15 @@ grpc::Status BoundaryValidatorService::ValidateStream(
         PCNV_ASSIGN_OR_RETURN(const Engine engine, RequireEngine());
         PCNV_ASSIGN_OR_RETURN(const v1::ValidateRequest request,
                               ReceiveStream(*context, *stream, send, &in_bytes));
-        PCNV_ASSIGN_OR_RETURN(Report report, ValidateStreaming(*context, engine, request, send));
+        PCNV_ASSIGN_OR_RETURN(const wire::GeometryEncoder geometry,
+                              wire::GeometryEncoder::FromOptions(request.options(), "options"));
+        PCNV_ASSIGN_OR_RETURN(Report report,
+                              ValidateStreaming(*context, engine, request, geometry, send));
         v1::ValidateStreamResponse summary;
         v1::Report* full = summary.mutable_summary()->mutable_report();
         wire::ToProto(report, full);
         summary.mutable_summary()->set_report_id(KeepReport(caller, std::move(report), *full));
+        PCNV_RETURN_IF_ERROR(geometry.Encode(summary));
         return send(summary);
       });
 }
@@ -413,7 +423,7 @@ absl::StatusOr<v1::ValidateRequest> BoundaryValidatorService::ReceiveStream(
 
 absl::StatusOr<Report> BoundaryValidatorService::ValidateStreaming(
     grpc::ServerContext& context, const Engine& engine, const v1::ValidateRequest& request,
-    const SendEvent& send) {
+    const wire::GeometryEncoder& geometry, const SendEvent& send) {
   // Validate exactly as the unary call does, sending each PCN's result as soon as the engine has
   // it (from its worker threads: one writer at a time).
   if (absl::Status s = send(wire::ProgressEvent("validate", 0, 1)); !s.ok()) return s;
@@ -422,10 +432,11 @@ absl::StatusOr<Report> BoundaryValidatorService::ValidateStreaming(
   int64_t results_sent = 0;
   const int64_t total = wire::PcnCount(request);
   auto on_pcn_ready = [&](const PcnEntry& pcn, const std::vector<Finding>& findings) {
-    const v1::ValidateStreamResponse event = wire::PcnResultEvent(pcn, findings);
-    MutexLock lock(write_mu);
+    v1::ValidateStreamResponse event = wire::PcnResultEvent(pcn, findings);
+    MutexLock lock(write_mu);  // also the encoder's: one thread at a time
     if (!write_failed.ok()) return;
-    write_failed = send(event);
+    write_failed = geometry.Encode(event);
+    if (write_failed.ok()) write_failed = send(event);
     if (write_failed.ok()) {
       write_failed = send(wire::ProgressEvent("results", ++results_sent, total));
     }
@@ -450,6 +461,9 @@ grpc::Status BoundaryValidatorService::ComputeCatchments(
         PCNV_RETURN_IF_ERROR(
             PrefixField(CheckRequestLimits(options_.limits, request->input()), "input."));
         PCNV_ASSIGN_OR_RETURN(const double threshold, wire::ShareThresholdFromProto(*request));
+        PCNV_ASSIGN_OR_RETURN(
+            const wire::GeometryEncoder geometry,
+            wire::GeometryEncoder::FromOptions(request->input().options(), "input.options"));
         PCNV_ASSIGN_OR_RETURN(const ValidationInput input,
                               wire::CatchmentsInputFromProto(*request));
         PCNV_ASSIGN_OR_RETURN(const DisclosurePolicy disclosure,
@@ -460,8 +474,9 @@ grpc::Status BoundaryValidatorService::ComputeCatchments(
           if (Stopped(*context)) {
             return Interrupted(*context, absl::CancelledError(absl::StrCat("after ", k, " PCNs")));
           }
-          const v1::PcnCatchments out =
+          v1::PcnCatchments out =
               wire::CatchmentsToProto(set.Get(k), set.reference().areas(), threshold, disclosure);
+          PCNV_RETURN_IF_ERROR(geometry.Encode(out));
           out_bytes += static_cast<int64_t>(out.ByteSizeLong());
           StreamWatchdog::Wait wait(watchdog_, *context, "the client to read the next PCN");
           if (!writer->Write(out)) {

@@ -33,6 +33,7 @@
 #include "server/report_cache.h"
 #include "server/snapshots.h"
 #include "server/stream_watchdog.h"
+#include "wire/geometry_output.h"
 
 namespace pcnv::server {
 
@@ -137,6 +138,7 @@ class BoundaryValidatorService final : public v1::BoundaryValidator::Service {
                                                     const SendEvent& send, int64_t* in_bytes);
   absl::StatusOr<Report> ValidateStreaming(grpc::ServerContext& context, const Engine& engine,
                                            const v1::ValidateRequest& request,
+                                           const wire::GeometryEncoder& geometry,
                                            const SendEvent& send);
   void SnapshotToProto(const Snapshot& snapshot, v1::ReferenceInfo* out) const;
 

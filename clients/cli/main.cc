@@ -29,6 +29,10 @@ void AddOutputFlags(CLI::App* app, pcnv::cli::OutputPaths& out) {
   app->add_option("--geo-out", out.geo_out,
                   "GIS layers for QGIS: FILE.gpkg (one GeoPackage) or FILE.geojson (one file "
                   "per layer: FILE_pcn_territories.geojson, ...)");
+  app->add_option("--geo-crs", out.geo_crs,
+                  "EPSG code of the --geo-out layers: 27700 (British National Grid) or 4326 "
+                  "(WGS84); default 27700 for a GeoPackage, 4326 for GeoJSON (RFC 7946)")
+      ->check(CLI::IsMember({27700, 4326}));
   app->add_option("--html", out.html, "Self-contained HTML report with a map");
   app->add_option("--junit", out.junit, "JUnit XML: a testcase per PCN and rule");
   app->add_option("--sarif", out.sarif, "SARIF 2.1.0 log for code-scanning dashboards");

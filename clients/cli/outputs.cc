@@ -20,8 +20,11 @@ absl::Status WriteOutputs(const ReportView& view, const OutputPaths& paths, Prog
                           const ReferenceData* reference) {
   if (!paths.geo_out.empty()) {
     progress.Stage("writing GIS layers");
+    std::optional<io::OutputCrs> crs;
+    if (paths.geo_crs == 4326) crs = io::OutputCrs::kWgs84;
+    if (paths.geo_crs == 27700) crs = io::OutputCrs::kBritishNationalGrid;
     auto files = report::WriteGeoLayers(
-        view, paths.geo_out,
+        view, paths.geo_out, crs,
         [&](std::string_view, int done, int total) { progress.Update(done, total, "layers"); });
     if (!files.ok()) return files.status();
     progress.Done(static_cast<int64_t>(view.report.findings.size() + view.report.pcns.size() +

@@ -13,6 +13,7 @@ namespace pcnv::cli {
 
 struct OutputPaths {
   std::string geo_out;  // FILE.gpkg or FILE.geojson
+  int geo_crs = 0;      // --geo-crs: 27700 or 4326; 0: the format's default (report/geo_layers.h)
   std::string html;
   std::string junit;
   std::string sarif;

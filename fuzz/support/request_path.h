@@ -1,7 +1,8 @@
 // The server's Validate path without the network (server/service.cc RunEngine, step for step):
 // the request limits checked on the parsed message (server/limits.h, which walks every WKB),
 // the request and its options converted to the domain (wire/convert.h), validated on the tiny
-// reference, and the report converted back to the reply message. The gRPC call wrapper around
+// reference, and the report converted back to the reply message, its geometries written as
+// options.geometry_output asks (wire/geometry_output.h). The gRPC call wrapper around
 // it (auth, the heavy-call slot, deadlines) takes no caller bytes and is left out.
 #ifndef PCNV_FUZZ_SUPPORT_REQUEST_PATH_H_
 #define PCNV_FUZZ_SUPPORT_REQUEST_PATH_H_

@@ -161,9 +161,20 @@ TEST(SampleGeoJsonTest, WritesOneFilePerLayerAndQuietPrintsNothing) {
         GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr));
     ASSERT_TRUE(ds) << path;
     ASSERT_EQ(ds->GetLayerCount(), 1);
-    EXPECT_STREQ(ds->GetLayer(0)->GetSpatialRef()->GetAuthorityCode(nullptr), "27700") << path;
+    EXPECT_STREQ(ds->GetLayer(0)->GetSpatialRef()->GetAuthorityCode(nullptr), "4326") << path;
   }
-  EXPECT_THAT(ReadFile(tmp.File("out_findings.geojson")), HasSubstr("EPSG::27700"));
+  // RFC 7946: WGS84 is implied, so no "crs" member. --geo-crs 27700 asks for metres.
+  EXPECT_THAT(ReadFile(tmp.File("out_findings.geojson")), Not(HasSubstr("\"crs\"")));
+  auto bng = pcnv::testing::Run(Concat(SampleValidateArgs(SampleDir()),
+                                       {"--out", tmp.File("r.json"), "--geo-out",
+                                        tmp.File("bng.geojson"), "--geo-crs", "27700", "--quiet"}));
+  EXPECT_EQ(bng.exit_code, 1) << bng.err;
+  EXPECT_THAT(ReadFile(tmp.File("bng_findings.geojson")), HasSubstr("EPSG::27700"));
+  auto bad = pcnv::testing::Run(Concat(
+      SampleValidateArgs(SampleDir()),
+      {"--out", tmp.File("r.json"), "--geo-out", tmp.File("x.geojson"), "--geo-crs", "3857"}));
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--geo-crs"));
 }
 
 TEST(ValidateOutputsTest, BadOutputPathsAndFlagsAreUsageErrors) {

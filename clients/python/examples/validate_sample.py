@@ -12,7 +12,7 @@ import argparse
 import os
 import sys
 
-from pcnv_client import CallError, Client, pb, read_nhs_inputs
+from pcnv_client import CallError, Client, pb, read_nhs_folder
 
 
 def main():
@@ -22,10 +22,7 @@ def main():
     parser.add_argument("--token", default=os.environ.get("PCNV_TOKEN"))
     args = parser.parse_args()
 
-    request = read_nhs_inputs(
-        os.path.join(args.sample, "gp-reg-pat-prac-map.csv"),
-        os.path.join(args.sample, "gp-reg-pat-prac-all.csv"),
-        os.path.join(args.sample, "gp-reg-pat-prac-lsoa-all.csv"))
+    request = read_nhs_folder(args.sample)
     try:
         with Client(args.server, token=args.token) as client:
             report = client.validate(request)

@@ -27,7 +27,7 @@ from pcnv.v1 import validator_pb2 as pb  # noqa: E402
 SERVICE = "/pcnv.v1.BoundaryValidator/"
 MAX_MESSAGE_BYTES = 512 * 1024 * 1024  # server/limits.h wire::kMaxMessageBytes
 
-__all__ = ["Client", "CallError", "pb", "read_nhs_inputs"]
+__all__ = ["Client", "CallError", "pb", "read_nhs_folder", "read_nhs_inputs"]
 
 
 class CallError(Exception):
@@ -245,3 +245,15 @@ def read_nhs_inputs(practice_map, list_sizes=None, distribution=None):
                                               patients=int(row["NUMBER_OF_PATIENTS"]),
                                               row=row_number)
     return request
+
+
+def read_nhs_folder(folder):
+    """read_nhs_inputs on a folder holding NHS Digital's files under their published names:
+    gp-reg-pat-prac-map.csv, and gp-reg-pat-prac-all.csv and gp-reg-pat-prac-lsoa-all.csv when
+    present (the sample region, or a month's download)."""
+    def present(name):
+        path = os.path.join(folder, name)
+        return path if os.path.exists(path) else None
+    return read_nhs_inputs(os.path.join(folder, "gp-reg-pat-prac-map.csv"),
+                           present("gp-reg-pat-prac-all.csv"),
+                           present("gp-reg-pat-prac-lsoa-all.csv"))

@@ -108,6 +108,42 @@ class ClientTest(unittest.TestCase):
         self.assertIn(f"{cli['summary']['pcns']} PCNs, {cli['summary']['practices']} practices",
                       lines[0])
 
+    def test_geojson_example_matches_the_cli_geojson_layer(self):
+        # The server's GeoJSON (asked for in the request) and the CLI's --geo-out GeoJSON are
+        # written by the same code: the same territories, vertex for vertex.
+        out = os.path.join(self.tmp.name, "territories.geojson")
+        example = subprocess.run(
+            [sys.executable,
+             os.path.join(os.path.dirname(HERE), "examples", "territories_geojson.py"),
+             "--server", self.target, "--sample", SAMPLE, "--token", READ_TOKEN, "--out", out],
+            capture_output=True, text=True,
+            env=dict(os.environ, PYTHONPATH=os.path.dirname(HERE)))
+        self.assertEqual(example.returncode, 0, example.stderr)
+        with open(out) as f:
+            served = {ft["properties"]["pcn_code"]: ft["geometry"] for ft in json.load(f)["features"]}
+        layers = os.path.join(self.tmp.name, "cli.geojson")
+        subprocess.run([
+            os.environ["PCNV_CLI"], "validate", "--reference", self.reference,
+            "--practices", sample("gp-reg-pat-prac-map.csv"),
+            "--list-sizes", sample("gp-reg-pat-prac-all.csv"),
+            "--distribution", sample("gp-reg-pat-prac-lsoa-all.csv"),
+            "--out", os.path.join(self.tmp.name, "cli-report.json"), "--geo-out", layers],
+            capture_output=True)
+        with open(os.path.join(self.tmp.name, "cli_pcn_territories.geojson")) as f:
+            written = {ft["properties"]["pcn_code"]: ft["geometry"] for ft in json.load(f)["features"]}
+
+        def polygons(geometry):  # GDAL writes a one-part MultiPolygon as a Polygon
+            if geometry["type"] == "Polygon":
+                return [geometry["coordinates"]]
+            return geometry["coordinates"]
+
+        self.assertGreater(len(served), 5)
+        self.assertEqual(sorted(served), sorted(written))
+        for code, geometry in served.items():
+            self.assertEqual(polygons(geometry), polygons(written[code]), code)
+            lon, lat = polygons(geometry)[0][0][0]
+            self.assertTrue(-6.5 < lon < 2 and 49.8 < lat < 56, (code, lon, lat))
+
     def test_reference_info_and_roles(self):
         with Client(self.target, token=READ_TOKEN) as client:
             info = client.reference_info()

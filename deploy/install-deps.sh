@@ -9,6 +9,8 @@ packages=(
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   libgeos-dev libgdal-dev gdal-bin libproj-dev
   libabsl-dev nlohmann-json3-dev libssl-dev libcli11-dev libcsv-dev
+  # pcnv-server's HTTP/JSON listener (server/http_gateway.h); its tests call it with curl too
+  libcpp-httplib-dev curl
   # pcnv-server allocates through tcmalloc (server/CMakeLists.txt)
   libgoogle-perftools-dev
   libgtest-dev libgmock-dev

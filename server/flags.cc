@@ -106,6 +106,20 @@ std::optional<int> ParseServerFlags(int argc, char** argv, ServerFlags* flags_ou
   app.add_option("--metrics-host", flags.metrics_host, "Address of the metrics listener")
       ->envname("PCNV_METRICS_HOST")
       ->capture_default_str();
+  app.add_option("--http-port", flags.http_port,
+                 "Serve the same API as HTTP/1.1 + JSON at http://HTTP_HOST:PORT/v1/... "
+                 "(docs/API.md); 0 picks a free port (printed on stdout); -1: off")
+      ->envname("PCNV_HTTP_PORT")
+      ->capture_default_str()
+      ->check(CLI::Range(-1, 65535));
+  app.add_option("--http-host", flags.http_host, "Address of the HTTP/JSON listener")
+      ->envname("PCNV_HTTP_HOST")
+      ->capture_default_str();
+  app.add_option("--http-cors-origin", flags.http_cors_origins,
+                 "An origin whose web pages may call the HTTP/JSON API (CORS), e.g. "
+                 "https://portal.example.nhs.uk; * for any; repeatable")
+      ->envname("PCNV_HTTP_CORS_ORIGIN")
+      ->delimiter(',');
   app.add_option("--max-request-bytes", limits.max_request_bytes,
                  "Largest request message accepted; for ValidateStream, the most bytes of all "
                  "chunks together")

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "server/limits.h"
 #include "server/report_cache.h"
@@ -33,6 +34,9 @@ struct ServerFlags {
   std::string tokens_file;
   int metrics_port = -1;  // -1: no metrics listener
   std::string metrics_host = "127.0.0.1";
+  int http_port = -1;  // -1: no HTTP/JSON listener
+  std::string http_host = "127.0.0.1";
+  std::vector<std::string> http_cors_origins;
   ServerLimits limits;
   int report_cache_entries = ReportCacheLimits{}.max_entries;
   int report_cache_mb = static_cast<int>(ReportCacheLimits{}.max_bytes >> 20);

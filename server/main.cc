@@ -47,6 +47,7 @@
 #include "geo/version.h"
 #include "server/credentials.h"
 #include "server/flags.h"
+#include "server/http_gateway.h"
 #include "server/limits.h"
 #include "server/metrics.h"
 #include "server/server_log.h"
@@ -126,12 +127,12 @@ pcnv::server::ServiceOptions ServiceOptionsFor(const pcnv::server::ServerFlags& 
   return options;
 }
 
-// Binds the gRPC port (printed on stdout) and starts serving, reporting NOT_SERVING until the
+// Binds the gRPC port (set in *port) and starts serving, reporting NOT_SERVING until the
 // reference is loaded. Null when the port cannot be bound (logged).
 std::unique_ptr<grpc::Server> StartGrpcServer(
     const pcnv::server::ServerFlags& flags,
     const std::shared_ptr<grpc::ServerCredentials>& credentials,
-    pcnv::server::BoundaryValidatorService& service, pcnv::server::Metrics& metrics) {
+    pcnv::server::BoundaryValidatorService& service, pcnv::server::Metrics& metrics, int* port) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   const std::string address = flags.host + ":" + std::to_string(flags.port);
@@ -156,9 +157,35 @@ std::unique_ptr<grpc::Server> StartGrpcServer(
     return nullptr;
   }
   SetServing(*server, metrics, false);
-  std::printf("pcnv-server listening on %s:%d\n", flags.host.c_str(), bound_port);
-  std::fflush(stdout);
+  *port = bound_port;
   return server;
+}
+
+// The HTTP/JSON listener (server/http_gateway.h), when --http-port is set: its calls go to the
+// gRPC server through an in-process channel. Null when off or when it cannot start (logged).
+std::unique_ptr<pcnv::server::HttpGateway> StartHttpGateway(const pcnv::server::ServerFlags& flags,
+                                                            grpc::Server& server) {
+  if (flags.http_port < 0) return nullptr;
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(-1);  // replies are as large as the server makes them
+  args.SetMaxSendMessageSize(-1);     // and requests meet the server's own limit
+  pcnv::server::HttpGatewayOptions options;
+  options.host = flags.http_host;
+  options.port = flags.http_port;
+  options.cors_origins = flags.http_cors_origins;
+  // JSON spells a request out in about three times the bytes of its protobuf form.
+  options.max_body_bytes = int64_t{4} * flags.limits.max_request_bytes;
+  options.tls_cert = flags.tls_cert;
+  options.tls_key = flags.tls_key;
+  options.tls_client_ca = flags.tls_client_ca;
+  absl::StatusOr<std::unique_ptr<pcnv::server::HttpGateway>> started =
+      pcnv::server::HttpGateway::Start(options, server.InProcessChannel(args));
+  if (!started.ok()) {
+    Log(started.status().message());
+    return nullptr;
+  }
+  std::printf("pcnv-server http on %s:%d\n", flags.http_host.c_str(), (*started)->port());
+  return *std::move(started);
 }
 
 // The drain period: waits `seconds` while the server keeps accepting calls, or less if SIGTERM
@@ -253,8 +280,15 @@ int Serve(const pcnv::server::ServerFlags& flags) {
     metrics_http = *std::move(started);
     std::printf("pcnv-server metrics on %s:%d\n", flags.metrics_host.c_str(), metrics_http->port());
   }
-  std::unique_ptr<grpc::Server> server = StartGrpcServer(flags, *credentials, service, metrics);
+  int grpc_port = 0;
+  std::unique_ptr<grpc::Server> server =
+      StartGrpcServer(flags, *credentials, service, metrics, &grpc_port);
   if (server == nullptr) return 1;
+  std::unique_ptr<pcnv::server::HttpGateway> http = StartHttpGateway(flags, *server);
+  if (flags.http_port >= 0 && http == nullptr) return 1;
+  // The gRPC port line last: a supervisor (or test) that waits for it finds every listener up.
+  std::printf("pcnv-server listening on %s:%d\n", flags.host.c_str(), grpc_port);
+  std::fflush(stdout);
 
   std::atomic<bool> load_failed{false};
   std::thread signal_waiter([&] {

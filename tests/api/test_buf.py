@@ -77,7 +77,9 @@ class BufTest(unittest.TestCase):
                          "move the baseline deliberately\n" + r.stdout + r.stderr)
 
     def test_a_deleted_rpc_is_breaking(self):
-        self.edit("  rpc GetReferenceInfo(GetReferenceInfoRequest) returns (ReferenceInfo);\n", "")
+        match = re.search(r"\n  rpc GetReferenceInfo\(.*?\n  \}\n", self.read(), re.S)
+        self.assertIsNotNone(match, "no GetReferenceInfo RPC to delete")
+        self.edit(match.group(0), "\n")
         findings = self.breaking()
         self.assertIn(("RPC_NO_DELETE", 'Previously present RPC "GetReferenceInfo" on service '
                        '"BoundaryValidator" was deleted.'),

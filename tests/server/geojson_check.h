@@ -1,23 +1,25 @@
-// Checks a GeoJSON geometry from a reply with GDAL/OGR, independently of the server's writer:
-// OGR parses the text, reprojects it from EPSG:4326 to EPSG:27700 with its own transformation
-// object, and GEOS measures how far it lies from the EPSG:27700 geometry it was made from.
+// Checks of GeoJSON geometries in replies, made with GDAL/OGR independently of the server's
+// writer: OGR parses each text, GDAL opens them as one document, and OGR reprojects them from
+// EPSG:4326 to EPSG:27700 with its own transformation object, for GEOS to measure how far each
+// lies from the EPSG:27700 geometry it was made from.
 #ifndef PCNV_TESTS_SERVER_GEOJSON_CHECK_H_
 #define PCNV_TESTS_SERVER_GEOJSON_CHECK_H_
 
 #include <string>
-#include <vector>
+
+#include "pcnv/v1/validator.pb.h"
 
 namespace pcnv::testing {
 
-// The discrete Hausdorff distance in metres between `geojson` (an RFC 7946 geometry object in
-// EPSG:4326) brought back to EPSG:27700 and `wkb` (EPSG:27700); negative, with a gtest failure,
-// when OGR cannot read or reproject the text.
-double RoundTripDistance(const std::string& geojson, const std::string& wkb);
+// `g` is GeoJSON text in WGS84 (srid 4326, no WKB), a (multi)polygon somewhere in England.
+void ExpectWgs84GeoJson(const v1::Geometry& g, const std::string& what);
 
-// Writes `features` (GeoJSON Feature objects as text) as one FeatureCollection to `path` and
-// opens it with GDAL as a GIS client would: the features GDAL reads, or -1 with a gtest failure
-// when it cannot open the file as GeoJSON in EPSG:4326.
-int FeaturesGdalReads(const std::string& path, const std::vector<std::string>& features);
+// Every territory of `web` (GeoJSON, EPSG:4326) against the same PCN's in `plain` (WKB,
+// EPSG:27700): GDAL opens them, written to `path` as one FeatureCollection, as GeoJSON in
+// EPSG:4326; and each comes back to EPSG:27700 within 1 m of where it was (the discrete Hausdorff
+// distance). Returns the number of territories checked.
+int ExpectTerritoriesRoundTrip(const v1::Report& web, const v1::Report& plain,
+                               const std::string& path);
 
 }  // namespace pcnv::testing
 

@@ -1,8 +1,8 @@
-// Integration: a real pcnv-server writes every geometry of a reply as the request's
-// options.geometry_output asks: RFC 7946 GeoJSON in WGS84 from Validate (opened by GDAL, and
-// within 1 m of the default reply's EPSG:27700 WKB once OGR brings it back) on the sample region
-// and on West Sussex's real LSOAs, ValidateStream's results, ValidateChange and
-// ComputeCatchments, and a CRS it does not offer refused naming the field.
+// Integration: a real pcnv-server on the sample region writes every geometry of a reply as the
+// request's options.geometry_output asks: RFC 7946 GeoJSON in WGS84 from Validate (opened by
+// GDAL, and within 1 m of the default reply's EPSG:27700 WKB once OGR brings it back),
+// ValidateStream's results, ValidateChange and ComputeCatchments, and a CRS it does not offer
+// refused naming the field. West Sussex's real region: west_sussex_server_test.cc.
 #include <grpcpp/client_context.h>
 
 #include <algorithm>
@@ -17,7 +17,6 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "pcnv/v1/validator.grpc.pb.h"
-#include "tests/realdata/west_sussex_input.h"
 #include "tests/server/geojson_check.h"
 #include "tests/server/sample_server.h"
 #include "tests/support/test_support.h"
@@ -31,49 +30,6 @@ using nlohmann::json;
 void AskFor(v1::ValidationOptions* options, v1::GeometryEncoding encoding, int srid) {
   options->mutable_geometry_output()->set_encoding(encoding);
   options->mutable_geometry_output()->set_srid(srid);
-}
-
-// A GeoJSON geometry in WGS84 somewhere in England.
-void ExpectWgs84GeoJson(const v1::Geometry& g, const std::string& what) {
-  EXPECT_EQ(g.srid(), 4326) << what;
-  EXPECT_TRUE(g.wkb().empty()) << what;
-  const json parsed = json::parse(g.geojson(), nullptr, /*allow_exceptions=*/false);
-  ASSERT_FALSE(parsed.is_discarded()) << what << ": " << g.geojson().substr(0, 200);
-  EXPECT_TRUE(parsed["type"] == "Polygon" || parsed["type"] == "MultiPolygon") << what;
-  const json* first = &parsed["coordinates"];
-  while (first->is_array() && (*first)[0].is_array()) first = &(*first)[0];
-  ASSERT_EQ(first->size(), 2u) << what;
-  EXPECT_GT((*first)[0].get<double>(), -6.5) << what;  // longitude
-  EXPECT_LT((*first)[0].get<double>(), 2.0) << what;
-  EXPECT_GT((*first)[1].get<double>(), 49.8) << what;  // latitude
-  EXPECT_LT((*first)[1].get<double>(), 55.9) << what;
-}
-
-// Every territory of `web` (GeoJSON, EPSG:4326) against the same PCN's in `plain` (WKB,
-// EPSG:27700): GDAL opens them as one RFC 7946 document, and each comes back to EPSG:27700 within
-// 1 m of where it was (6 decimal places of a degree are about 0.1 m). The number checked.
-int ExpectTerritoriesRoundTrip(const v1::Report& web, const v1::Report& plain,
-                               const std::string& path) {
-  EXPECT_EQ(web.pcns_size(), plain.pcns_size());
-  std::vector<std::string> features;
-  double worst = 0;
-  for (int k = 0; k < web.pcns_size() && k < plain.pcns_size(); ++k) {
-    const v1::Pcn& p = web.pcns(k);
-    EXPECT_EQ(p.has_territory_geometry(), plain.pcns(k).has_territory_geometry()) << p.code();
-    if (!p.has_territory_geometry()) continue;
-    ExpectWgs84GeoJson(p.territory_geometry(), p.code());
-    features.push_back(absl::StrCat(R"({"type": "Feature", "properties": {"code": ")", p.code(),
-                                    R"("}, "geometry": )", p.territory_geometry().geojson(), "}"));
-    const double d = RoundTripDistance(p.territory_geometry().geojson(),
-                                       plain.pcns(k).territory_geometry().wkb());
-    EXPECT_GE(d, 0) << p.code();
-    EXPECT_LT(d, 1.0) << p.code();
-    worst = std::max(worst, d);
-  }
-  EXPECT_EQ(FeaturesGdalReads(path, features), static_cast<int>(features.size()));
-  std::cout << "[geometry output] " << features.size() << " territories, furthest vertex " << worst
-            << " m from its EPSG:27700 position\n";
-  return static_cast<int>(features.size());
 }
 
 TEST_F(SampleServer, ValidateWritesGeoJsonInWgs84ThatGdalReadsBackInPlace) {
@@ -94,40 +50,6 @@ TEST_F(SampleServer, ValidateWritesGeoJsonInWgs84ThatGdalReadsBackInPlace) {
     EXPECT_GT(practice.location().x(), -6.5) << practice.code();  // longitude, not easting
     EXPECT_LT(practice.location().y(), 55.9) << practice.code();  // latitude, not northing
   }
-}
-
-// A real region: West Sussex's 2022 PCNs on its 507 real LSOA polygons (tests/realdata), served
-// by a real server and returned as GeoJSON.
-TEST(GeometryOutputRealRegion, WestSussexTerritoriesRoundTripWithinAMetre) {
-  if (SharedData().empty()) GTEST_SKIP() << "real data folder ../shared/data is absent";
-  const std::string dir = realdata::WestSussexDir();
-  TempDir tmp;
-  const std::string reference = tmp.File("ref.gpkg");
-  const CommandResult built =
-      pcnv::testing::Run({PCNV_CLI, "reference", "build", "--areas",
-                          dir + "/lsoa_pcn_des_west_sussex.geojson:LSOA11CD", "--out", reference});
-  ASSERT_EQ(built.exit_code, 0) << built.err;
-  std::set<std::string> pcns;
-  for (const auto& [pcn, lsoas] : realdata::MakeWestSussexInput({}).lsoas_of_pcn) pcns.insert(pcn);
-  ASSERT_EQ(pcns.size(), 20u);
-  v1::ValidateRequest request =
-      wire::MakeRequest(realdata::MakeWestSussexInput(pcns).input, ValidationOptions{});
-
-  ServerProcess server({"--reference", reference, "--port", "0"});
-  ASSERT_GT(server.WaitForPort(), 0) << server.Stderr();
-  auto channel = Connect(server.target());
-  ASSERT_TRUE(WaitUntilServing(channel, kService)) << server.Stderr();
-  auto stub = v1::BoundaryValidator::NewStub(channel);
-  v1::ValidateResponse plain;
-  grpc::Status status = stub->Validate(Context().get(), request, &plain);
-  ASSERT_TRUE(status.ok()) << status.error_message();
-  AskFor(request.mutable_options(), v1::GEOMETRY_ENCODING_GEOJSON, 4326);
-  v1::ValidateResponse web;
-  status = stub->Validate(Context().get(), request, &web);
-  ASSERT_TRUE(status.ok()) << status.error_message();
-  EXPECT_EQ(
-      ExpectTerritoriesRoundTrip(web.report(), plain.report(), tmp.File("west_sussex.geojson")),
-      20);
 }
 
 TEST_F(SampleServer, ValidateStreamAndValidateChangeEncodeTheirResults) {

@@ -49,11 +49,7 @@ void SampleServer::SetUpTestSuite() {
 
 void SampleServer::TearDownTestSuite() {
   delete channel_;
-  if (server_ != nullptr) {
-    server_->Signal(SIGTERM);
-    server_->WaitExit();
-  }
-  delete server_;
+  StopAndDelete(server_);
   delete request_;
   delete tmp_;
 }

@@ -141,9 +141,19 @@ std::shared_ptr<grpc::Channel> Connect(const std::string& target) {
   return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
 }
 
-int ServerProcess::MetricsPort() const {
-  static constexpr char kPrefix[] = "pcnv-server metrics on ";
-  const size_t at = stdout_.find(kPrefix);
+void StopAndDelete(ServerProcess*& server) {
+  if (server == nullptr) return;
+  server->Signal(SIGTERM);
+  server->WaitExit();
+  delete server;
+  server = nullptr;
+}
+
+int ServerProcess::MetricsPort() const { return PortOfLine("pcnv-server metrics on "); }
+int ServerProcess::HttpPort() const { return PortOfLine("pcnv-server http on "); }
+
+int ServerProcess::PortOfLine(const std::string& prefix) const {
+  const size_t at = stdout_.find(prefix);
   if (at == std::string::npos) return -1;
   const size_t eol = stdout_.find('\n', at);
   const std::string address = stdout_.substr(at, eol - at);

@@ -41,9 +41,13 @@ class ServerProcess {
   // The port of the "pcnv-server metrics on HOST:PORT" line (printed before the gRPC port), or
   // -1. Call after WaitForPort.
   int MetricsPort() const;
+  // The port of the "pcnv-server http on HOST:PORT" line (--http-port), or -1.
+  int HttpPort() const;
   pid_t pid() const { return pid_; }
 
  private:
+  int PortOfLine(const std::string& prefix) const;
+
   TempDir dir_;
   std::string stderr_path_;
   pid_t pid_ = -1;
@@ -52,6 +56,9 @@ class ServerProcess {
   int exit_code_ = -1;
   std::string stdout_;
 };
+
+// For fixtures' TearDownTestSuite: SIGTERM, wait for the exit, delete, null. No-op on null.
+void StopAndDelete(ServerProcess*& server);
 
 std::shared_ptr<grpc::Channel> Connect(const std::string& target);
 // A TLS channel trusting `root_pem`, presenting a client certificate when one is given, with the

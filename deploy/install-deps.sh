@@ -9,8 +9,9 @@ packages=(
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   libgeos-dev libgdal-dev gdal-bin libproj-dev
   libabsl-dev nlohmann-json3-dev libssl-dev libcli11-dev libcsv-dev
-  # pcnv-server's HTTP/JSON listener (server/http_gateway.h); its tests call it with curl too
-  libcpp-httplib-dev curl
+  # pcnv-server's HTTP listeners (server/http_gateway.h, its metrics) and metrics registry; the
+  # tests call the HTTP/JSON API with curl too
+  libcpp-httplib-dev prometheus-cpp-dev curl
   # pcnv-server allocates through tcmalloc (server/CMakeLists.txt)
   libgoogle-perftools-dev
   libgtest-dev libgmock-dev
@@ -21,8 +22,9 @@ packages=(
   libxml2-utils python3-jsonschema chromium
   # tests/server: TLS and mTLS tests make their certificates with the openssl command
   openssl
-  # clients/python: the Python client and its test (run with /usr/bin/python3)
-  python3-grpcio python3-protobuf
+  # clients/python: the Python client and its tests (run with /usr/bin/python3), its package
+  # installed by pip into a virtual environment, and its geometries as shapely objects
+  python3-grpcio python3-protobuf python3-venv python3-pip python3-shapely
   # bench/: the national benchmark's peers (PostGIS, geopandas) and its timer
   postgresql-15 postgresql-15-postgis-3 python3-geopandas python3-rtree time libbenchmark-dev
   # bench/reliability: the soak run's plot (docs/RELIABILITY.md)

@@ -362,7 +362,7 @@ int HttpStatusOf(int grpc_code) {
   }
 }
 
-absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
+absl::StatusOr<std::unique_ptr<HttpListener>> StartHttpGateway(
     const HttpGatewayOptions& options, const std::shared_ptr<grpc::Channel>& channel) {
   const google::protobuf::ServiceDescriptor* service =
       google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
@@ -456,22 +456,7 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
     res.set_header("Vary", "Origin");
   });
 
-  const int port = options.port == 0
-                       ? server->bind_to_any_port(options.host)
-                       : (server->bind_to_port(options.host, options.port) ? options.port : -1);
-  if (port <= 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen for HTTP on ", options.host, ":", options.port));
-  }
-  return std::unique_ptr<HttpGateway>(new HttpGateway(std::move(server), port));
-}
-
-HttpGateway::HttpGateway(std::unique_ptr<httplib::Server> server, int port)
-    : server_(std::move(server)), port_(port), thread_([this] { server_->listen_after_bind(); }) {}
-
-HttpGateway::~HttpGateway() {
-  server_->stop();
-  thread_.join();
+  return HttpListener::Start(std::move(server), options.host, options.port, "HTTP");
 }
 
 }  // namespace pcnv::server

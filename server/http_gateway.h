@@ -16,15 +16,11 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "grpcpp/channel.h"
-
-namespace httplib {
-class Server;
-}
+#include "server/http_listener.h"
 
 namespace pcnv::server {
 
@@ -43,26 +39,11 @@ struct HttpGatewayOptions {
   std::string tls_client_ca;
 };
 
-class HttpGateway {
- public:
-  // Reads the routes from the proto, binds host:port and serves on its own threads until
-  // destroyed. FAILED_PRECONDITION when a route cannot be served, UNAVAILABLE when the port
-  // cannot be bound.
-  static absl::StatusOr<std::unique_ptr<HttpGateway>> Start(
-      const HttpGatewayOptions& options, const std::shared_ptr<grpc::Channel>& channel);
-  ~HttpGateway();  // stops listening and waits for calls in progress
-  HttpGateway(const HttpGateway&) = delete;
-  HttpGateway& operator=(const HttpGateway&) = delete;
-
-  int port() const { return port_; }
-
- private:
-  HttpGateway(std::unique_ptr<httplib::Server> server, int port);
-
-  std::unique_ptr<httplib::Server> server_;
-  int port_;
-  std::thread thread_;
-};
+// Reads the routes from the proto, binds host:port and serves them until the listener is
+// destroyed; calls go to `channel` (the gRPC server's in-process channel). FAILED_PRECONDITION
+// when a route cannot be served, UNAVAILABLE when the port cannot be bound.
+absl::StatusOr<std::unique_ptr<HttpListener>> StartHttpGateway(
+    const HttpGatewayOptions& options, const std::shared_ptr<grpc::Channel>& channel);
 
 // The HTTP status for a gRPC status code (google/rpc/code.proto's mapping: INVALID_ARGUMENT 400,
 // UNAUTHENTICATED 401, PERMISSION_DENIED 403, NOT_FOUND 404, RESOURCE_EXHAUSTED 429, CANCELLED

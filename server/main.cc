@@ -163,8 +163,8 @@ std::unique_ptr<grpc::Server> StartGrpcServer(
 
 // The HTTP/JSON listener (server/http_gateway.h), when --http-port is set: its calls go to the
 // gRPC server through an in-process channel. Null when off or when it cannot start (logged).
-std::unique_ptr<pcnv::server::HttpGateway> StartHttpGateway(const pcnv::server::ServerFlags& flags,
-                                                            grpc::Server& server) {
+std::unique_ptr<pcnv::server::HttpListener> StartHttpListener(
+    const pcnv::server::ServerFlags& flags, grpc::Server& server) {
   if (flags.http_port < 0) return nullptr;
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(-1);  // replies are as large as the server makes them
@@ -178,8 +178,8 @@ std::unique_ptr<pcnv::server::HttpGateway> StartHttpGateway(const pcnv::server::
   options.tls_cert = flags.tls_cert;
   options.tls_key = flags.tls_key;
   options.tls_client_ca = flags.tls_client_ca;
-  absl::StatusOr<std::unique_ptr<pcnv::server::HttpGateway>> started =
-      pcnv::server::HttpGateway::Start(options, server.InProcessChannel(args));
+  absl::StatusOr<std::unique_ptr<pcnv::server::HttpListener>> started =
+      pcnv::server::StartHttpGateway(options, server.InProcessChannel(args));
   if (!started.ok()) {
     Log(started.status().message());
     return nullptr;
@@ -266,13 +266,12 @@ int Serve(const pcnv::server::ServerFlags& flags) {
   pcnv::server::Metrics metrics;
   pcnv::server::BoundaryValidatorService service(ServiceOptionsFor(flags, tokens->get(), &metrics));
   std::atomic<int64_t> token_reload_failures{0};
-  metrics.SetGauges([&service, &token_reload_failures] {
-    return pcnv::server::SnapshotGauges(service, token_reload_failures.load());
-  });
-  std::unique_ptr<pcnv::server::MetricsHttpServer> metrics_http;
+  pcnv::server::SnapshotGauges gauges(metrics.registry(), service, token_reload_failures);
+  metrics.SetBeforeScrape([&gauges] { gauges.Update(); });
+  std::unique_ptr<pcnv::server::HttpListener> metrics_http;
   if (flags.metrics_port >= 0) {
-    absl::StatusOr<std::unique_ptr<pcnv::server::MetricsHttpServer>> started =
-        pcnv::server::MetricsHttpServer::Start(flags.metrics_host, flags.metrics_port, &metrics);
+    absl::StatusOr<std::unique_ptr<pcnv::server::HttpListener>> started =
+        pcnv::server::StartMetricsListener(flags.metrics_host, flags.metrics_port, &metrics);
     if (!started.ok()) {
       Log(started.status().message());
       return 1;
@@ -284,7 +283,7 @@ int Serve(const pcnv::server::ServerFlags& flags) {
   std::unique_ptr<grpc::Server> server =
       StartGrpcServer(flags, *credentials, service, metrics, &grpc_port);
   if (server == nullptr) return 1;
-  std::unique_ptr<pcnv::server::HttpGateway> http = StartHttpGateway(flags, *server);
+  std::unique_ptr<pcnv::server::HttpListener> http = StartHttpListener(flags, *server);
   if (flags.http_port >= 0 && http == nullptr) return 1;
   // The gRPC port line last: a supervisor (or test) that waits for it finds every listener up.
   std::printf("pcnv-server listening on %s:%d\n", flags.host.c_str(), grpc_port);

@@ -108,7 +108,9 @@ def ready(port):
 def ok_validates(metrics_port):
     """pcnv_calls_total{method="Validate",code="OK"} of one replica."""
     _, text = http_get(metrics_port, "/metrics")
-    m = re.search(r'^pcnv_calls_total\{method="Validate",code="OK"\} (\d+)$', text, re.M)
+    # Labels in any order (prometheus-cpp writes them in name order).
+    m = re.search(r'^pcnv_calls_total\{(?=[^}]*method="Validate")(?=[^}]*code="OK")[^}]*\} (\d+)$',
+                  text, re.M)
     return int(m.group(1)) if m else 0
 
 

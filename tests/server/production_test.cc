@@ -860,11 +860,12 @@ TEST_F(ProductionTest, PrometheusMetricsAndRequestIds) {
   EXPECT_FALSE(Validate(*r.stub, bad).ok());
 
   const std::string page = HttpGet(metrics_port, "/metrics");
-  ASSERT_TRUE(absl::StartsWith(page, "HTTP/1.0 200 OK")) << page;
+  ASSERT_TRUE(absl::StartsWith(page, "HTTP/1.1 200 OK")) << page;
   EXPECT_NE(page.find("Content-Type: text/plain; version=0.0.4"), std::string::npos);
   for (const char* line : {
-           "pcnv_calls_total{method=\"Validate\",code=\"OK\"} 1\n",
-           "pcnv_calls_total{method=\"Validate\",code=\"INVALID_ARGUMENT\"} 1\n",
+           // prometheus-cpp writes labels in name order
+           "pcnv_calls_total{code=\"OK\",method=\"Validate\"} 1\n",
+           "pcnv_calls_total{code=\"INVALID_ARGUMENT\",method=\"Validate\"} 1\n",
            "pcnv_call_duration_seconds_count{method=\"Validate\"} 2\n",
            "pcnv_call_duration_seconds_bucket{method=\"Validate\",le=\"+Inf\"} 2\n",
            "pcnv_calls_in_flight{method=\"Validate\"} 0\n",
@@ -877,7 +878,7 @@ TEST_F(ProductionTest, PrometheusMetricsAndRequestIds) {
   }
   EXPECT_NE(page.find("pcnv_reference_snapshot_age_seconds "), std::string::npos);
   EXPECT_NE(page.find("pcnv_request_bytes_total{method=\"Validate\"} "), std::string::npos);
-  EXPECT_TRUE(absl::StartsWith(HttpGet(metrics_port, "/other"), "HTTP/1.0 404"));
+  EXPECT_TRUE(absl::StartsWith(HttpGet(metrics_port, "/other"), "HTTP/1.1 404"));
 
   bool saw_id = false;
   for (const nlohmann::json& call : CallLog(r.server))

@@ -6,7 +6,7 @@ WGS84 (RFC 7946), ready for a web map: geojson.io, Leaflet's L.geoJSON, MapLibre
         python3 clients/python/examples/territories_geojson.py --server 127.0.0.1:50051 \\
         --sample build/default/sample --out territories.geojson [--token TOKEN]
 
-The server does the reprojection (docs/API.md, "Geometry output"): the request asks for
+The server does the reprojection (docs/API.md, "Geometry output"): geometry="geojson" asks for
 GEOMETRY_ENCODING_GEOJSON with srid 4326, so each territory arrives as GeoJSON text.
 Exit status: 0 when written, 2 when the call fails.
 """
@@ -16,7 +16,7 @@ import json
 import os
 import sys
 
-from pcnv_client import CallError, Client, pb, read_nhs_folder
+from pcnv_client import CallError, geojson, pb, validate_folder
 
 
 def main():
@@ -27,12 +27,8 @@ def main():
     parser.add_argument("--token", default=os.environ.get("PCNV_TOKEN"))
     args = parser.parse_args()
 
-    request = read_nhs_folder(args.sample)
-    request.options.geometry_output.encoding = pb.GEOMETRY_ENCODING_GEOJSON
-    request.options.geometry_output.srid = 4326
     try:
-        with Client(args.server, token=args.token) as client:
-            report = client.validate(request)
+        report = validate_folder(args.server, args.sample, token=args.token, geometry="geojson")
     except CallError as e:
         print(f"pcnv: {e}", file=sys.stderr)
         return 2
@@ -50,7 +46,7 @@ def main():
             "properties": {"pcn_code": pcn.code, "pcn_name": pcn.name,
                            "population": None if pcn.population_suppressed else pcn.population,
                            "errors": errors.get(pcn.code, 0)},
-            "geometry": json.loads(pcn.territory_geometry.geojson),
+            "geometry": geojson(pcn.territory_geometry),
         })
     with open(args.out, "w") as f:
         json.dump({"type": "FeatureCollection", "features": features}, f)

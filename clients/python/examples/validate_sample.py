@@ -12,7 +12,7 @@ import argparse
 import os
 import sys
 
-from pcnv_client import CallError, Client, pb, read_nhs_folder
+from pcnv_client import CallError, pb, validate_folder
 
 
 def main():
@@ -22,10 +22,8 @@ def main():
     parser.add_argument("--token", default=os.environ.get("PCNV_TOKEN"))
     args = parser.parse_args()
 
-    request = read_nhs_folder(args.sample)
     try:
-        with Client(args.server, token=args.token) as client:
-            report = client.validate(request)
+        report = validate_folder(args.server, args.sample, token=args.token)
     except CallError as e:
         print(f"pcnv: {e}", file=sys.stderr)
         for field, why in e.field_violations:

@@ -1,8 +1,9 @@
 """Python client for the pcnv gRPC service (pcnv.v1.BoundaryValidator).
 
-Wire types come from the project's own protos, compiled with Debian's protoc into a folder on
-sys.path (the build does that: build/<dir>/clients/python/gen). The gRPC calls are made with
-grpcio's generic channel methods, so grpc_tools (old in Debian 12) is not needed.
+Installed with `pip install ./clients/python` (the wire modules compiled from the project's own
+protos with Debian's protoc as the package is built), or used from the source tree with the
+build's modules on sys.path (PCNV_PY_GEN=build/<dir>/clients/python/gen). The gRPC calls are
+made with grpcio's generic channel methods, so grpc_tools (old in Debian 12) is not needed.
 
     from pcnv_client import Client, read_nhs_inputs
     with Client("127.0.0.1:50051", token="...") as client:
@@ -11,6 +12,7 @@ grpcio's generic channel methods, so grpc_tools (old in Debian 12) is not needed
 """
 
 import csv
+import json
 import os
 import sys
 
@@ -27,7 +29,8 @@ from pcnv.v1 import validator_pb2 as pb  # noqa: E402
 SERVICE = "/pcnv.v1.BoundaryValidator/"
 MAX_MESSAGE_BYTES = 512 * 1024 * 1024  # server/limits.h wire::kMaxMessageBytes
 
-__all__ = ["Client", "CallError", "pb", "read_nhs_folder", "read_nhs_inputs"]
+__all__ = ["Client", "CallError", "pb", "geojson", "read_nhs_folder", "read_nhs_inputs", "shape",
+           "territories", "validate_folder", "with_geometry"]
 
 
 class CallError(Exception):
@@ -107,9 +110,11 @@ class Client:
         except grpc.RpcError as e:
             raise CallError(e) from None
 
-    def validate(self, request, timeout=None):
-        """A pb.ValidateRequest in, the pb.Report out."""
-        return self._call("Validate", request, timeout).report
+    def validate(self, request, timeout=None, geometry=None):
+        """A pb.ValidateRequest in, the pb.Report out. geometry="geojson" asks the server for
+        every geometry as GeoJSON in WGS84 (for web maps, geojson() and shape() below),
+        "wkb4326" for WKB in WGS84; default: WKB in British National Grid (EPSG:27700)."""
+        return self._call("Validate", with_geometry(request, geometry), timeout).report
 
     def validate_with_id(self, request, timeout=None):
         """As validate, plus the report's id for a later validate_change(base_report_id=...)
@@ -247,6 +252,13 @@ def read_nhs_inputs(practice_map, list_sizes=None, distribution=None):
     return request
 
 
+def validate_folder(target, folder, token=None, geometry=None, timeout=None):
+    """The pb.Report of the NHS Digital files in `folder` (read_nhs_folder) validated by the
+    server at `target`; geometry as Client.validate. Raises CallError."""
+    with Client(target, token=token) as client:
+        return client.validate(read_nhs_folder(folder), timeout=timeout, geometry=geometry)
+
+
 def read_nhs_folder(folder):
     """read_nhs_inputs on a folder holding NHS Digital's files under their published names:
     gp-reg-pat-prac-map.csv, and gp-reg-pat-prac-all.csv and gp-reg-pat-prac-lsoa-all.csv when
@@ -257,3 +269,57 @@ def read_nhs_folder(folder):
     return read_nhs_inputs(os.path.join(folder, "gp-reg-pat-prac-map.csv"),
                            present("gp-reg-pat-prac-all.csv"),
                            present("gp-reg-pat-prac-lsoa-all.csv"))
+
+
+_GEOMETRY_CHOICES = {
+    None: (pb.GEOMETRY_ENCODING_UNSPECIFIED, 0),
+    "wkb": (pb.GEOMETRY_ENCODING_WKB, 27700),
+    "geojson": (pb.GEOMETRY_ENCODING_GEOJSON, 4326),
+    "geojson27700": (pb.GEOMETRY_ENCODING_GEOJSON, 27700),
+    "wkb4326": (pb.GEOMETRY_ENCODING_WKB, 4326),
+}
+
+
+def with_geometry(request, geometry):
+    """`request` (a pb.ValidateRequest) asking for its reply's geometries as `geometry`: None
+    (the server's default, WKB in EPSG:27700), "wkb", "geojson" (RFC 7946, WGS84),
+    "geojson27700" or "wkb4326". A copy when it changes anything; `request` is left as it was."""
+    if geometry is None:
+        return request
+    if geometry not in _GEOMETRY_CHOICES:
+        raise ValueError(f"geometry={geometry!r}: one of {sorted(k for k in _GEOMETRY_CHOICES if k)}")
+    encoding, srid = _GEOMETRY_CHOICES[geometry]
+    asked = pb.ValidateRequest()
+    asked.CopyFrom(request)
+    asked.options.geometry_output.encoding = encoding
+    asked.options.geometry_output.srid = srid
+    return asked
+
+
+def geojson(geometry):
+    """A pb.Geometry from a reply as a GeoJSON geometry dict: its geojson text parsed, or its
+    WKB converted (that needs shapely); None when the message is empty."""
+    if geometry.geojson:
+        return json.loads(geometry.geojson)
+    if geometry.wkb:
+        from shapely.geometry import mapping  # python3-shapely; imported only when needed
+        return mapping(shape(geometry))
+    return None
+
+
+def shape(geometry):
+    """A pb.Geometry from a reply as a shapely geometry (in the reply's CRS: geometry.srid),
+    from WKB or GeoJSON; None when the message is empty. Needs shapely (python3-shapely)."""
+    import shapely.geometry
+    import shapely.wkb
+    if geometry.wkb:
+        return shapely.wkb.loads(bytes(geometry.wkb))
+    if geometry.geojson:
+        return shapely.geometry.shape(json.loads(geometry.geojson))
+    return None
+
+
+def territories(report):
+    """{PCN code: shapely geometry} of every PCN in a pb.Report that has a majority territory."""
+    return {p.code: shape(p.territory_geometry) for p in report.pcns
+            if p.HasField("territory_geometry")}

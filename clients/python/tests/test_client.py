@@ -17,9 +17,13 @@ import unittest
 import grpc
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
+# PCNV_CLIENT_INSTALLED (tests/test_package.sh): the package as pip installed it, not this tree.
+INSTALLED = bool(os.environ.get("PCNV_CLIENT_INSTALLED"))
+if not INSTALLED:
+    sys.path.insert(0, os.path.dirname(HERE))
 
-from pcnv_client import CallError, Client, pb, read_nhs_inputs  # noqa: E402
+from pcnv_client import (CallError, Client, geojson, pb, read_nhs_inputs,  # noqa: E402
+                         territories)
 
 SAMPLE = os.environ.get("PCNV_SAMPLE_DIR", "")
 READ_TOKEN = "python-read-token-0123456789"
@@ -28,6 +32,16 @@ ADMIN_TOKEN = "python-admin-token-0123456789"
 
 def sample(name):
     return os.path.join(SAMPLE, name)
+
+
+def run_example(name, *args):
+    """examples/NAME with `args`, importing pcnv_client as this test does."""
+    env = dict(os.environ)
+    if not INSTALLED:
+        env["PYTHONPATH"] = os.path.dirname(HERE)
+    return subprocess.run(
+        [sys.executable, os.path.join(os.path.dirname(HERE), "examples", name), *args],
+        capture_output=True, text=True, env=env)
 
 
 class ClientTest(unittest.TestCase):
@@ -82,11 +96,8 @@ class ClientTest(unittest.TestCase):
             cls.tmp.cleanup()
 
     def test_example_prints_the_same_findings_as_the_cli(self):
-        example = subprocess.run(
-            [sys.executable, os.path.join(os.path.dirname(HERE), "examples", "validate_sample.py"),
-             "--server", self.target, "--sample", SAMPLE, "--token", READ_TOKEN],
-            capture_output=True, text=True,
-            env=dict(os.environ, PYTHONPATH=os.path.dirname(HERE)))
+        example = run_example("validate_sample.py", "--server", self.target, "--sample", SAMPLE,
+                              "--token", READ_TOKEN)
         self.assertEqual(example.returncode, 1, example.stderr)  # the sample has ERROR findings
         lines = example.stdout.splitlines()
         self.assertTrue(lines[0].startswith("verdict FAIL: "), lines[0])
@@ -112,12 +123,8 @@ class ClientTest(unittest.TestCase):
         # The server's GeoJSON (asked for in the request) and the CLI's --geo-out GeoJSON are
         # written by the same code: the same territories, vertex for vertex.
         out = os.path.join(self.tmp.name, "territories.geojson")
-        example = subprocess.run(
-            [sys.executable,
-             os.path.join(os.path.dirname(HERE), "examples", "territories_geojson.py"),
-             "--server", self.target, "--sample", SAMPLE, "--token", READ_TOKEN, "--out", out],
-            capture_output=True, text=True,
-            env=dict(os.environ, PYTHONPATH=os.path.dirname(HERE)))
+        example = run_example("territories_geojson.py", "--server", self.target, "--sample",
+                              SAMPLE, "--token", READ_TOKEN, "--out", out)
         self.assertEqual(example.returncode, 0, example.stderr)
         with open(out) as f:
             served = {ft["properties"]["pcn_code"]: ft["geometry"] for ft in json.load(f)["features"]}
@@ -143,6 +150,45 @@ class ClientTest(unittest.TestCase):
             self.assertEqual(polygons(geometry), polygons(written[code]), code)
             lon, lat = polygons(geometry)[0][0][0]
             self.assertTrue(-6.5 < lon < 2 and 49.8 < lat < 56, (code, lon, lat))
+
+    def test_installed_where_expected(self):
+        import pcnv_client
+        inside = os.path.commonpath([os.path.abspath(pcnv_client.__file__),
+                                     os.path.dirname(HERE)]) == os.path.dirname(HERE)
+        self.assertEqual(inside, not INSTALLED, pcnv_client.__file__)
+
+    def test_geometries_as_shapely_and_geojson(self):
+        from shapely.geometry import mapping
+        request = read_nhs_inputs(sample("gp-reg-pat-prac-map.csv"),
+                                  sample("gp-reg-pat-prac-all.csv"),
+                                  sample("gp-reg-pat-prac-lsoa-all.csv"))
+        with Client(self.target, token=READ_TOKEN) as client:
+            bng = client.validate(request)
+            web = client.validate(request, geometry="geojson")
+            with self.assertRaises(ValueError):
+                client.validate(request, geometry="kml")
+        self.assertFalse(request.options.HasField("geometry_output"))  # the caller's is untouched
+        metres, degrees = territories(bng), territories(web)
+        self.assertEqual(sorted(metres), sorted(degrees))
+        self.assertGreater(len(metres), 5)
+        for code in metres:
+            self.assertGreater(metres[code].area, 1e5, code)  # square metres
+            self.assertLess(degrees[code].area, 1.0, code)  # square degrees
+            lon, lat = degrees[code].representative_point().coords[0]
+            self.assertTrue(-6.5 < lon < 2 and 49.8 < lat < 56, (code, lon, lat))
+        pcn = next(p for p in web.pcns if p.HasField("territory_geometry"))
+        self.assertEqual(geojson(pcn.territory_geometry)["type"],
+                         mapping(degrees[pcn.code])["type"])
+
+    def test_plot_example_draws_a_png(self):
+        out = os.path.join(self.tmp.name, "territories.png")
+        example = run_example("plot_territories.py", "--server", self.target, "--sample",
+                              SAMPLE, "--token", READ_TOKEN, "--out", out)
+        self.assertEqual(example.returncode, 0, example.stderr)
+        with open(out, "rb") as f:
+            png = f.read()
+        self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
+        self.assertGreater(len(png), 10000)
 
     def test_reference_info_and_roles(self):
         with Client(self.target, token=READ_TOKEN) as client:

@@ -12,6 +12,8 @@ packages=(
   # pcnv-server's HTTP listeners (server/http_gateway.h, its metrics) and metrics registry; the
   # tests call the HTTP/JSON API with curl too
   libcpp-httplib-dev prometheus-cpp-dev curl
+  # the web page's map (clients/web), compiled into pcnv-server
+  libjs-leaflet
   # pcnv-server allocates through tcmalloc (server/CMakeLists.txt)
   libgoogle-perftools-dev
   libgtest-dev libgmock-dev

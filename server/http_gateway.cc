@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -19,6 +20,7 @@
 #include "google/rpc/status.pb.h"
 #include "pcnv/v1/validator.grpc.pb.h"
 #include "server/http_routes.h"
+#include "server/web_assets.h"
 
 namespace pcnv::server {
 namespace {
@@ -422,6 +424,28 @@ absl::StatusOr<std::unique_ptr<HttpListener>> StartHttpGateway(
       if (complete) serve(req, body, res);  // else httplib answers (413, 400)
     });
   }
+
+  // The web page (clients/web) and what it loads, all from the binary (server/web_assets.h).
+  auto serve_asset = [](std::string_view name, httplib::Response& res) {
+    for (const WebAsset& asset : WebAssets()) {
+      if (asset.name != name) continue;
+      std::string type(asset.content_type);
+      if (absl::StartsWith(type, "text/")) type += "; charset=utf-8";
+      res.set_content(asset.body.data(), asset.body.size(), type.c_str());
+      res.set_header("X-Content-Type-Options", "nosniff");
+      // The page may talk to this server only; Leaflet sets styles from script.
+      res.set_header("Content-Security-Policy",
+                     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'");
+      return;
+    }
+    Fail(res, grpc::Status(grpc::StatusCode::NOT_FOUND, "no file /web/" + std::string(name)));
+  };
+  server->Get("/", [serve_asset](const httplib::Request&, httplib::Response& res) {
+    serve_asset("index.html", res);
+  });
+  server->Get("/web/(.+)", [serve_asset](const httplib::Request& req, httplib::Response& res) {
+    serve_asset(req.matches[1].str(), res);
+  });
 
   // Whatever httplib answers itself (no route, a body over the limit) gets a Status body too.
   const int64_t max_body = options.max_body_bytes;

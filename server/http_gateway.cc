@@ -250,6 +250,13 @@ class Call {
  public:
   Call(const std::shared_ptr<grpc::Channel>& channel, const HttpRoute& route)
       : stub_(v1::BoundaryValidator::NewStub(channel)), route_(route) {}
+  // A call whose replies were never all read (the client went before the stream began) is
+  // cancelled, so the server stops working for nobody and a request writer thread ends.
+  ~Call() {
+    if (replies_ && !finished_) context_.TryCancel();
+  }
+  Call(const Call&) = delete;
+  Call& operator=(const Call&) = delete;
 
   void Serve(const httplib::Request& req, const std::string& body, httplib::Response& res) {
     for (const char* header : {"Authorization", "X-Request-Id"}) {
@@ -278,10 +285,13 @@ class Call {
                      ->GetPrototype(route_.method->output_type())
                      ->New());
     // The HTTP status is decided by the first reply: a call refused outright is an HTTP error.
-    if (!replies_->Read(first_.get())) return Fail(res, replies_->Finish());
+    if (!replies_->Read(first_.get())) {
+      finished_ = true;
+      return Fail(res, replies_->Finish());
+    }
     if (!route_.method->server_streaming()) {
+      finished_ = true;  // a unary call is complete once its one reply is in
       res.set_content(ToJson(*first_), "application/json");
-      return;
     }
   }
 
@@ -295,6 +305,7 @@ class Call {
     while (writing && replies_->Read(first_.get())) writing = line(ToJson(*first_));
     if (!writing) context_.TryCancel();  // the client went away
     const grpc::Status status = replies_->Finish();
+    finished_ = true;
     if (writing && !status.ok()) line(absl::StrCat(R"({"error": )", StatusJson(status), "}"));
     sink.done();
     return true;
@@ -309,6 +320,7 @@ class Call {
   std::vector<std::unique_ptr<Message>> requests_;
   std::unique_ptr<ReplyStream> replies_;
   std::unique_ptr<Message> first_;
+  bool finished_ = false;
 };
 
 bool OriginAllowed(const std::vector<std::string>& allowed, const std::string& origin) {

@@ -123,7 +123,7 @@ class ClientTest(unittest.TestCase):
         # The server's GeoJSON (asked for in the request) and the CLI's --geo-out GeoJSON are
         # written by the same code: the same territories, vertex for vertex.
         out = os.path.join(self.tmp.name, "territories.geojson")
-        example = run_example("territories_geojson.py", "--server", self.target, "--sample",
+        example = run_example("territories.py", "--server", self.target, "--sample",
                               SAMPLE, "--token", READ_TOKEN, "--out", out)
         self.assertEqual(example.returncode, 0, example.stderr)
         with open(out) as f:
@@ -182,7 +182,7 @@ class ClientTest(unittest.TestCase):
 
     def test_plot_example_draws_a_png(self):
         out = os.path.join(self.tmp.name, "territories.png")
-        example = run_example("plot_territories.py", "--server", self.target, "--sample",
+        example = run_example("territories.py", "--server", self.target, "--sample",
                               SAMPLE, "--token", READ_TOKEN, "--out", out)
         self.assertEqual(example.returncode, 0, example.stderr)
         with open(out, "rb") as f:

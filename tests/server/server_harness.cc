@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <iostream>
+#include <iostream>
 #include <thread>
 #include <utility>
 
@@ -145,6 +147,10 @@ void StopAndDelete(ServerProcess*& server) {
   if (server == nullptr) return;
   server->Signal(SIGTERM);
   server->WaitExit();
+  // After a failure, the server's log says why it failed (a sanitizer's report ends it early).
+  if (::testing::UnitTest::GetInstance()->failed_test_count() > 0) {
+    std::cerr << "pcnv-server's log:\n" << server->Stderr();
+  }
   delete server;
   server = nullptr;
 }

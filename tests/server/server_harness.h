@@ -57,7 +57,8 @@ class ServerProcess {
   std::string stdout_;
 };
 
-// For fixtures' TearDownTestSuite: SIGTERM, wait for the exit, delete, null. No-op on null.
+// For fixtures' TearDownTestSuite: SIGTERM, wait for the exit, print the server's log when a test
+// has failed, delete, null. No-op on null.
 void StopAndDelete(ServerProcess*& server);
 
 std::shared_ptr<grpc::Channel> Connect(const std::string& target);

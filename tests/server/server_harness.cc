@@ -16,7 +16,6 @@
 
 #include <cstring>
 #include <iostream>
-#include <iostream>
 #include <thread>
 #include <utility>
 

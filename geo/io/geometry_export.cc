@@ -26,17 +26,12 @@ struct TransformPrototype {
 TransformPrototype& Prototype() {
   static TransformPrototype* p = [] {
     auto* made = new TransformPrototype;
-    OGRSpatialReference bng;
-    OGRSpatialReference wgs84;
+    // The readers' spatial references (geo/io/gdal_util.h): traditional GIS axis order.
+    gdal::SrsPtr bng = gdal::BritishNationalGrid();
+    gdal::SrsPtr wgs84 = gdal::Wgs84LonLat();
     gdal::QuietErrors quiet;
-    if (bng.importFromEPSG(27700) != OGRERR_NONE || wgs84.importFromEPSG(4326) != OGRERR_NONE) {
-      made->error = absl::StrCat("cannot read EPSG:27700 or EPSG:4326 from PROJ's database: ",
-                                 gdal::LastError());
-      return made;
-    }
-    bng.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    made->ct.reset(OGRCreateCoordinateTransformation(&bng, &wgs84));
+    made->ct.reset(OGRCoordinateTransformation::FromHandle(
+        OCTNewCoordinateTransformation(bng.get(), wgs84.get())));
     if (!made->ct) {
       made->error = absl::StrCat("cannot create the EPSG:27700 -> EPSG:4326 transformation: ",
                                  gdal::LastError());

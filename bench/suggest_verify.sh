@@ -7,12 +7,17 @@
 # and per rule how many targeted findings have at least one verified suggestion.
 #
 #   bench/suggest_verify.sh --bin DIR [--region STP] [--work DIR] [--data DIR] [--sample N]
-#                           [--reuse]   (--reuse: keep WORK/suggestions.json from an earlier run)
+#                           [--reuse] [--check-screen] [--jobs N]
+#   --reuse: keep WORK/suggestions.json from an earlier run
+#   --check-screen: search again with every candidate re-validated (--no-screen) and fail unless
+#     the targets and suggestions are the same (the screen only spares re-validations)
+#   --jobs N: suggestions verified N at a time (default: the number of cores)
 #
 # Exits 1 when a suggestion fails verification, 77 (a CTest skip) without ../shared/data.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-bin="" region="" work="" data="$here/../../shared/data" sample=0 reuse=0
+bin="" region="" work="" data="$here/../../shared/data" sample=0 reuse=0 check_screen=0
+jobs=$(nproc)
 while [ $# -gt 0 ]; do
   case "$1" in
     --bin) bin="$2"; shift 2 ;;
@@ -21,6 +26,8 @@ while [ $# -gt 0 ]; do
     --data) data="$2"; shift 2 ;;
     --sample) sample="$2"; shift 2 ;;
     --reuse) reuse=1; shift ;;
+    --check-screen) check_screen=1; shift ;;
+    --jobs) jobs="$2"; shift 2 ;;
     *) echo "usage: bench/suggest_verify.sh --bin DIR [--region STP] [--work DIR] [--data DIR] [--sample N]" >&2
        exit 2 ;;
   esac
@@ -42,19 +49,38 @@ if [ ! -f "$store" ]; then
   "$pcnv" reference build --areas "$in/lsoa11.gpkg" --footprint "icb=$in/icb22.gpkg" \
     --footprint "community=$in/ltla24.gpkg:ltla24_code" --out "$store" >/dev/null
 fi
-common=(--reference "$store"
-        --list-sizes "$in/gp-reg-pat-prac-all.csv" --distribution "$in/gp-reg-pat-prac-lsoa-all.csv"
-        --as-of 2021-01-31)
-"$pcnv" validate "${common[@]}" --practices "$in/gp-reg-pat-prac-map.csv" --out "$work/base.json" --quiet || [ $? -eq 1 ]
+# `pcnv COMMAND` on the workload's reference, list sizes and distribution, with ARGS.
+on_workload() {
+  "$pcnv" "$1" --reference "$store" --list-sizes "$in/gp-reg-pat-prac-all.csv" \
+    --distribution "$in/gp-reg-pat-prac-lsoa-all.csv" --as-of 2021-01-31 "${@:2}"
+}
+on_workload validate --practices "$in/gp-reg-pat-prac-map.csv" --out "$work/base.json" --quiet || [ $? -eq 1 ]
 if [ "$reuse" = 0 ] || [ ! -f "$work/suggestions.json" ]; then
   start=$(date +%s%N)
-  "$pcnv" suggest "${common[@]}" --practices "$in/gp-reg-pat-prac-map.csv" \
+  on_workload suggest --practices "$in/gp-reg-pat-prac-map.csv" \
     --out "$work/suggestions.json" --quiet
   end=$(date +%s%N)
   ms=$(( (end - start) / 1000000 ))
-  candidates=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"]["candidates_evaluated"])' "$work/suggestions.json")
-  echo "suggest_verify: pcnv suggest (${region:-england}) took $ms ms: $candidates candidates," \
-       "$(( candidates * 1000 / (ms > 0 ? ms : 1) )) per second" >&2
+  read -r evaluated screened < <(/usr/bin/python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["summary"]; print(s["candidates_evaluated"], s["candidates_screened"])' "$work/suggestions.json")
+  echo "suggest_verify: pcnv suggest (${region:-england}) took $ms ms:" \
+       "$((evaluated + screened)) candidates ($screened ruled out by the screen, $evaluated" \
+       "re-validated), $(( (evaluated + screened) * 1000 / (ms > 0 ? ms : 1) )) per second" >&2
+fi
+if [ "$check_screen" = 1 ]; then
+  start=$(date +%s%N)
+  on_workload suggest --practices "$in/gp-reg-pat-prac-map.csv" --no-screen \
+    --out "$work/suggestions-unscreened.json" --quiet
+  end=$(date +%s%N)
+  /usr/bin/python3 - "$work/suggestions.json" "$work/suggestions-unscreened.json" \
+    "$(( (end - start) / 1000000 ))" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+same = a["targets"] == b["targets"] and a["suggestions"] == b["suggestions"]
+print(f"suggest_verify: without the screen {b['summary']['candidates_evaluated']} candidates "
+      f"re-validated in {sys.argv[3]} ms; targets and suggestions "
+      f"{'the same' if same else 'DIFFER'}", file=sys.stderr)
+sys.exit(0 if same else 1)
+PY
 fi
 
 ids=$(/usr/bin/python3 - "$work/suggestions.json" "$sample" <<'PY'
@@ -68,15 +94,20 @@ print("\n".join(ids))
 PY
 )
 mkdir -p "$work/verify"
-count=0
-for id in $ids; do
-  "$pcnv" suggest --practices "$in/gp-reg-pat-prac-map.csv" --apply "$id" \
-    --suggestions "$work/suggestions.json" --out "$work/verify/$id.csv" --quiet
-  "$pcnv" validate "${common[@]}" --practices "$work/verify/$id.csv" \
-    --out "$work/verify/$id.json" --quiet || [ $? -eq 1 ]
-  count=$((count + 1))
-done
-echo "suggest_verify: $count suggestions applied and validated again" >&2
+verify_one() {  # ID: apply it to the practice file, then validate that file from scratch
+  "$pcnv" suggest --practices "$in/gp-reg-pat-prac-map.csv" --apply "$1" \
+    --suggestions "$work/suggestions.json" --out "$work/verify/$1.csv" --quiet
+  on_workload validate --practices "$work/verify/$1.csv" \
+    --out "$work/verify/$1.json" --quiet || [ $? -eq 1 ]
+}
+export -f verify_one on_workload
+export pcnv in work store
+start=$(date +%s)
+# Each job re-reads the inputs (a separate process, as a user would run it).
+printf '%s\n' $ids | xargs -r -P "$jobs" -I{} bash -c 'verify_one "$1"' _ {}
+count=$(printf '%s\n' $ids | grep -c . || true)
+echo "suggest_verify: $count suggestions applied and validated again in $(( $(date +%s) - start )) s" \
+     "($jobs at a time)" >&2
 /usr/bin/python3 - "$work" $ids <<'PY'
 import json, sys, collections
 work, ids = sys.argv[1], sys.argv[2:]
@@ -108,7 +139,8 @@ for t in sj["targets"]:
         with_verified[key] += 1
 summary = sj["summary"]
 print(f"targets {summary['targets']}, with suggestions {summary['targets_with_suggestions']}, "
-      f"suggestions {summary['suggestions']}, candidates evaluated {summary['candidates_evaluated']}")
+      f"suggestions {summary['suggestions']}, candidates re-validated {summary['candidates_evaluated']}, "
+      f"ruled out by the screen {summary.get('candidates_screened', 0)}")
 print(f"verified {len(verified)} of {len(ids)} checked; failed {len(failed)}")
 for rule in sorted(rules):
     print(f"  {rule}: {rules[rule]} findings, {with_verified[rule]} with a verified suggestion")

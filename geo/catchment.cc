@@ -35,6 +35,28 @@ void ShareTable::Add(int group, int area, int64_t patients) {
   cell.groups.emplace_back(group, patients);
 }
 
+int ShareTable::AddGroup(std::string code) {
+  group_codes_.push_back(std::move(code));
+  return group_count() - 1;
+}
+
+void ShareTable::Move(int from, int to, int area, int64_t patients) {
+  if (from == to || patients == 0) return;
+  Add(to, area, patients);
+  Cell& cell = cells_[slot_[area]];
+  cell.total -= patients;  // Add counted them in N(a) again
+  if (from < 0) {
+    outside_total_ -= patients;
+    return;
+  }
+  for (auto it = cell.groups.begin(); it != cell.groups.end(); ++it) {
+    if (it->first != from) continue;
+    it->second -= patients;
+    if (it->second == 0) cell.groups.erase(it);
+    return;
+  }
+}
+
 std::vector<int> ShareTable::TouchedAreas() const {
   std::vector<int> areas = touched_;
   std::sort(areas.begin(), areas.end());
@@ -115,13 +137,8 @@ std::vector<std::vector<int>> ShareTable::ShareCatchments(double threshold) cons
   std::vector<std::vector<int>> out(group_count());
   for (int a : TouchedAreas()) {
     const Cell& cell = *CellOf(a);
-    if (cell.total == 0) continue;
     for (const auto& [g, n] : cell.groups) {
-      // Compare in integers where possible: n / N >= t  <=>  n >= t * N, but t is a double, so
-      // compare the double quotient exactly as the definition states.
-      if (n > 0 && static_cast<double>(n) / static_cast<double>(cell.total) >= threshold) {
-        out[g].push_back(a);
-      }
+      if (AtOrAbove(n, cell.total, threshold)) out[g].push_back(a);
     }
   }
   return out;  // areas ascend, so each list is sorted

@@ -28,6 +28,15 @@ class ShareTable {
   ShareTable(std::vector<std::string> group_codes, int area_count);
 
   void Add(int group, int area, int64_t patients);  // group may be -1
+  // Moves patients of one area from group `from` to group `to` (a practice changing PCN; N(a)
+  // stays). A group left with none is dropped from the area, so a move and its reverse restore
+  // the table exactly.
+  void Move(int from, int to, int area, int64_t patients);
+
+  // A group with no patients yet (a PCN a change creates), and a new code for one: the code
+  // breaks majority ties.
+  int AddGroup(std::string code);
+  void RenameGroup(int group, std::string code) { group_codes_[group] = std::move(code); }
 
   int group_count() const { return static_cast<int>(group_codes_.size()); }
   int area_count() const { return static_cast<int>(slot_.size()); }
@@ -40,12 +49,18 @@ class ShareTable {
   // The same for every group in one pass: result[g] = AreasOf(g).
   std::vector<std::vector<int>> AreasByGroup() const;
 
-  // Majority owner of each area: group index, or -1 (outside group wins, or no patients).
+  // Majority owner of one area, and of each: group index, or -1 (outside group wins, or no
+  // patients).
+  int MajorityOwner(int area) const { return CellOf(area) ? OwnerOf(*CellOf(area)) : -1; }
   std::vector<int> MajorityOwners() const;
   // The same as territories: result[g] = areas whose majority owner is g, ascending.
   std::vector<std::vector<int>> MajorityTerritories() const;
-  // Areas of each group's share catchment (share >= threshold), ascending.
+  // Areas of each group's share catchment (share >= threshold), ascending; and whether one
+  // area is in one group's.
   std::vector<std::vector<int>> ShareCatchments(double threshold) const;
+  bool InShareCatchment(int group, int area, double threshold) const {
+    return CellOf(area) && AtOrAbove(Patients(group, area), CellOf(area)->total, threshold);
+  }
 
  private:
   // One touched area: N(a) and its groups' counts. An area holds few groups (a request's PCNs
@@ -56,6 +71,12 @@ class ShareTable {
   };
   const Cell* CellOf(int area) const { return slot_[area] < 0 ? nullptr : &cells_[slot_[area]]; }
   int OwnerOf(const Cell& cell) const;  // majority owner, or -1
+  // n / N >= threshold, with patients (n > 0) there.
+  static bool AtOrAbove(int64_t n, int64_t total, double threshold) {
+    // n / N >= t  <=>  n >= t * N, but t is a double: compare the double quotient exactly as
+    // the definition states.
+    return n > 0 && total > 0 && static_cast<double>(n) / static_cast<double>(total) >= threshold;
+  }
   // The areas that have patients, ascending (a request touches a few hundred of a snapshot's
   // tens of thousands: every pass walks these, not all areas).
   std::vector<int> TouchedAreas() const;

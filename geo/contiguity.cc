@@ -55,42 +55,18 @@ Geometry Collect(std::vector<geos::GeomPtr> polygons) {
   return multi.ok() ? Geometry::Adopt(multi->release()) : Geometry();
 }
 
-// The components from the adjacency graph, each one's geometry its areas' union (UnionOfAreas:
-// joined from rings where they allow): no union of the whole set, no point-in-polygon. nullopt
-// when a bridge distance needs distances between parts.
+// The components from the adjacency graph (ComponentAreas), each one's geometry its areas'
+// union (UnionOfAreas: joined from rings where they allow): no union of the whole set, no
+// point-in-polygon. nullopt as ComponentAreas.
 std::optional<std::vector<Component>> ComponentsFromGraph(const ReferenceData& ref,
                                                           const std::vector<int>& areas,
                                                           const ContiguityOptions& options) {
-  if (options.bridge_distance_m > 0) return std::nullopt;
-  std::vector<std::vector<int>> groups =
-      ConnectedComponents(ref.adjacency(), areas, options.adjacency == Adjacency::kPoint);
-  if (!options.bridges.empty() && groups.size() > 1) {
-    absl::flat_hash_map<int, int> group_of;
-    for (size_t g = 0; g < groups.size(); ++g) {
-      for (int a : groups[g]) group_of[a] = static_cast<int>(g);
-    }
-    DisjointSets sets(groups.size());
-    for (const auto& [a_code, b_code] : options.bridges) {
-      auto ga = group_of.find(ref.FindArea(a_code));
-      auto gb = group_of.find(ref.FindArea(b_code));
-      if (ga != group_of.end() && gb != group_of.end()) sets.Join(ga->second, gb->second);
-    }
-    std::vector<std::vector<int>> joined(groups.size());
-    for (size_t g = 0; g < groups.size(); ++g) {
-      std::vector<int>& into = joined[sets.Find(static_cast<int>(g))];
-      into.insert(into.end(), groups[g].begin(), groups[g].end());
-    }
-    groups.clear();
-    for (std::vector<int>& g : joined) {
-      if (g.empty()) continue;
-      std::sort(g.begin(), g.end());
-      groups.push_back(std::move(g));
-    }
-  }
-  std::vector<Component> comps(groups.size());
-  for (size_t c = 0; c < groups.size(); ++c) {
-    comps[c].geometry = UnionOfAreas(ref, groups[c]);
-    comps[c].areas = std::move(groups[c]);
+  std::optional<std::vector<std::vector<int>>> groups = ComponentAreas(ref, areas, options);
+  if (!groups) return std::nullopt;
+  std::vector<Component> comps(groups->size());
+  for (size_t c = 0; c < groups->size(); ++c) {
+    comps[c].geometry = UnionOfAreas(ref, (*groups)[c]);
+    comps[c].areas = std::move((*groups)[c]);
   }
   return comps;
 }
@@ -200,6 +176,46 @@ Geometry CollectComponents(const std::vector<Component>& comps) {
 }  // namespace
 
 std::string_view AdjacencyName(Adjacency a) { return a == Adjacency::kPoint ? "point" : "edge"; }
+
+std::optional<std::vector<std::vector<int>>> ComponentAreas(const ReferenceData& ref,
+                                                            const std::vector<int>& areas,
+                                                            const ContiguityOptions& options) {
+  if (options.bridge_distance_m > 0 || ref.adjacency().areas() != ref.areas().size()) {
+    return std::nullopt;
+  }
+  std::vector<std::vector<int>> groups =
+      ConnectedComponents(ref.adjacency(), areas, options.adjacency == Adjacency::kPoint);
+  if (options.bridges.empty() || groups.size() < 2) return groups;
+  absl::flat_hash_map<int, int> group_of;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    for (int a : groups[g]) group_of[a] = static_cast<int>(g);
+  }
+  DisjointSets sets(groups.size());
+  for (const auto& [a_code, b_code] : options.bridges) {
+    auto ga = group_of.find(ref.FindArea(a_code));
+    auto gb = group_of.find(ref.FindArea(b_code));
+    if (ga != group_of.end() && gb != group_of.end()) sets.Join(ga->second, gb->second);
+  }
+  // Joined groups in the order of their roots, each sorted.
+  std::vector<std::vector<int>> joined(groups.size());
+  for (size_t g = 0; g < groups.size(); ++g) {
+    std::vector<int>& into = joined[sets.Find(static_cast<int>(g))];
+    into.insert(into.end(), groups[g].begin(), groups[g].end());
+  }
+  groups.clear();
+  for (std::vector<int>& g : joined) {
+    if (g.empty()) continue;
+    std::sort(g.begin(), g.end());
+    groups.push_back(std::move(g));
+  }
+  return groups;
+}
+
+double PatientShare(const ContiguityResult& c, size_t i) {
+  int64_t total = 0;
+  for (const Component& comp : c.components) total += comp.patients;
+  return total > 0 ? static_cast<double>(c.components[i].patients) / total : 0;
+}
 
 ContiguityResult AnalyseContiguity(const ReferenceData& ref, const std::vector<int>& areas,
                                    const std::function<int64_t(int)>& patients,

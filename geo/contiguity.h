@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,6 +46,19 @@ struct ContiguityResult {
   std::vector<Component> components;  // [0] is the main one; the rest by descending patients
   std::vector<Geometry> holes;        // interior rings of the main component (enclaves)
 };
+
+// The components of `areas` (ascending) as groups of areas, without geometry: from the
+// snapshot's adjacency graph under the adjacency rule, joined by named bridges; groups in a
+// fixed order, each ascending. nullopt when a bridge distance needs distances between parts (or
+// the snapshot has no graph): AnalyseContiguity then gives them.
+std::optional<std::vector<std::vector<int>>> ComponentAreas(const ReferenceData& ref,
+                                                            const std::vector<int>& areas,
+                                                            const ContiguityOptions& options);
+
+// The share of all the components' patients held by component i (0 when none has patients):
+// CON001 reports a detached part (i > 0) whose share is at or above its threshold, CON002 one
+// below it.
+double PatientShare(const ContiguityResult& c, size_t i);
 
 // `patients(a)` gives the patients counted for area a (e.g. n(k,a)).
 ContiguityResult AnalyseContiguity(const ReferenceData& ref, const std::vector<int>& areas,

@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "geo/parallel.h"
 #include "geo/suggest_candidates.h"
+#include "geo/suggest_screen.h"
 
 namespace pcnv {
 namespace {
@@ -464,6 +465,7 @@ absl::StatusOr<SuggestResult> Suggest(const Engine& engine, const ValidationInpu
   }
   const SuggestWorld world = SuggestWorld::Build(*engine.reference(), input, options, base);
   Evaluator evaluator(engine, input, options, base, world, target_slots);
+  TerritoryScreen screen(*engine.reference(), input, options, base);
   const Ruleset& rs = options.ruleset;
   std::map<std::string, size_t> index_of;  // suggestion id -> position in result.suggestions
 
@@ -476,24 +478,37 @@ absl::StatusOr<SuggestResult> Suggest(const Engine& engine, const ValidationInpu
     // enough were found.
     auto run = [&](const std::vector<Candidate>& candidates, int cap) -> absl::Status {
       const size_t found_before = found.size();
-      // In batches of a fixed size, each validated on every core at once; the batch, not the
-      // thread count, decides what is validated, so the output is the same on any machine.
+      // In batches of a fixed number of candidates to re-validate, each batch on every core at
+      // once; the batch, not the thread count, decides what is validated, so the output is the
+      // same on any machine. A candidate the screen rules out is judged (and counted) in its
+      // place in the order, without re-validation.
       constexpr size_t kBatch = 4;
-      for (size_t begin = 0; begin < candidates.size(); begin += kBatch) {
+      size_t next = 0;
+      while (next < candidates.size()) {
         if (opt.cancelled && opt.cancelled()) {
           return absl::CancelledError(absl::StrCat("fix search stopped after ", done, " of ",
                                                    result.targets.size(), " findings"));
         }
-        std::vector<const Candidate*> batch;
-        for (size_t i = begin; i < std::min(candidates.size(), begin + kBatch); ++i) {
+        std::vector<const Candidate*> batch, to_validate;
+        std::vector<bool> screened_out;
+        for (; next < candidates.size() && to_validate.size() < kBatch; ++next) {
           if (target.candidates + static_cast<int>(batch.size()) >= cap) break;
-          batch.push_back(&candidates[i]);
+          const Candidate& c = candidates[next];
+          const bool out = opt.screen && screen.RulesOut(c, rule, pcn);
+          batch.push_back(&c);
+          screened_out.push_back(out);
+          if (out) {
+            ++result.candidates_screened;
+          } else {
+            to_validate.push_back(&c);
+          }
         }
         if (batch.empty()) break;
-        if (absl::Status st = evaluator.Prepare(batch); !st.ok()) return st;
-        for (const Candidate* c : batch) {
-          ++target.candidates;  // validated now, or earlier for another target
-          if (std::optional<Suggestion> s = evaluator.Judge(*c, target.finding)) {
+        if (absl::Status st = evaluator.Prepare(to_validate); !st.ok()) return st;
+        for (size_t i = 0; i < batch.size(); ++i) {
+          ++target.candidates;  // screened out, validated now, or earlier for another target
+          if (screened_out[i]) continue;
+          if (std::optional<Suggestion> s = evaluator.Judge(*batch[i], target.finding)) {
             found.push_back(*s);
           }
           // Candidates come cheapest first: once enough are found, later ones are dearer.

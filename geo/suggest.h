@@ -46,6 +46,10 @@ struct SuggestOptions {
   // codes against the target PCN's members' majority) unless allowed.
   bool allow_cross_icb = false;
   bool allow_cross_sub_icb = false;
+  // Rule out candidates that could only be rejected before re-validating them
+  // (geo/suggest_screen.h). The suggestions are the same either way; false re-validates every
+  // candidate, which is slower and there to check that.
+  bool screen = true;
   // Called after each targeted finding: (findings done, findings in all). May be empty.
   std::function<void(int, int)> progress;
   // Asked between batches of candidates, from the calling thread only (a front door's deadline
@@ -119,7 +123,8 @@ struct SuggestTarget {
 struct SuggestResult {
   std::vector<SuggestTarget> targets;
   std::vector<Suggestion> suggestions;  // in target order, each target's best first; unique ids
-  int64_t candidates_evaluated = 0;
+  int64_t candidates_evaluated = 0;     // re-validated
+  int64_t candidates_screened = 0;      // ruled out without re-validation (geo/suggest_screen.h)
   double seconds = 0;
 };
 

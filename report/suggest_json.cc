@@ -98,7 +98,8 @@ std::string SuggestionsToJson(const SuggestResult& result, const SuggestOptions&
   j["summary"] = {{"targets", result.targets.size()},
                   {"targets_with_suggestions", with},
                   {"suggestions", result.suggestions.size()},
-                  {"candidates_evaluated", result.candidates_evaluated}};
+                  {"candidates_evaluated", result.candidates_evaluated},
+                  {"candidates_screened", result.candidates_screened}};
   j["targets"] = targets;
   ordered_json list = ordered_json::array();
   for (const Suggestion& s : result.suggestions) list.push_back(SuggestionJson(s));

@@ -87,6 +87,7 @@ v1::SuggestFixesRequest MakeSuggestRequest(const ValidationInput& input,
   request.set_max_practices(suggest.max_practices);
   request.set_max_per_finding(suggest.max_per_finding);
   request.set_max_candidates(suggest.max_candidates);
+  request.set_no_screen(!suggest.screen);
   return request;
 }
 
@@ -98,6 +99,7 @@ absl::StatusOr<SuggestOptions> SuggestOptionsFromProto(const v1::SuggestFixesReq
   if (request.max_practices() > 0) out.max_practices = request.max_practices();
   if (request.max_per_finding() > 0) out.max_per_finding = request.max_per_finding();
   if (request.max_candidates() > 0) out.max_candidates = request.max_candidates();
+  out.screen = !request.no_screen();
   for (int i = 0; i < request.locked_practices_size(); ++i) {
     if (request.locked_practices(i).empty()) {
       return FieldError(internal::At("locked_practices", i), "is empty: give a practice code");
@@ -160,6 +162,7 @@ v1::SuggestSummary SummaryToProto(const SuggestResult& result, const std::string
   out.set_targets_with_suggestions(with);
   out.set_suggestions(static_cast<int32_t>(result.suggestions.size()));
   out.set_candidates_evaluated(result.candidates_evaluated);
+  out.set_candidates_screened(result.candidates_screened);
   out.set_tool(tool);
   return out;
 }

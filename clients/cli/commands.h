@@ -82,6 +82,7 @@ struct SuggestCommand {
   int max_candidates = 60;
   bool allow_cross_icb = false;
   bool allow_cross_sub_icb = false;
+  bool no_screen = false;          // re-validate every candidate (SuggestOptions::screen)
   std::string server;              // host:port; empty = search in-process
   remote::SecurityFlags security;  // --token-file, --tls, --tls-ca/-cert/-key (with --server)
   double timeout_s = 600;

@@ -238,12 +238,15 @@ int Run(int argc, char** argv) {
   sg->add_option("--max-per-finding", suggest.max_per_finding, "Suggestions kept per finding")
       ->capture_default_str();
   sg->add_option("--max-candidates", suggest.max_candidates,
-                 "Candidates re-validated per finding (the search bound)")
+                 "Candidates judged per finding, screened or re-validated (the search bound)")
       ->capture_default_str();
   sg->add_flag("--allow-cross-icb", suggest.allow_cross_icb,
                "Allow moves into a PCN of another declared ICB (STP)");
   sg->add_flag("--allow-cross-sub-icb", suggest.allow_cross_sub_icb,
                "Allow moves into a PCN of another declared sub-ICB (CCG)");
+  sg->add_flag("--no-screen", suggest.no_screen,
+               "Re-validate every candidate instead of ruling out first those that could only "
+               "be rejected (slower; the suggestions are the same)");
   CLI::Option* suggest_server = sg->add_option(
       "--server", suggest.server, "Search through a pcnv server at HOST:PORT (SuggestFixes)");
   AddSecurityFlags(sg, suggest_server, suggest.security);

@@ -86,6 +86,7 @@ int RunSuggest(const SuggestCommand& cmd) {
   opt.max_candidates = cmd.max_candidates;
   opt.allow_cross_icb = cmd.allow_cross_icb;
   opt.allow_cross_sub_icb = cmd.allow_cross_sub_icb;
+  opt.screen = !cmd.no_screen;
   if (absl::Status s = ReadLocks(cmd, *input, opt); !s.ok()) return BadInput(s);
 
   absl::StatusOr<SuggestResult> result;
@@ -146,8 +147,11 @@ int RunSuggest(const SuggestCommand& cmd) {
     int with = 0;
     for (const SuggestTarget& t : result->targets) with += t.suggestions.empty() ? 0 : 1;
     std::cout << result->targets.size() << " findings to fix, " << with << " with suggestions; "
-              << result->suggestions.size() << " suggestions from " << result->candidates_evaluated
-              << " candidates in " << absl::StrFormat("%.1f", result->seconds) << " s\n"
+              << result->suggestions.size() << " suggestions; "
+              << result->candidates_evaluated + result->candidates_screened << " candidates ("
+              << result->candidates_screened << " ruled out by the territory screen, "
+              << result->candidates_evaluated << " re-validated) in "
+              << absl::StrFormat("%.1f", result->seconds) << " s\n"
               << "Suggestions written to " << cmd.out << "\n";
   }
   return kExitClean;

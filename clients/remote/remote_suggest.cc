@@ -49,6 +49,7 @@ absl::StatusOr<RemoteSuggestions> SuggestRemote(const std::string& target, const
       }
       case v1::SuggestFixesResponse::kSummary:
         out.result.candidates_evaluated = item.summary().candidates_evaluated();
+        out.result.candidates_screened = item.summary().candidates_screened();
         out.tool = item.summary().tool();
         summarised = true;
         break;

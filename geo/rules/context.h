@@ -153,7 +153,11 @@ void CheckMem005(const ValidationContext& ctx, RuleRun& run);
 void CheckMem006(const ValidationContext& ctx, RuleRun& run);
 void CheckDat001(const ValidationContext& ctx, RuleRun& run);  // data_rules.cc
 extern const PcnRule kCon001, kCon002, kCon003, kCon004;       // contiguity_rules.cc
-extern const PcnRule kNest001, kNest003, kCom001;              // nesting_rules.cc
+// CON003's test on a PCN's practices (sorted): the groups they fall into whose share catchments
+// do not touch, or 0 when they hang together (or fewer than two have a catchment). The fix
+// search asks it of a PCN's practices as a change would make them.
+size_t PracticeGroupCount(const ValidationContext& ctx, const std::vector<std::string>& practices);
+extern const PcnRule kNest001, kNest003, kCom001;  // nesting_rules.cc
 void CheckNest002(const ValidationContext& ctx, RuleRun& run);
 void CheckOvl001(const ValidationContext& ctx, RuleRun& run);  // overlap_rules.cc
 void CheckOvl002(const ValidationContext& ctx, RuleRun& run);

@@ -69,11 +69,9 @@ void CheckDetachedParts(const ValidationContext& ctx, size_t k, RuleRun& run, bo
   const double min_share = ctx.options.ruleset.con_detached_min_share;
   const ContiguityResult& c = ctx.contiguity[k];
   const PcnInfo& pcn = ctx.pcns[k];
-  int64_t total = 0;
-  for (const Component& comp : c.components) total += comp.patients;
   for (size_t i = 1; i < c.components.size(); ++i) {
     const Component& part = c.components[i];
-    const double share = total > 0 ? static_cast<double>(part.patients) / total : 0;
+    const double share = PatientShare(c, i);
     if ((share >= min_share) != large) continue;
     const msg::DetachedPart text{.pcn = pcn.code,
                                  .name = pcn.name,
@@ -130,41 +128,20 @@ absl::flat_hash_map<int, int> ComponentOfArea(const std::vector<std::vector<int>
   return out;
 }
 
-// Components of `areas` (ascending) under the ruleset's adjacency. From the snapshot's adjacency
-// graph (docs/ARCHITECTURE.md, "Geometry once per snapshot": connected components, no union) unless
-// a bridge distance is set, which needs distances between parts and so the geometry
+// Components of `areas` (ascending) under the ruleset's adjacency: from the snapshot's adjacency
+// graph (docs/ARCHITECTURE.md, "Geometry once per snapshot": connected components, no union)
+// unless a bridge distance is set, which needs distances between parts and so the geometry
 // (AnalyseContiguity). Named bridges join the components holding their two ends either way.
 std::vector<std::vector<int>> AreaComponents(const ValidationContext& ctx,
                                              const std::vector<int>& areas) {
   const ContiguityOptions& o = ctx.options.ruleset.contiguity;
-  const AreaAdjacency& graph = ctx.ref.adjacency();
-  if (o.bridge_distance_m > 0 || graph.areas() != ctx.ref.areas().size()) {
-    ContiguityResult c = AnalyseContiguity(
-        ctx.ref, areas, [](int) { return 1; }, o);
-    std::vector<std::vector<int>> out;
-    for (Component& comp : c.components) out.push_back(std::move(comp.areas));
-    return out;
+  if (std::optional<std::vector<std::vector<int>>> groups = ComponentAreas(ctx.ref, areas, o)) {
+    return *std::move(groups);
   }
-  std::vector<std::vector<int>> comps =
-      ConnectedComponents(graph, areas, o.adjacency == Adjacency::kPoint);
-  if (o.bridges.empty() || comps.size() < 2) return comps;
-  const absl::flat_hash_map<int, int> comp_of_area = ComponentOfArea(comps);
-  DisjointSets sets(comps.size());
-  for (const auto& [from, to] : o.bridges) {
-    auto a = comp_of_area.find(ctx.ref.FindArea(from));
-    auto b = comp_of_area.find(ctx.ref.FindArea(to));
-    if (a != comp_of_area.end() && b != comp_of_area.end()) sets.Join(a->second, b->second);
-  }
-  std::map<int, std::vector<int>> joined;  // by root
-  for (size_t ci = 0; ci < comps.size(); ++ci) {
-    std::vector<int>& into = joined[sets.Find(static_cast<int>(ci))];
-    into.insert(into.end(), comps[ci].begin(), comps[ci].end());
-  }
+  ContiguityResult c = AnalyseContiguity(
+      ctx.ref, areas, [](int) { return 1; }, o);
   std::vector<std::vector<int>> out;
-  for (auto& [root, list] : joined) {
-    std::sort(list.begin(), list.end());
-    out.push_back(std::move(list));
-  }
+  for (Component& comp : c.components) out.push_back(std::move(comp.areas));
   return out;
 }
 
@@ -172,18 +149,20 @@ std::vector<std::vector<int>> AreaComponents(const ValidationContext& ctx,
 struct PracticeGroups {
   std::vector<std::string> listed;   // "[A, B]" per group
   std::vector<std::string> without;  // practices with an empty catchment
-  Geometry geometry;                 // union of the practices' catchments
+  std::vector<int> areas;            // the practices' catchments, ascending
 };
 
-std::optional<PracticeGroups> FindPracticeGroups(const ValidationContext& ctx, const PcnInfo& pcn,
-                                                 const std::vector<std::vector<int>>& catchments) {
+// `practices`: a PCN's, sorted (PcnInfo::practices, or as a fix candidate would make them).
+std::optional<PracticeGroups> FindPracticeGroups(const ValidationContext& ctx,
+                                                 const std::vector<std::string>& practices) {
   const auto& codes = ctx.practice_codes;
-  if (pcn.practices.size() < 2) return std::nullopt;
+  const std::vector<std::vector<int>>& catchments = ctx.practice_catchments;
+  if (practices.size() < 2) return std::nullopt;
   // Practices of this PCN with a non-empty catchment, and the union of their areas.
   std::vector<int> members;
   PracticeGroups out;
   std::vector<int> all_areas;
-  for (const std::string& code : pcn.practices) {
+  for (const std::string& code : practices) {
     int g = static_cast<int>(std::lower_bound(codes.begin(), codes.end(), code) - codes.begin());
     if (catchments[g].empty()) {
       out.without.push_back(code);
@@ -215,18 +194,13 @@ std::optional<PracticeGroups> FindPracticeGroups(const ValidationContext& ctx, c
     out.listed.push_back("[" + absl::StrJoin(practices, ", ") + "]");
   }
   std::sort(out.listed.begin(), out.listed.end());
-  // The union is drawn only for a finding.
-  out.geometry = UnionOfAreas(ctx.ref, all_areas);
+  out.areas = std::move(all_areas);
   return out;
 }
 
-}  // namespace
-
-namespace {
-
 void CheckCon003One(const ValidationContext& ctx, size_t k, RuleRun& run) {
   const PcnInfo& pcn = ctx.pcns[k];
-  std::optional<PracticeGroups> g = FindPracticeGroups(ctx, pcn, ctx.practice_catchments);
+  std::optional<PracticeGroups> g = FindPracticeGroups(ctx, pcn.practices);
   if (!g) return;
   Finding& f = run.Add(
       ctx, pcn.code, "",
@@ -234,7 +208,7 @@ void CheckCon003One(const ValidationContext& ctx, size_t k, RuleRun& run) {
   f.values["groups"] = static_cast<int64_t>(g->listed.size());
   f.values["practice_groups"] = absl::StrJoin(g->listed, " ");
   if (!g->without.empty()) f.values["practices_without_catchment"] = absl::StrJoin(g->without, ",");
-  f.geometry = std::move(g->geometry);
+  f.geometry = UnionOfAreas(ctx.ref, g->areas);  // drawn only for a finding
 }
 
 void CheckCon004One(const ValidationContext& ctx, size_t k, RuleRun& run) {
@@ -261,6 +235,11 @@ void CheckCon004One(const ValidationContext& ctx, size_t k, RuleRun& run) {
 }
 
 }  // namespace
+
+size_t PracticeGroupCount(const ValidationContext& ctx, const std::vector<std::string>& practices) {
+  const std::optional<PracticeGroups> g = FindPracticeGroups(ctx, practices);
+  return g ? g->listed.size() : 0;
+}
 
 const PcnRule kCon003{NeedPracticeCatchments, CheckCon003One};
 const PcnRule kCon004{NeedCatchmentsAndLocations, CheckCon004One};

@@ -39,6 +39,35 @@ TEST(ShareTableTest, OutsideGroupTakesAreaOnlyWhenStrictlyLargest) {
   EXPECT_DOUBLE_EQ(t.Share(0, 0), 5.0 / 11.0);
 }
 
+TEST(ShareTableTest, MoveChangesOwnersAndItsReverseRestoresTheTable) {
+  ShareTable t({"U10000", "U20000"}, 2);
+  t.Add(0, 0, 10);
+  t.Add(1, 0, 8);
+  t.Add(-1, 0, 3);
+  t.Add(0, 1, 5);
+  const int added = t.AddGroup("U00005");  // sorts first: wins ties
+  EXPECT_EQ(added, 2);
+  t.Move(0, 1, 0, 4);  // 6 : 12 : 0
+  EXPECT_EQ(t.MajorityOwner(0), 1);
+  EXPECT_EQ(t.Total(0), 21);  // N(a) stays
+  EXPECT_FALSE(t.InShareCatchment(0, 0, 0.5));
+  EXPECT_TRUE(t.InShareCatchment(1, 0, 0.5));
+  t.Move(1, 2, 0, 6);  // 6 : 6 : 6, outside 3: the smallest code takes the tie
+  EXPECT_EQ(t.MajorityOwner(0), 2);
+  t.Move(-1, 0, 0, 3);  // an outside practice joins U10000: 9 : 6 : 6, outside 0
+  EXPECT_EQ(t.MajorityOwner(0), 0);
+  EXPECT_EQ(t.Total(0), 21);
+  t.Move(0, -1, 0, 3);
+  t.Move(2, 1, 0, 6);
+  t.Move(1, 0, 0, 4);
+  EXPECT_THAT(t.MajorityOwners(), ElementsAre(0, 0));
+  EXPECT_EQ(t.Patients(0, 0), 10);
+  EXPECT_EQ(t.Patients(1, 0), 8);
+  EXPECT_EQ(t.Patients(2, 0), 0);
+  EXPECT_EQ(t.Total(0), 21);
+  EXPECT_THAT(t.AreasByGroup()[2], IsEmpty());  // the emptied group is gone from the area
+}
+
 TEST(ShareTableTest, OutsidePatientsSplitAcrossPracticesStillCountAsOneGroup) {
   // Two outside practices of 4 each outnumber a PCN's 7 only because they form one group.
   ShareTable t({"U10000"}, 1);

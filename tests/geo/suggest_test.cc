@@ -241,6 +241,53 @@ TEST(SuggestTest, SameInputsSameSuggestionsInTheSameOrder) {
   EXPECT_EQ(first.result.candidates_evaluated, second.result.candidates_evaluated);
 }
 
+// The territory screen (geo/suggest_screen.h) only spares re-validations: with it and without,
+// the same targets get the same suggestions with the same contents. The realdata West Sussex
+// test and bench/suggest_verify.sh --check-screen make the same comparison on real regions.
+void ExpectSameWithoutScreen(const GridFixture& g, const ValidationOptions& o, int64_t& screened) {
+  SuggestOptions without;
+  without.screen = false;
+  const Outcome a = SuggestFor(g, o), b = SuggestFor(g, o, without);
+  ASSERT_EQ(a.result.targets.size(), b.result.targets.size());
+  for (size_t i = 0; i < a.result.targets.size(); ++i) {
+    EXPECT_EQ(a.result.targets[i].finding, b.result.targets[i].finding);
+    EXPECT_EQ(a.result.targets[i].suggestions, b.result.targets[i].suggestions);
+    EXPECT_EQ(a.result.targets[i].candidates, b.result.targets[i].candidates);
+  }
+  ASSERT_EQ(a.result.suggestions.size(), b.result.suggestions.size());
+  for (size_t i = 0; i < a.result.suggestions.size(); ++i) {
+    EXPECT_EQ(a.result.suggestions[i].id, b.result.suggestions[i].id);
+    EXPECT_EQ(a.result.suggestions[i].resolves, b.result.suggestions[i].resolves);
+    EXPECT_EQ(a.result.suggestions[i].added, b.result.suggestions[i].added);
+    EXPECT_EQ(a.result.suggestions[i].removed, b.result.suggestions[i].removed);
+  }
+  EXPECT_EQ(b.result.candidates_screened, 0);
+  EXPECT_LE(a.result.candidates_evaluated, b.result.candidates_evaluated);
+  screened += a.result.candidates_screened;
+}
+
+TEST(SuggestTest, TheScreenChangesNoSuggestion) {
+  int64_t screened = 0;
+  ExpectSameWithoutScreen(SmallBesideLarge(), Bounds(500, 2000), screened);
+  GridFixture apart{{"AAABBDDD", "CCCCCCCC"}};
+  apart.pcn_of = {{'A', "U00001"}, {'D', "U00001"}, {'B', "U00002"}, {'C', "U00002"}};
+  ExpectSameWithoutScreen(apart, Bounds(100, 5000), screened);
+  GridFixture joined_by_x{{"BBBBBXCCCCC", "AAAAAAA...."}};
+  joined_by_x.pcn_of = {{'A', "U00001"}, {'B', "U00002"}, {'X', "U00002"}, {'C', "U00002"}};
+  ExpectSameWithoutScreen(joined_by_x, Bounds(750, 2000), screened);
+  GridFixture four{{"AAAABBBB", "CCCCDDDD"}};
+  four.pcn_of = {{'A', "U00001"}, {'B', "U00001"}, {'C', "U00001"}, {'D', "U00001"}};
+  ExpectSameWithoutScreen(four, Bounds(500, 1000), screened);
+  // Three PCNs interleaved: detached parts and practice groups everywhere, so most candidates
+  // break something.
+  GridFixture tangled{{"AABBCCAAEE", "DDBBFFGGEE", "DDHHFFGGII", "AAHHCCJJII"}};
+  tangled.pcn_of = {{'A', "U00001"}, {'B', "U00002"}, {'C', "U00001"}, {'D', "U00002"},
+                    {'E', "U00003"}, {'F', "U00003"}, {'G', "U00001"}, {'H', "U00003"},
+                    {'I', "U00002"}, {'J', "U00003"}};
+  ExpectSameWithoutScreen(tangled, Bounds(300, 2500), screened);
+  EXPECT_GT(screened, 0);  // the comparison saw the screen at work
+}
+
 TEST(SuggestTest, RefusesABoundBelowOne) {
   const GridFixture g = SmallBesideLarge();
   Engine engine(g.Reference());

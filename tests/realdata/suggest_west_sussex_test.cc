@@ -99,7 +99,8 @@ TEST(SuggestWestSussexTest, EverySuggestionVerifiedByAFullRevalidation) {
   }
   std::cout << "[west sussex suggest] " << result->targets.size() << " targeted findings, "
             << result->suggestions.size() << " suggestions, " << verified.size() << " verified; "
-            << result->candidates_evaluated << " candidates in " << seconds << " s\n";
+            << result->candidates_evaluated + result->candidates_screened << " candidates in "
+            << seconds << " s\n";
   for (const auto& [rule, n] : targets) {
     std::cout << "  " << rule << ": " << n << " findings, " << with_verified[rule]
               << " with a verified suggestion\n";
@@ -107,6 +108,24 @@ TEST(SuggestWestSussexTest, EverySuggestionVerifiedByAFullRevalidation) {
   EXPECT_EQ(verified.size(), result->suggestions.size());
   // The county's small PCNs (POP001) have neighbours to gain from: at least one is fixable.
   EXPECT_GT(with_verified["POP001"] + with_verified["POP002"], 0);
+
+  // The territory screen only spares re-validations: every candidate re-validated gives the
+  // same suggestions (geo/suggest_screen.h).
+  SuggestOptions unscreened;
+  unscreened.screen = false;
+  auto all = Suggest(engine, input, options, *base, unscreened);
+  ASSERT_TRUE(all.ok()) << all.status();
+  std::cout << "  screen: " << result->candidates_screened << " ruled out, "
+            << result->candidates_evaluated << " re-validated; without it "
+            << all->candidates_evaluated << " re-validated\n";
+  ASSERT_EQ(all->suggestions.size(), result->suggestions.size());
+  for (size_t i = 0; i < all->suggestions.size(); ++i) {
+    EXPECT_EQ(all->suggestions[i].id, result->suggestions[i].id);
+    EXPECT_EQ(all->suggestions[i].added, result->suggestions[i].added);
+  }
+  for (size_t i = 0; i < all->targets.size() && i < result->targets.size(); ++i) {
+    EXPECT_EQ(all->targets[i].suggestions, result->targets[i].suggestions);
+  }
 }
 
 }  // namespace

@@ -91,10 +91,12 @@ TEST_F(SuggestFixesTest, ThroughTheServerTheSameSuggestionsAsInProcess) {
 }
 
 TEST_F(SuggestFixesTest, TheSearchStopsAtTheClientsDeadline) {
-  // The whole search on the sample, unhurried, for its length.
+  // The whole search on the sample, unhurried, for its length: every candidate re-validated
+  // (--no-screen), or the search would end before any deadline a test can set.
+  const std::vector<std::string> long_search = {"--allow-cross-sub-icb", "--max-candidates", "400",
+                                                "--no-screen"};
   const auto started = std::chrono::steady_clock::now();
-  const CommandResult full =
-      Suggest(tmp_.File("full.json"), {"--allow-cross-sub-icb", "--max-candidates", "400"});
+  const CommandResult full = Suggest(tmp_.File("full.json"), long_search);
   ASSERT_EQ(full.exit_code, 0) << full.err;
   const double full_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -106,9 +108,10 @@ TEST_F(SuggestFixesTest, TheSearchStopsAtTheClientsDeadline) {
   // base validation is a few tens of milliseconds: a 0.15 s deadline falls inside the search.
   const double timeout_s = 0.15;
   ASSERT_GT(full_s, 2 * timeout_s) << "the search must outlast the deadline for this test";
-  const CommandResult cut = Suggest(tmp_.File("cut.json"),
-                                    {"--allow-cross-sub-icb", "--max-candidates", "400", "--server",
-                                     server.target(), "--timeout", std::to_string(timeout_s)});
+  std::vector<std::string> cut_args = long_search;
+  cut_args.insert(cut_args.end(),
+                  {"--server", server.target(), "--timeout", std::to_string(timeout_s)});
+  const CommandResult cut = Suggest(tmp_.File("cut.json"), cut_args);
   EXPECT_EQ(cut.exit_code, 2);
   EXPECT_TRUE(absl::StrContains(cut.err, "DEADLINE_EXCEEDED")) << cut.err;
   EXPECT_FALSE(std::filesystem::exists(tmp_.File("cut.json")));

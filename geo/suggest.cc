@@ -75,6 +75,9 @@ PcnMetrics MetricsOf(const ReferenceData& ref, const PcnEntry* e, const std::str
   m.territory_area_km2 = e->territory.area_km2;
   m.parts = e->territory.parts;
   m.components = e->territory.components;
+  const Geometry& drawn =
+      e->territory_geometry.is_null() ? e->share_catchment_geometry : e->territory_geometry;
+  if (!drawn.is_null()) m.territory = std::make_shared<const Geometry>(drawn);
   const int layer = ref.footprint_layer_index(FootprintKind::kIcb);
   if (layer < 0 || e->territory_areas.empty()) return m;
   double total = 0;
@@ -430,6 +433,10 @@ bool Better(const Suggestion& a, const Suggestion& b) {
 }
 
 }  // namespace
+
+bool HasFixTargets(const Report& report) {
+  return std::any_of(report.findings.begin(), report.findings.end(), Targeted);
+}
 
 std::string_view SuggestionKindName(SuggestionKind k) {
   switch (k) {

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -84,6 +85,9 @@ struct PcnMetrics {
   int parts = 0;
   int components = 0;
   std::map<std::string, double> icb_shares;  // ICB code -> area share of the territory
+  // The catchment the checks use, as drawn by the HTML report's before/after maps; null when
+  // there is none. Shared, not copied, as suggestions are; not in the JSON or on the wire.
+  std::shared_ptr<const Geometry> territory;
 };
 
 struct FindingKey {
@@ -127,6 +131,10 @@ struct SuggestResult {
   int64_t candidates_screened = 0;      // ruled out without re-validation (geo/suggest_screen.h)
   double seconds = 0;
 };
+
+// Whether the report has a finding the search targets (an unwaived ERROR of POP001, CON001,
+// CON003 or a NEST rule, or a POP002): without one, Suggest has nothing to do.
+bool HasFixTargets(const Report& report);
 
 // `base` is the engine's report of `input` under `options`.
 absl::StatusOr<SuggestResult> Suggest(const Engine& engine, const ValidationInput& input,

@@ -18,6 +18,7 @@
 #include "geo/io/file_io.h"
 #include "geo/rules/registry.h"
 #include "report/disclosure.h"
+#include "report/html_fixes.h"
 #include "report/markup.h"
 #include "report/svg_map.h"
 
@@ -79,6 +80,12 @@ section.pcn,#rules,#provenance{content-visibility:auto;contain-intrinsic-size:au
 #pcn-table td:nth-child(n+4),.pcn-figures td:nth-child(2){text-align:right;font-variant-numeric:tabular-nums}
 p.values{font-size:13px;color:#37474f;font-variant-numeric:tabular-nums}
 details{margin:8px 0}code{font-size:13px}
+.fixes h4{margin:14px 0 4px;font-size:15px}ol.fixes{padding-left:20px}li.fix{margin:8px 0 14px}li.fix p{margin:3px 0}
+table.fix-figures{width:auto;font-size:13px}
+.change-maps{display:flex;gap:10px;flex-wrap:wrap;align-items:flex-start}.change-maps figure{margin:0;background:#fbfcfd;border:1px solid #d5d9de;border-radius:4px}
+.change-maps figcaption{font-size:12px;color:#5b6670;text-align:center}
+svg.change-map path.territory{stroke:#37474f;stroke-width:1px}svg.change-map circle.moved{fill:#c62828;stroke:#fff;stroke-width:1px}
+.change-maps .legend i{display:inline-block;width:12px;height:12px;border:1px solid #37474f}.change-maps .legend b.dot{display:inline-block;width:8px;height:8px;border-radius:50%;background:#c62828}
 )css";
 
 // The report's only script: the map's zoom (labels that do not fit at a zoom are shown from
@@ -502,7 +509,7 @@ void PcnOverview(const ReportView& view, std::string& out) {
                   E(view.fail_policy), ").</p>\n");
 }
 
-void PcnSections(const ReportView& view, std::string& out) {
+void PcnSections(const ReportView& view, const SuggestResult* suggestions, std::string& out) {
   const Report& r = view.report;
   for (const PcnEntry& p : r.pcns) {
     const std::string verdict = view.PcnVerdict(p.code);
@@ -526,6 +533,7 @@ void PcnSections(const ReportView& view, std::string& out) {
     } else {
       absl::StrAppend(&out, "<ol class=\"findings\">\n", items, "</ol>\n");
     }
+    if (suggestions != nullptr) absl::StrAppend(&out, FixSection(r, *suggestions, p.code));
     absl::StrAppend(&out, "</section>\n");
   }
   // Findings about a PCN the report has no entry for (a fixed finding of a PCN the candidate
@@ -614,7 +622,7 @@ std::string RenderHtmlReport(const ReportView& view, const HtmlReportOptions& op
   Summary(view, out);
   Map(view, options.footprints, out);
   PcnOverview(view, out);
-  PcnSections(view, out);
+  PcnSections(view, options.suggestions, out);
   RulesSection(r, out);
   ProvenanceSection(r, out);
   absl::StrAppend(&out, "</main>\n<script>", kScript, "</script>\n</body>\n</html>\n");

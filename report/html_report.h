@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "geo/reference.h"
 #include "geo/report_view.h"
+#include "geo/suggest.h"
 
 namespace pcnv::report {
 
@@ -21,6 +22,9 @@ struct HtmlReportOptions {
   // community). Empty when the caller has no reference at hand (a report read back from JSON,
   // a run on a server): the map then has territories only.
   std::span<const FootprintLayer> footprints;
+  // Fix suggestions for the report's failing PCNs (geo/suggest.h), shown in each PCN's section
+  // as "What would fix it" (report/html_fixes.h). Null: no such section.
+  const SuggestResult* suggestions = nullptr;
 };
 
 std::string RenderHtmlReport(const ReportView& view, const HtmlReportOptions& options = {});

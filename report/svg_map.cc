@@ -570,4 +570,53 @@ std::string RenderSvgMap(const ReportView& view, const SvgMapOptions& options) {
   return svg;
 }
 
+ChangeMaps RenderChangeMaps(const std::vector<ChangeMapPcn>& pcns, const std::vector<Point>& moved,
+                            int width_px) {
+  Frame frame;
+  frame.pad = 4;
+  struct Side {
+    std::vector<std::pair<OgrGeometryPtr, size_t>> shapes;  // geometry, index in pcns
+  } before, after;
+  for (size_t i = 0; i < pcns.size(); ++i) {
+    for (auto [side, g] : {std::pair{&before, pcns[i].before}, std::pair{&after, pcns[i].after}}) {
+      if (g == nullptr) continue;
+      if (OgrGeometryPtr o = ToOgr(*g)) {
+        frame.Extend(*o);
+        side->shapes.emplace_back(std::move(o), i);
+      }
+    }
+  }
+  for (const Point& p : moved) {
+    OGRPoint pt(p.x, p.y);
+    frame.Extend(pt);
+  }
+  if (frame.empty()) return {};
+  frame.scale = (width_px - 2 * frame.pad) / frame.span();
+  const double height = 2 * frame.pad + (frame.max_y - frame.min_y) * frame.scale;
+  const double tolerance = frame.span() / width_px;  // a pixel: a thumbnail
+  auto render = [&](Side& side, const char* label) {
+    std::string svg = absl::StrCat(
+        "<svg class=\"change-map\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 "
+        "0 ",
+        width_px, " ", Num(height), "\" width=\"", width_px, "\" height=\"", Num(height),
+        "\" aria-label=\"", label, "\"><g transform=\"scale(.25)\">");
+    for (auto& [geom, i] : side.shapes) {
+      std::string d;
+      AppendPath(*Simplified(std::move(geom), tolerance), frame, d);
+      absl::StrAppend(&svg, "<path class=\"territory\" fill=\"",
+                      kTerritoryPalette[i % kPaletteSize], "\" d=\"", d, "\"><title>",
+                      EscapeMarkup(pcns[i].code), "</title></path>");
+    }
+    absl::StrAppend(&svg, "</g>");
+    for (const Point& p : moved) {
+      absl::StrAppend(&svg, "<circle class=\"moved\" cx=\"", Num(frame.X(p.x)), "\" cy=\"",
+                      Num(frame.Y(p.y)), "\" r=\"3\"/>");
+    }
+    absl::StrAppend(&svg, "</svg>");
+    return svg;
+  };
+  return {render(before, "Territories before the change"),
+          render(after, "Territories after the change")};
+}
+
 }  // namespace pcnv::report

@@ -6,6 +6,7 @@
 
 #include <span>
 #include <string>
+#include <vector>
 
 #include "geo/reference.h"
 #include "geo/report_view.h"
@@ -39,6 +40,22 @@ inline constexpr const char* kTerritoryPalette[] = {"#8dd3c7", "#ffed6f", "#beba
 //   path.footprint.fp-{icb,sub-icb,stp,community}[data-code], path.finding-geom[data-finding],
 //   circle.practice[data-practice], each shape with a <title> tooltip.
 std::string RenderSvgMap(const ReportView& view, const SvgMapOptions& options = {});
+
+// A fix suggestion's before and after (the HTML report's "What would fix it"): two small maps on
+// one frame, so they compare side by side, of the territories of the PCNs the change touches,
+// each PCN in the same colour on both (kTerritoryPalette in list order) with a <title>, and the
+// moved practices' locations as dots. Either geometry of a PCN may be null (a PCN the change
+// creates or merges away). Both empty when nothing has geometry.
+struct ChangeMapPcn {
+  std::string code;
+  const Geometry* before = nullptr;
+  const Geometry* after = nullptr;
+};
+struct ChangeMaps {
+  std::string before, after;  // <svg class="change-map"> elements
+};
+ChangeMaps RenderChangeMaps(const std::vector<ChangeMapPcn>& pcns, const std::vector<Point>& moved,
+                            int width_px = 240);
 
 }  // namespace pcnv::report
 

@@ -180,6 +180,9 @@ int Run(int argc, char** argv) {
   v->add_option("--fail-on", validate.fail_on,
                 "Lowest severity that makes the exit code 1: error, warning or info")
       ->capture_default_str();
+  v->add_flag("--suggest", validate.suggest,
+              "With --html: search fixes for each failing PCN's \"What would fix it\" (the "
+              "search of pcnv suggest, default constraints; about 20 s for all of England)");
   v->add_flag("--quiet,-q", validate.quiet, "Print nothing but errors (and no progress)");
 
   pcnv::cli::DiffCommand diff;

@@ -17,7 +17,7 @@ absl::Status CheckOutputPaths(const std::string& main, const OutputPaths& paths)
 }
 
 absl::Status WriteOutputs(const ReportView& view, const OutputPaths& paths, Progress& progress,
-                          const ReferenceData* reference) {
+                          const ReferenceData* reference, const SuggestResult* suggestions) {
   if (!paths.geo_out.empty()) {
     progress.Stage("writing GIS layers");
     std::optional<io::OutputCrs> crs;
@@ -35,6 +35,7 @@ absl::Status WriteOutputs(const ReportView& view, const OutputPaths& paths, Prog
     progress.Stage("writing the HTML report");
     report::HtmlReportOptions html;
     if (reference != nullptr) html.footprints = reference->footprint_layers();
+    html.suggestions = suggestions;
     if (auto s = report::WriteHtmlReport(view, paths.html, html); !s.ok()) return s;
     progress.Done(0, "");
   }

@@ -8,6 +8,7 @@
 #include "clients/cli/progress.h"
 #include "geo/reference.h"
 #include "geo/report_view.h"
+#include "geo/suggest.h"
 
 namespace pcnv::cli {
 
@@ -25,9 +26,11 @@ struct OutputPaths {
 absl::Status CheckOutputPaths(const std::string& main, const OutputPaths& paths);
 
 // Writes every requested output, one progress stage each; stops at the first failure. The
-// reference, when the run loaded one, gives the HTML map its footprint outlines.
+// reference, when the run loaded one, gives the HTML map its footprint outlines; suggestions,
+// when the run searched fixes, give the HTML its "What would fix it" sections.
 absl::Status WriteOutputs(const ReportView& view, const OutputPaths& paths, Progress& progress,
-                          const ReferenceData* reference = nullptr);
+                          const ReferenceData* reference = nullptr,
+                          const SuggestResult* suggestions = nullptr);
 
 }  // namespace pcnv::cli
 

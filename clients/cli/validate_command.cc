@@ -2,6 +2,7 @@
 // any other outputs asked for.
 #include <algorithm>
 #include <iostream>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -16,6 +17,7 @@
 #include "geo/io/text_encoding.h"
 #include "geo/options_check.h"
 #include "geo/report_view.h"
+#include "geo/suggest.h"
 #include "report/report_json.h"
 
 namespace pcnv::cli {
@@ -164,7 +166,20 @@ int RunValidate(const ValidateCommand& cmd) {
 
   // The catchment the checks do not use is only drawn in the GeoPackage/GeoJSON layers.
   options->other_catchment_geometry = !cmd.outputs.geo_out.empty();
-  Progress progress = Progress::ForStderr(cmd.quiet, 3 + cmd.outputs.count());
+  // --suggest: the HTML report shows what would fix each failing PCN, from the search of `pcnv
+  // suggest` in this process (its before/after maps need the territories the search makes).
+  if (cmd.suggest && cmd.outputs.html.empty()) {
+    return BadInput(
+        "--suggest adds \"What would fix it\" to the HTML report: give --html FILE "
+        "(pcnv suggest writes the suggestions as JSON)");
+  }
+  if (cmd.suggest && !cmd.server.empty()) {
+    return BadInput(
+        "--suggest searches in this process, not on a server: leave out --server, "
+        "or run pcnv suggest --server for the suggestions as JSON");
+  }
+  const bool suggest = cmd.suggest;
+  Progress progress = Progress::ForStderr(cmd.quiet, 3 + suggest + cmd.outputs.count());
   progress.Stage("reading inputs");
   std::vector<std::string> notes;
   auto input = LoadInputs(cmd.inputs, options->as_of, &notes);
@@ -177,6 +192,7 @@ int RunValidate(const ValidateCommand& cmd) {
 
   absl::StatusOr<Report> report;
   std::shared_ptr<const ReferenceData> reference;  // kept for the HTML map's footprints
+  std::optional<SuggestResult> fixes;
   if (cmd.server.empty()) {
     progress.Stage("loading reference data");
     auto ref = LoadReference(cmd.reference);
@@ -184,7 +200,19 @@ int RunValidate(const ValidateCommand& cmd) {
     progress.Done(static_cast<int64_t>((*ref)->areas().size()), "areas");
     progress.Stage("validating");
     reference = *ref;
-    report = Engine(*std::move(ref)).Validate(*input, *options);
+    const Engine engine(*std::move(ref));
+    report = engine.Validate(*input, *options);
+    if (report.ok() && suggest) {
+      progress.Done(static_cast<int64_t>(report->pcns.size()), "PCNs");
+      progress.Stage("searching fixes for the HTML report");
+      SuggestOptions search;
+      search.progress = [&](int done, int total) { progress.Update(done, total, "findings"); };
+      absl::StatusOr<SuggestResult> found = HasFixTargets(*report)
+                                                ? Suggest(engine, *input, *options, *report, search)
+                                                : SuggestResult{};
+      if (!found.ok()) return BadInput(found.status());
+      fixes = *std::move(found);
+    }
   } else {
     if (cmd.reference.given() && !cmd.quiet) {
       std::cerr << "pcnv: note: reference flags are not used with --server; the server "
@@ -197,11 +225,17 @@ int RunValidate(const ValidateCommand& cmd) {
                                     absl::Seconds(cmd.timeout_s));
   }
   if (!report.ok()) return BadInput(report.status());
-  progress.Done(static_cast<int64_t>(report->pcns.size()), "PCNs");
+  if (fixes) {
+    progress.Done(static_cast<int64_t>(fixes->suggestions.size()), "suggestions");
+  } else {
+    progress.Done(static_cast<int64_t>(report->pcns.size()), "PCNs");
+  }
 
   if (auto s = report::WriteReportJson(*report, cmd.out); !s.ok()) return BadInput(s);
   ReportView view = ViewForValidate(std::move(*report), *fail_at);
-  if (auto s = WriteOutputs(view, cmd.outputs, progress, reference.get()); !s.ok()) {
+  if (auto s =
+          WriteOutputs(view, cmd.outputs, progress, reference.get(), fixes ? &*fixes : nullptr);
+      !s.ok()) {
     return BadInput(s);
   }
   if (!cmd.quiet) PrintVerdict(view, cmd.out);

@@ -170,6 +170,33 @@ TEST_F(SuggestCliTest, BadInputsNameTheFileAndTheValue) {
               ::testing::HasSubstr("lock.txt row 2: 'NOPE99' is neither a practice nor a PCN"));
 }
 
+// `pcnv validate --html --suggest`: each failing PCN's section says what would fix it. Under
+// the default constraints the sample's small PCN has nothing to try (its neighbours are in
+// another sub-ICB), and the section says how to widen the search.
+TEST_F(SuggestCliTest, ValidateHtmlSaysWhatWouldFixEachFailingPcn) {
+  std::vector<std::string> args = Args("validate", map_, tmp_->File("fix.json"));
+  for (const char* a : {"--html", "", "--suggest"}) args.push_back(a);
+  args[args.size() - 2] = tmp_->File("fix.html");
+  auto v = testing::Run(args);
+  ASSERT_EQ(v.exit_code, 1) << v.err;
+  const std::string html = ReadFile(tmp_->File("fix.html"));
+  const size_t u90007 = html.find("id=\"pcn-U90007\"");
+  ASSERT_NE(u90007, std::string::npos);
+  const std::string section = html.substr(u90007, html.find("</section>", u90007) - u90007);
+  EXPECT_THAT(section, ::testing::HasSubstr("What would fix it"));
+  EXPECT_THAT(section, ::testing::HasSubstr("--allow-cross-sub-icb"));
+  // Without --suggest, no such section; --suggest without --html is refused.
+  args.pop_back();
+  args[args.size() - 1] = tmp_->File("plain.html");
+  ASSERT_EQ(testing::Run(args).exit_code, 1);
+  EXPECT_THAT(ReadFile(tmp_->File("plain.html")),
+              ::testing::Not(::testing::HasSubstr("What would fix it")));
+  auto refused = testing::Run(
+      {PCNV_CLI, "validate", "--practices", map_, "--out", tmp_->File("r.json"), "--suggest"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_THAT(refused.err, ::testing::HasSubstr("give --html FILE"));
+}
+
 // --apply writes as every pcnv writer does (geo/io/file_io.h): a device is refused before
 // anything is written, and the configuration already at --out stays as it was.
 TEST_F(SuggestCliTest, ApplyRefusesADeviceAndKeepsAGoodFileOnFailure) {

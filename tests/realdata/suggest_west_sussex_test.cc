@@ -42,14 +42,10 @@ TEST(SuggestWestSussexTest, EverySuggestionVerifiedByAFullRevalidation) {
       io::LayerSpec{Dir() + "/lsoa_pcn_des_west_sussex.geojson", "LSOA11CD", "LSOA11NM", ""};
   auto ref = io::BuildReference(src);
   ASSERT_TRUE(ref.ok()) << ref.status();
-  auto layer = io::ReadVectorLayer({Dir() + "/pcn_boundary_simple.geojson", "PCN_Code", "", ""});
-  ASSERT_TRUE(layer.ok()) << layer.status();
-  std::vector<DeclaredBoundary> declared;
+  std::vector<DeclaredBoundary> declared = WestSussexDeclared();
+  ASSERT_EQ(declared.size(), 20u);
   std::set<std::string> pcns;
-  for (io::VectorFeature& f : layer->features) {
-    pcns.insert(f.code);
-    declared.push_back({f.code, std::move(f.geometry), f.feature, f.invalid_reason});
-  }
+  for (const DeclaredBoundary& d : declared) pcns.insert(d.pcn_code);
   ValidationInput input = MakeWestSussexInput(pcns).input;
   input.declared = declared;
   const Engine engine(*ref);

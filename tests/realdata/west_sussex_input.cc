@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "geo/io/readers.h"
 #include "nlohmann/json.hpp"
 #include "tests/realdata/realdata_util.h"
 #include "tests/support/test_support.h"
@@ -61,6 +62,23 @@ WestSussexInput MakeWestSussexInput(const std::set<std::string>& pcns) {
   }
   s.input.distribution = std::move(d);
   return s;
+}
+
+std::set<std::string> WestSussexPcns() {
+  std::set<std::string> pcns;
+  for (const auto& [pcn, lsoas] : MakeWestSussexInput({}).lsoas_of_pcn) pcns.insert(pcn);
+  return pcns;
+}
+
+std::vector<DeclaredBoundary> WestSussexDeclared() {
+  auto layer =
+      io::ReadVectorLayer({WestSussexDir() + "/pcn_boundary_simple.geojson", "PCN_Code", "", ""});
+  std::vector<DeclaredBoundary> declared;
+  if (!layer.ok()) return declared;  // the tests that use it count the boundaries
+  for (io::VectorFeature& f : layer->features) {
+    declared.push_back({f.code, std::move(f.geometry), f.feature, f.invalid_reason});
+  }
+  return declared;
 }
 
 }  // namespace pcnv::realdata

@@ -26,6 +26,11 @@ struct WestSussexInput {
 
 WestSussexInput MakeWestSussexInput(const std::set<std::string>& pcns);
 
+// The county's 20 PCN codes (the lookup's), and their declared boundaries
+// (pcn_boundary_simple.geojson, PCN_Code) as a request or the CLI carries them.
+std::set<std::string> WestSussexPcns();
+std::vector<DeclaredBoundary> WestSussexDeclared();
+
 }  // namespace pcnv::realdata
 
 #endif  // PCNV_TESTS_REALDATA_WEST_SUSSEX_INPUT_H_

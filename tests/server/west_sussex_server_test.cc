@@ -1,12 +1,15 @@
 // A real region through a real server: West Sussex's 2022 PCNs on its 507 real LSOA polygons
 // (the input tests/realdata builds), served over gRPC and over the HTTP/JSON listener. The
 // territories come back as RFC 7946 GeoJSON within 1 m of their EPSG:27700 selves, and
-// `curl -d @request.json .../v1/validate` returns the report gRPC Validate returns.
+// `curl -d @request.json .../v1/validate` returns the report gRPC Validate returns. Fix
+// suggestions streamed by SuggestFixes for the region with its declared boundaries are each
+// verified by the server itself: the configuration with the change applied, validated whole.
 #include <grpcpp/client_context.h>
 #include <signal.h>
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -18,6 +21,7 @@
 #include "tests/server/server_harness.h"
 #include "tests/support/test_support.h"
 #include "wire/convert.h"
+#include "wire/suggest.h"
 
 namespace pcnv::testing {
 namespace {
@@ -33,10 +37,7 @@ class WestSussexServer : public ::testing::Test {
         {PCNV_CLI, "reference", "build", "--areas",
          dir + "/lsoa_pcn_des_west_sussex.geojson:LSOA11CD", "--out", reference});
     ASSERT_EQ(built.exit_code, 0) << built.err;
-    std::set<std::string> pcns;
-    for (const auto& [pcn, lsoas] : realdata::MakeWestSussexInput({}).lsoas_of_pcn) {
-      pcns.insert(pcn);
-    }
+    const std::set<std::string> pcns = realdata::WestSussexPcns();
     ASSERT_EQ(pcns.size(), 20u);
     request_ = new v1::ValidateRequest(
         wire::MakeRequest(realdata::MakeWestSussexInput(pcns).input, ValidationOptions{}));
@@ -98,6 +99,62 @@ TEST_F(WestSussexServer, CurlOverHttpReturnsTheGrpcReport) {
   EXPECT_TRUE(
       google::protobuf::util::MessageDifferencer::Equals(over_http.report(), over_grpc.report()));
   EXPECT_FALSE(over_http.report_id().empty());
+}
+
+// Unwaived ERROR findings by (rule, PCN, practice), with their counts.
+std::multiset<std::string> Errors(const v1::Report& report) {
+  std::multiset<std::string> out;
+  for (const v1::Finding& f : report.findings()) {
+    if (f.severity() == v1::SEVERITY_ERROR && !f.has_waiver()) {
+      out.insert(f.rule() + " " + f.pcn() + " " + f.practice());
+    }
+  }
+  return out;
+}
+
+TEST_F(WestSussexServer, EverySuggestionStreamedIsVerifiedByTheServer) {
+  realdata::WestSussexInput ws = realdata::MakeWestSussexInput(realdata::WestSussexPcns());
+  ws.input.declared = realdata::WestSussexDeclared();
+  ASSERT_EQ(ws.input.declared->size(), 20u);
+  const v1::SuggestFixesRequest request = wire::MakeSuggestRequest(ws.input, {}, {});
+  grpc::ClientContext context;
+  auto stub = v1::BoundaryValidator::NewStub(Connect(server_->target()));
+  auto reader = stub->SuggestFixes(&context, request);
+  std::vector<Suggestion> suggestions;
+  std::vector<int> targets;  // per targeted finding, its suggestions
+  v1::SuggestFixesResponse item;
+  while (reader->Read(&item)) {
+    if (item.has_suggestion()) {
+      auto s = wire::SuggestionFromProto(item.suggestion());
+      ASSERT_TRUE(s.ok()) << s.status();
+      suggestions.push_back(*std::move(s));
+    } else if (item.has_target()) {
+      targets.push_back(item.target().suggestions_size());
+    }
+  }
+  const grpc::Status status = reader->Finish();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_FALSE(suggestions.empty());
+
+  const std::multiset<std::string> before =
+      Errors(Validate(wire::MakeRequest(ws.input, {})).report());
+  for (const Suggestion& s : suggestions) {
+    const v1::Report after = Validate(wire::MakeRequest(ApplySuggestion(ws.input, s), {})).report();
+    const std::multiset<std::string> now = Errors(after);
+    for (const std::string& e : now) {
+      EXPECT_LE(now.count(e), before.count(e)) << s.id << " adds the ERROR " << e;
+    }
+    for (const FindingKey& k : s.resolves) {
+      for (const v1::Finding& f : after.findings()) {
+        EXPECT_FALSE(f.rule() == k.rule && f.pcn() == k.pcn && !f.has_waiver())
+            << s.id << " leaves " << f.rule() << " " << f.pcn();
+      }
+    }
+  }
+  int with = 0;
+  for (int n : targets) with += n > 0 ? 1 : 0;
+  std::cout << "[west sussex SuggestFixes] " << targets.size() << " targeted findings, " << with
+            << " with suggestions, " << suggestions.size() << " suggestions verified\n";
 }
 
 }  // namespace

@@ -182,7 +182,7 @@ int Run(int argc, char** argv) {
       ->capture_default_str();
   v->add_flag("--suggest", validate.suggest,
               "With --html: search fixes for each failing PCN's \"What would fix it\" (the "
-              "search of pcnv suggest, default constraints; about 20 s for all of England)");
+              "search of pcnv suggest, default constraints; about 15 s for all of England)");
   v->add_flag("--quiet,-q", validate.quiet, "Print nothing but errors (and no progress)");
 
   pcnv::cli::DiffCommand diff;

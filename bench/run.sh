@@ -60,7 +60,7 @@ if [ -z "$bin" ]; then
     cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
   fi
   cmake --build "$build" -j"$(nproc)" --target pcnv-bench-workload pcnv-bench-national \
-    pcnv-bench-micro ${load:+pcnv-server pcnv-bench-load} >/dev/null
+    pcnv-bench-micro pcnv pcnv-server ${load:+pcnv-bench-load} >/dev/null
   bin="$build/bench"
 fi
 
@@ -77,31 +77,96 @@ echo "bench: workload (${region:-england}) -> $work" >&2
   >"$work/workload.log"
 cat "$work/input/workload.txt" >&2
 
+top=$(cd "$bin/.." && pwd)  # the build tree: pcnv and pcnv-server beside the bench programs
+pcnv_cli="$top/clients/cli/pcnv"
+pcnv_server="$top/server/pcnv-server"
+for tool in "$pcnv_cli" "$pcnv_server"; do
+  [ -x "$tool" ] || { echo "bench: $tool missing (build the pcnv and pcnv-server targets)" >&2; exit 1; }
+done
+in="$work/input"
+csvs=(--practices "$in/gp-reg-pat-prac-map.csv" --list-sizes "$in/gp-reg-pat-prac-all.csv"
+  --distribution "$in/gp-reg-pat-prac-lsoa-all.csv")
+layers=(--areas "$in/lsoa11.gpkg:lsoa11_code" --footprint "icb=$in/icb22.gpkg:ICB22CD"
+  --footprint "community=$in/ltla24.gpkg:ltla24_code")
+# `pcnv validate` exits 1 when a finding is at ERROR (the national map has some): that is its
+# verdict, not a failure; 2 is.
+timed_validate() {  # as timed
+  local name=$1; shift
+  /usr/bin/time -v -o "$work/timing/$name.time" "$@" >"$work/$name.out" 2>"$work/$name.log" ||
+    [ $? -eq 1 ] || { echo "bench: $name failed:" >&2; tail -20 "$work/$name.log" >&2; exit 1; }
+}
+
+# pcnv-server on the reference store (loopback, a free port), stopped on exit whatever happens;
+# used by the --server row and, with the same store, by the load benchmark.
+server_pid=""
+stop_server() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=""
+}
+trap stop_server EXIT
+trap 'exit 1' INT TERM HUP  # through the EXIT trap
+start_server() {  # $1: name of its logs in $work; sets port
+  # No call log (a JSON line per call is not what is measured); no heavy-call limit, so no call
+  # is refused as SERVER_BUSY.
+  "$pcnv_server" --reference "$work/reference.gpkg" --host 127.0.0.1 --port 0 --no-call-log \
+    --max-concurrent-heavy-calls 0 --grace-seconds 2 >"$work/$1.out" 2>"$work/$1.log" &
+  server_pid=$!
+  # The port is printed at once; "loaded" follows on stderr once the snapshot serves.
+  port=""
+  for _ in $(seq 600); do
+    port=$(sed -n 's/^pcnv-server listening on .*:\([0-9][0-9]*\)$/\1/p' "$work/$1.out")
+    if [ -n "$port" ] && grep -q '^pcnv-server: loaded ' "$work/$1.log"; then return 0; fi
+    kill -0 "$server_pid" 2>/dev/null ||
+      { echo "bench: pcnv-server exited:" >&2; tail -20 "$work/$1.log" >&2; exit 1; }
+    port=""
+    sleep 0.2
+  done
+  echo "bench: pcnv-server did not load the reference in 120 s:" >&2
+  tail -20 "$work/$1.log" >&2
+  exit 1
+}
+
 echo "bench: input read lower bound" >&2
-timed read "$bin/pcnv-bench-national" --workload "$work/input" --read-only
-# pcnv reads its reference data as users do: a reference store built once per boundary vintage
-# (areas, footprints, the adjacency graph and area x footprint fractions), timed on its own.
-echo "bench: pcnv reference store (once per vintage)" >&2
-timed reference "$bin/pcnv-bench-national" --workload "$work/input" \
-  --build-reference "$work/reference.gpkg"
-echo "bench: pcnv" >&2
-timed pcnv "$bin/pcnv-bench-national" --workload "$work/input" --reference "$work/reference.gpkg" \
+timed read "$bin/pcnv-bench-national" --workload "$in" --read-only
+# pcnv as users run it (README): the reference store built once per boundary vintage, then
+# `pcnv validate` on it writing the full JSON report; with the layers given instead of a store;
+# and through pcnv-server (`pcnv validate --server`, the whole national input in one call).
+echo "bench: pcnv reference build (once per vintage)" >&2
+timed reference "$pcnv_cli" reference build "${layers[@]}" --out "$work/reference.gpkg"
+echo "bench: pcnv validate --reference STORE --out report.json" >&2
+timed_validate cli-store "$pcnv_cli" validate --reference "$work/reference.gpkg" "${csvs[@]}" \
+  --out "$work/cli-store.json"
+echo "bench: pcnv validate with the layers (no store)" >&2
+timed_validate cli-layers "$pcnv_cli" validate "${layers[@]}" "${csvs[@]}" \
+  --out "$work/cli-layers.json"
+start_server server-row
+echo "bench: pcnv validate --server (pcnv-server on 127.0.0.1:$port)" >&2
+timed_validate cli-server "$pcnv_cli" validate --server "127.0.0.1:$port" "${csvs[@]}" \
+  --out "$work/cli-server.json"
+stop_server
+# The engine alone, in-process, writing the comparison CSV (area shares included).
+echo "bench: pcnv-bench-national (in-process)" >&2
+timed pcnv "$bin/pcnv-bench-national" --workload "$in" --reference "$work/reference.gpkg" \
   --out "$work/pcnv.csv"
 echo "bench: PostGIS" >&2
-bash "$repo/bench/peers/postgis_bench.sh" "$work/input" "$work/postgis.csv" "$work/timing" \
+bash "$repo/bench/peers/postgis_bench.sh" "$in" "$work/postgis.csv" "$work/timing" \
   2>"$work/postgis.log" || { echo "bench: PostGIS failed:" >&2; tail -20 "$work/postgis.log" >&2; exit 1; }
 echo "bench: geopandas" >&2
-timed geopandas "$py" "$repo/bench/peers/geopandas_bench.py" "$work/input" "$work/geopandas.csv"
+timed geopandas "$py" "$repo/bench/peers/geopandas_bench.py" "$in" "$work/geopandas.csv"
 
 if ! "$py" "$repo/bench/tools/compare.py" "$work/pcnv.csv" "$work/postgis.csv" \
-    "$work/geopandas.csv"; then
+    "$work/geopandas.csv" "$work/cli-store.json" "$work/cli-layers.json" \
+    "$work/cli-server.json"; then
   echo "bench: FAIL: the implementations disagree (outputs in $work)" >&2
   exit 1
 fi
 echo
 echo "National benchmark, ${region:-England}: $(date -u +%Y-%m-%d), $(nproc) cores," \
   "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
-grep -E '^(practices|distribution_rows|median_rows_per_practice|lsoas)=' "$work/input/workload.txt" |
+grep -E '^(practices|distribution_rows|median_rows_per_practice|lsoas)=' "$in/workload.txt" |
   tr '\n' ' '
 echo
 "$py" "$repo/bench/tools/table.py" "$work/timing"
@@ -118,48 +183,15 @@ if [ -n "$micro" ]; then
 fi
 
 if [ -n "$load" ]; then
-  # The interactive load benchmark (bench/README.md): pcnv and pcnv-server from the same build
-  # tree as the bench programs. Closed loop in $work/load.txt, open loop in load-open.txt; logs:
-  # $work/server.log, load.log, load-open.log.
-  top=$(cd "$bin/.." && pwd)
-  pcnv_server="$top/server/pcnv-server"
-  for tool in "$pcnv_server" "$bin/pcnv-bench-load"; do
-    [ -x "$tool" ] || { echo "bench: $tool missing (build it, or pass --no-load)" >&2; exit 1; }
-  done
-  # The server holds the reference store built above for the national run.
-  load_server_pid=""
-  stop_load_server() {
-    if [ -n "$load_server_pid" ] && kill -0 "$load_server_pid" 2>/dev/null; then
-      kill -TERM "$load_server_pid" 2>/dev/null || true
-      wait "$load_server_pid" 2>/dev/null || true
-    fi
-    load_server_pid=""
-  }
-  trap stop_load_server EXIT
-  trap 'exit 1' INT TERM HUP  # through the EXIT trap
-  # No call log (a JSON line per call is not what is measured); no heavy-call limit, so no call
-  # is refused as SERVER_BUSY.
-  "$pcnv_server" --reference "$work/reference.gpkg" --host 127.0.0.1 --port 0 --no-call-log \
-    --max-concurrent-heavy-calls 0 --grace-seconds 2 >"$work/server.out" 2>"$work/server.log" &
-  load_server_pid=$!
-  # The port is printed at once; "loaded" follows on stderr once the snapshot serves.
-  port=""
-  for _ in $(seq 600); do
-    port=$(sed -n 's/^pcnv-server listening on .*:\([0-9][0-9]*\)$/\1/p' "$work/server.out")
-    if [ -n "$port" ] && grep -q '^pcnv-server: loaded ' "$work/server.log"; then break; fi
-    kill -0 "$load_server_pid" 2>/dev/null ||
-      { echo "bench: pcnv-server exited:" >&2; tail -20 "$work/server.log" >&2; exit 1; }
-    port=""
-    sleep 0.2
-  done
-  if [ -z "$port" ]; then
-    echo "bench: pcnv-server did not load the reference in 120 s:" >&2
-    tail -20 "$work/server.log" >&2
-    exit 1
-  fi
+  # The interactive load benchmark (bench/README.md): pcnv-bench-load against pcnv-server
+  # from the same build tree, on the same reference store. Closed loop in $work/load.txt, open
+  # loop in load-open.txt; logs: $work/server.log, load.log, load-open.log.
+  [ -x "$bin/pcnv-bench-load" ] ||
+    { echo "bench: $bin/pcnv-bench-load missing (build it, or pass --no-load)" >&2; exit 1; }
+  start_server server
   echo "bench: interactive load: pcnv-bench-load on 127.0.0.1:$port (closed loop)" >&2
   "$bin/pcnv-bench-load" --target "127.0.0.1:$port" --workload "$work/input" \
-    --clients 1,4,16 --seconds "$load_seconds" --server-pid "$load_server_pid" --slowest 5 \
+    --clients 1,4,16 --seconds "$load_seconds" --server-pid "$server_pid" --slowest 5 \
     >"$work/load.txt" 2>"$work/load.log" ||
     { echo "bench: load benchmark failed:" >&2; cat "$work/load.txt" "$work/load.log" >&2; exit 1; }
   # Open loop: 16 clients together offering $load_rate calls/s, the latency at that load (the
@@ -169,12 +201,12 @@ if [ -n "$load" ]; then
       "$load_rate calls/s)" >&2
     "$bin/pcnv-bench-load" --target "127.0.0.1:$port" --workload "$work/input" \
       --clients 16 --rate "$load_rate" --seconds "$load_seconds" \
-      --server-pid "$load_server_pid" --slowest 5 \
+      --server-pid "$server_pid" --slowest 5 \
       >"$work/load-open.txt" 2>"$work/load-open.log" ||
       { echo "bench: open-loop load benchmark failed:" >&2
         cat "$work/load-open.txt" "$work/load-open.log" >&2; exit 1; }
   fi
-  stop_load_server
+  stop_server
   echo
   echo "Interactive load (pcnv-bench-load -> pcnv-server, loopback), ${region:-England}" \
     "workload, $(nproc) cores shared by server and clients; closed loop (saturation):"

@@ -1,6 +1,7 @@
 // `pcnv validate`: read inputs, validate in-process or through a server, write the report and
 // any other outputs asked for.
 #include <algorithm>
+#include <future>
 #include <iostream>
 #include <optional>
 
@@ -180,6 +181,12 @@ int RunValidate(const ValidateCommand& cmd) {
   }
   const bool suggest = cmd.suggest;
   Progress progress = Progress::ForStderr(cmd.quiet, 3 + suggest + cmd.outputs.count());
+  // The reference data loads on another thread while the inputs are read here: neither needs
+  // the other. (A bad input is reported once the reference has loaded too.)
+  std::future<absl::StatusOr<std::shared_ptr<const ReferenceData>>> loading;
+  if (cmd.server.empty()) {
+    loading = std::async(std::launch::async, [&] { return LoadReference(cmd.reference); });
+  }
   progress.Stage("reading inputs");
   std::vector<std::string> notes;
   auto input = LoadInputs(cmd.inputs, options->as_of, &notes);
@@ -195,7 +202,7 @@ int RunValidate(const ValidateCommand& cmd) {
   std::optional<SuggestResult> fixes;
   if (cmd.server.empty()) {
     progress.Stage("loading reference data");
-    auto ref = LoadReference(cmd.reference);
+    auto ref = loading.get();
     if (!ref.ok()) return BadInput(ref.status());
     progress.Done(static_cast<int64_t>((*ref)->areas().size()), "areas");
     progress.Stage("validating");

@@ -20,6 +20,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "geo/io/mapped_file.h"
 #include "geo/io/text_encoding.h"
 #include "geo/utf8.h"
 
@@ -132,11 +133,9 @@ void OnField(void* data, size_t size, void* sink_ptr) {
   s.spans.emplace_back(start, s.text.size() - start);
 }
 
-void OnRecord(int /*terminator*/, void* sink_ptr) {
-  Sink& s = *static_cast<Sink*>(sink_ptr);
+// Hands the record in `s.views` (its `s.fields` fields) on and starts the next one.
+void EndRecord(Sink& s) {
   if (!s.stopped) {
-    s.views.clear();
-    for (const auto& [start, size] : s.spans) s.views.emplace_back(s.text.data() + start, size);
     s.status = s.long_field >= 0 ? s.too_long(s.records, static_cast<size_t>(s.long_field))
                                  : s.on_record(s.views, s.fields, s.records);
     if (!s.status.ok() || s.records + 1 == s.max_records) s.stopped = true;
@@ -144,8 +143,43 @@ void OnRecord(int /*terminator*/, void* sink_ptr) {
   ++s.records;
   s.text.clear();
   s.spans.clear();
+  s.views.clear();
   s.fields = 0;
   s.long_field = -1;
+}
+
+void OnRecord(int /*terminator*/, void* sink_ptr) {
+  Sink& s = *static_cast<Sink*>(sink_ptr);
+  if (!s.stopped) {
+    s.views.clear();
+    for (const auto& [start, size] : s.spans) s.views.emplace_back(s.text.data() + start, size);
+  }
+  EndRecord(s);
+}
+
+// A record on one line with no quote and no CR in it, split in place: what libcsv (strict, the
+// delimiter ',' or ';') and OnField/OnRecord make of such a line, without copying its fields.
+// `line` has no line end. A line of only spaces and tabs is blank, as libcsv skips it.
+void FastRecord(absl::string_view line, char delimiter, Sink& s) {
+  if (line.find_first_not_of(" \t") == absl::string_view::npos) return;
+  size_t start = 0;
+  while (true) {
+    const void* hit = std::memchr(line.data() + start, delimiter, line.size() - start);
+    const size_t end = hit ? static_cast<const char*>(hit) - line.data() : line.size();
+    absl::string_view field = line.substr(start, end - start);
+    if (s.long_field < 0 && field.size() > kMaxFieldBytes) {
+      // libcsv measures an unquoted field without the spaces and tabs around it.
+      const size_t first = field.find_first_not_of(" \t");
+      const size_t last = field.find_last_not_of(" \t");
+      if (first != absl::string_view::npos && last - first + 1 > kMaxFieldBytes) {
+        s.long_field = static_cast<int64_t>(s.fields);
+      }
+    }
+    if (s.fields++ < s.keep && !s.stopped) s.views.push_back(absl::StripAsciiWhitespace(field));
+    if (!hit) break;
+    start = end + 1;
+  }
+  EndRecord(s);
 }
 
 // [+-]digits[.digits][(e|E)[+-]digits], with digits on at least one side of the point: what a
@@ -219,7 +253,7 @@ absl::StatusOr<CsvTable> CsvTable::OpenFirstLine(const std::string& path, bool h
   if (absl::StartsWith(line, kBom)) line.remove_prefix(kBom.size());
   line = line.substr(0, line.find_first_of("\r\n"));
 
-  return CsvTable(path, DetectDelimiter(line), encoding);
+  return CsvTable(path, DetectDelimiter(line), encoding, options.in_place);
 }
 
 absl::StatusOr<CsvTable> CsvTable::Open(const std::string& path, const CsvOptions& options) {
@@ -297,6 +331,50 @@ absl::Status CsvTable::Stream(size_t keep, size_t block_bytes, int64_t max_recor
                : "malformed quoting: a quote inside an unquoted field, or text after a closing "
                  "quote (quote the whole field and double the quotes inside it)");
   };
+
+  // A UTF-8 file delimited by ',' or ';' (the NHS extracts) is mapped and read in place: lines
+  // with no quote or CR are split here (FastRecord), the others go to libcsv, which also takes
+  // every line from the start of a quoted field that runs onto the next lines to its end.
+  // (Not for Open's header: mapping a whole file to read its first line costs more than it saves.)
+  MappedFile mapped;
+  if (in_place_ && !transcoder && max_records < 0 && (delimiter_ == ',' || delimiter_ == ';') &&
+      mapped.Open(path_)) {
+    absl::string_view data(mapped.data().data(), mapped.data().size());
+    if (absl::StartsWith(data, kBom)) data.remove_prefix(kBom.size());
+    size_t pos = 0;
+    bool in_libcsv = false;  // libcsv holds part of a record
+    while (pos < data.size()) {
+      // A line longer than this goes to libcsv a block at a time, so that a file with no line
+      // ends (or an unclosed quote) is refused within its first blocks, as on the read path.
+      const size_t window = std::min(data.size() - pos, block_bytes);
+      const void* nl = std::memchr(data.data() + pos, '\n', window);
+      size_t next = nl ? static_cast<const char*>(nl) - data.data() + 1 : pos + window;
+      absl::string_view line = data.substr(pos, next - pos);
+      const bool whole_line = nl != nullptr || next == data.size();
+      if (!in_libcsv && whole_line) {
+        absl::string_view body = line;
+        if (absl::EndsWith(body, "\n")) body.remove_suffix(1);
+        if (absl::EndsWith(body, "\r")) body.remove_suffix(1);
+        if (std::memchr(body.data(), '"', body.size()) == nullptr &&
+            std::memchr(body.data(), '\r', body.size()) == nullptr) {
+          FastRecord(body, delimiter_, sink);
+          if (sink.stopped) return sink.status;
+          pos = next;
+          continue;
+        }
+      }
+      const size_t parsed =
+          csv_parse(parser.get(), line.data(), line.size(), OnField, OnRecord, &sink);
+      if (sink.stopped) return sink.status;
+      if (parsed != line.size()) return parse_error(false);
+      if (parser.get()->entry_pos > kMaxFieldBytes) return record_error(too_long);
+      // libcsv's state 0 (ROW_NOT_BEGUN in libcsv.c): between records.
+      in_libcsv = parser.get()->pstate != 0;
+      pos = next;
+    }
+    if (csv_fini(parser.get(), OnField, OnRecord, &sink) != 0) return parse_error(true);
+    return sink.status;
+  }
 
   std::unique_ptr<char[]> block(new char[block_bytes]);
   std::string utf8;  // the block transcoded, when the file is not UTF-8

@@ -1,5 +1,8 @@
-// Internal to geo/io: a CSV file streamed through libcsv (an RFC 4180 parser) with every field
-// kept as text, plus the number parsing and error wording every CSV reader shares.
+// Internal to geo/io: a CSV file read through libcsv (an RFC 4180 parser) with every field kept
+// as text, plus the number parsing and error wording every CSV reader shares. A UTF-8 file
+// delimited by ',' or ';' is memory-mapped and its lines without a quote or CR are split in
+// place, without libcsv or a copy; every other line, and every other file, goes through libcsv
+// (CsvOptions::in_place; the two ways give the same rows and errors).
 //
 // Row numbers are those GDAL's CSV driver gave as feature ids, which pcnv used before: 1-based
 // data records, the header not counted, blank lines skipped and a quoted field spanning lines
@@ -85,7 +88,9 @@ class CsvTable {
   absl::StatusOr<int> Require(std::initializer_list<absl::string_view> names) const;
   std::string ColumnList() const;  // "A, B, C"
 
-  // Streams the file (in 1 MiB blocks, never whole) and calls `fn` on every data row in order,
+  // Streams the file (mapped, or in 1 MiB blocks; a line longer than that goes to libcsv a
+  // block at a time, so a file with no line ends is refused within its first MiB) and calls
+  // `fn` on every data row in order,
   // stopping at the first error. A row with fewer fields than the header is an error naming the
   // first missing field, one with more an error naming the first extra one; malformed quoting
   // and text that is not UTF-8 are errors naming the row and field.
@@ -118,8 +123,11 @@ class CsvTable {
   using RecordFn =
       absl::FunctionRef<absl::Status(absl::Span<const absl::string_view>, size_t, int64_t)>;
 
-  CsvTable(std::string path, char delimiter, std::string encoding)
-      : path_(std::move(path)), delimiter_(delimiter), encoding_(std::move(encoding)) {}
+  CsvTable(std::string path, char delimiter, std::string encoding, bool in_place)
+      : path_(std::move(path)),
+        delimiter_(delimiter),
+        encoding_(std::move(encoding)),
+        in_place_(in_place) {}
 
   // Parses the file through libcsv in `block_bytes` reads, calling `fn` on each record until
   // it fails or `max_records` records have been passed to it (-1: all).
@@ -139,6 +147,7 @@ class CsvTable {
   std::string path_;
   char delimiter_;
   std::string encoding_;  // empty: UTF-8, read as it is
+  bool in_place_;         // CsvOptions::in_place
   bool header_ = true;    // false: OpenHeaderless, record 0 is data row 1
   std::vector<std::string> columns_;
   mutable int64_t rows_read_ = 0;

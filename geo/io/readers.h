@@ -7,6 +7,7 @@
 #ifndef PCNV_GEO_IO_READERS_H_
 #define PCNV_GEO_IO_READERS_H_
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,11 @@ struct CsvOptions {
   // text is transcoded to UTF-8 as it is read. Empty (or "utf-8"): the file must be UTF-8, and a
   // field that is not is an error naming its row, field and byte.
   std::string encoding;
+  // A UTF-8 file delimited by ',' or ';' is read in place (memory-mapped), its plain lines split
+  // without libcsv. false: every file through read() and libcsv, a block at a time. Both give
+  // the same rows and the same errors (tests/io/csv_paths_test.cc and the csv_paths fuzzer
+  // compare them); the switch is there for those comparisons.
+  bool in_place = true;
 };
 
 // Practice -> PCN mapping. Detects the format from the header:
@@ -103,7 +109,10 @@ struct VectorLayer {
 absl::StatusOr<VectorLayer> ReadVectorLayer(const LayerSpec& spec);
 
 // Hex SHA-256 of a file, or of a folder's files (sorted by name, each name and content hashed).
-absl::StatusOr<std::string> Sha256OfPath(const std::string& path);
+// When `cancel` (may be null) becomes true, stops within 64 KiB and returns Cancelled: a hash
+// taken on another thread is abandoned when the read it goes with fails.
+absl::StatusOr<std::string> Sha256OfPath(const std::string& path,
+                                         const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace pcnv::io
 

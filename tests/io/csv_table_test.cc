@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/io/io_test_util.h"
@@ -215,6 +217,69 @@ TEST_F(CsvTableTest, OpenErrors) {
   ExpectInvalid(CsvTable::Open(empty), {empty + ": file is empty"});
   std::string blank = Write("blank.csv", "\n\r\n\n");
   ExpectInvalid(CsvTable::Open(blank), {blank + ": no header line"});
+}
+
+// The two ways a file is read (CsvOptions::in_place: mapped, plain lines split in place, the
+// rest through libcsv; or every byte through libcsv a block at a time) give the same header,
+// the same rows and the same error, on every shape that tells them apart.
+TEST_F(CsvTableTest, ReadInPlaceOrInBlocksTheSame) {
+  const std::string long_field(kMaxFieldBytes + 1, 'x');
+  const std::vector<std::string> contents = {
+      "A,B\n1,2\n3,4\n",
+      "A,B\n1,2\n3,4",              // no final line end
+      "A,B\r\n1,2\r\n\r\n3,4\r\n",  // CRLF, a blank line
+      "A,B\r1,2\r3,4\r",            // CR only (old Mac)
+      "\xEF\xBB\xBF"
+      "A,B\n1,2\n",                             // BOM
+      "A,B\n  1 , 2 \n\t3\t,\t4\t\n",           // spaces and tabs around fields
+      "A,B\n   \n\t\n1,2\n \t \n",              // lines of only spaces and tabs
+      "A,B\n\v,2\n",                            // other whitespace
+      "A,B\n\"x,y\",2\n3,\"a\"\"b\"\n",         // quoted comma, doubled quote
+      "A,B\n\"line\nbreak\",2\n3,4\n",          // a quoted field over two lines
+      "A,B\n\"one\r\ntwo\r\nthree\",2\n3,4\n",  // over three CRLF lines
+      "A,B\n  \"x\"  ,2\n",                     // spaces around a quoted field
+      "A,B\n1,2\"\n",                           // a quote inside an unquoted field
+      "A,B\n\"x\"y,2\n",                        // text after a closing quote
+      "A,B\n1,2\n\"unclosed,3\n4,5\n",          // a quote never closed
+      "A,B\n1\n",                               // too few fields
+      "A,B\n1,2,3\n",                           // too many fields
+      "A,B\n1,\xE9\n",                          // not UTF-8
+      "A,B\n1,2\r\n3,4\r5,6\n",                 // CR inside a CRLF file
+      "A;B\n1;2\n\"3;x\";4\n",                  // semicolons
+      "A\tB\n1\t2\n",                           // tabs (always through libcsv)
+      "A,B\n1," + long_field + "\n",            // a field over the limit
+      "A,B\n1,  " + long_field + "  \n",        // over the limit with spaces around
+      "A,B\n1,\"" + long_field + "\"\n",        // a quoted one
+      "A,B\n" + std::string(3 << 20, 'y'),      // a line longer than a block
+      "A,,\n1,2,3\n",                           // empty header names
+  };
+  for (size_t i = 0; i < contents.size(); ++i) {
+    SCOPED_TRACE(absl::StrCat("content ", i));
+    const std::string path = Write(absl::StrCat("paths", i, ".csv"), contents[i]);
+    std::vector<std::string> results;
+    for (bool in_place : {true, false}) {
+      CsvOptions options;
+      options.in_place = in_place;
+      auto t = CsvTable::Open(path, options);
+      std::string result;
+      if (!t.ok()) {
+        result = t.status().ToString();
+      } else {
+        result = absl::StrJoin(t->columns(), "|") + "\n";
+        auto rows = ReadAll(*t);
+        if (!rows.ok()) {
+          result += rows.status().ToString();
+        } else {
+          for (const auto& [number, fields] : *rows) {
+            absl::StrAppend(&result, number, ":", absl::StrJoin(fields, "|"), "\n");
+          }
+          absl::StrAppend(&result, "rows_read ", t->rows_read());
+        }
+      }
+      results.push_back(result);
+    }
+    EXPECT_EQ(results[0], results[1]);
+  }
 }
 
 }  // namespace

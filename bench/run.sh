@@ -133,7 +133,8 @@ echo "bench: input read lower bound" >&2
 timed read "$bin/pcnv-bench-national" --workload "$in" --read-only
 # pcnv as users run it (README): the reference store built once per boundary vintage, then
 # `pcnv validate` on it writing the full JSON report; with the layers given instead of a store;
-# and through pcnv-server (`pcnv validate --server`, the whole national input in one call).
+# and through pcnv-server (`pcnv validate --server`: the whole national input in one Validate
+# call, and with --stream in chunks through ValidateStream).
 echo "bench: pcnv reference build (once per vintage)" >&2
 timed reference "$pcnv_cli" reference build "${layers[@]}" --out "$work/reference.gpkg"
 echo "bench: pcnv validate --reference STORE --out report.json" >&2
@@ -146,6 +147,9 @@ start_server server-row
 echo "bench: pcnv validate --server (pcnv-server on 127.0.0.1:$port)" >&2
 timed_validate cli-server "$pcnv_cli" validate --server "127.0.0.1:$port" "${csvs[@]}" \
   --out "$work/cli-server.json"
+echo "bench: pcnv validate --server --stream (ValidateStream)" >&2
+timed_validate cli-stream "$pcnv_cli" validate --server "127.0.0.1:$port" --stream "${csvs[@]}" \
+  --out "$work/cli-stream.json"
 stop_server
 # The engine alone, in-process, writing the comparison CSV (area shares included).
 echo "bench: pcnv-bench-national (in-process)" >&2
@@ -159,7 +163,7 @@ timed geopandas "$py" "$repo/bench/peers/geopandas_bench.py" "$in" "$work/geopan
 
 if ! "$py" "$repo/bench/tools/compare.py" "$work/pcnv.csv" "$work/postgis.csv" \
     "$work/geopandas.csv" "$work/cli-store.json" "$work/cli-layers.json" \
-    "$work/cli-server.json"; then
+    "$work/cli-server.json" "$work/cli-stream.json"; then
   echo "bench: FAIL: the implementations disagree (outputs in $work)" >&2
   exit 1
 fi

@@ -1,5 +1,6 @@
 #include "wire/stream.h"
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <utility>
@@ -69,6 +70,59 @@ absl::Status StreamAssembler::Add(v1::ValidateStreamRequest& chunk) {
       return FieldError("chunk", "an empty chunk (no kind set)");
   }
   return absl::OkStatus();
+}
+
+namespace {
+
+// Moves `from` into chunks of at most `size` items, each made by `make` (which returns the
+// repeated field of a new chunk to fill); one empty chunk when `from` is empty.
+template <typename T, typename Make>
+void ChunkRows(google::protobuf::RepeatedPtrField<T>* from, int size, Make make) {
+  const int n = from->size();
+  for (int start = 0; start == 0 || start < n; start += size) {
+    google::protobuf::RepeatedPtrField<T>* to = make();
+    for (int i = start; i < std::min(n, start + size); ++i) *to->Add() = std::move((*from)[i]);
+  }
+}
+
+}  // namespace
+
+std::vector<v1::ValidateStreamRequest> ChunkRequest(v1::ValidateRequest& request,
+                                                    int rows_per_chunk) {
+  const int size = std::max(rows_per_chunk, 1);
+  std::vector<v1::ValidateStreamRequest> chunks;
+  auto next = [&]() -> v1::ValidateStreamRequest& { return chunks.emplace_back(); };
+  if (request.has_options()) *next().mutable_options() = std::move(*request.mutable_options());
+  if (request.sources_size() > 0) {
+    ChunkRows(request.mutable_sources(), size,
+              [&] { return next().mutable_sources()->mutable_files(); });
+  }
+  if (request.memberships_size() > 0) {
+    ChunkRows(request.mutable_memberships(), size,
+              [&] { return next().mutable_memberships()->mutable_rows(); });
+  }
+  if (request.has_list_sizes()) {
+    ChunkRows(request.mutable_list_sizes()->mutable_rows(), size,
+              [&] { return next().mutable_list_sizes()->mutable_rows(); });
+  }
+  if (request.has_distribution()) {
+    const v1::DistributionLevel level = request.distribution().level();
+    ChunkRows(request.mutable_distribution()->mutable_rows(), size, [&] {
+      v1::Distribution* d = next().mutable_distribution();
+      d->set_level(level);
+      return d->mutable_rows();
+    });
+  }
+  if (request.has_declared()) {
+    ChunkRows(request.mutable_declared()->mutable_boundaries(), size,
+              [&] { return next().mutable_declared()->mutable_boundaries(); });
+  }
+  if (request.has_practice_register()) {
+    ChunkRows(request.mutable_practice_register()->mutable_practices(), size,
+              [&] { return next().mutable_practice_register()->mutable_practices(); });
+  }
+  next().mutable_end();
+  return chunks;
 }
 
 int64_t PcnCount(const v1::ValidateRequest& request) {

@@ -32,6 +32,13 @@ class StreamAssembler {
   int64_t rows_ = 0;
 };
 
+// The chunks a client streams for `request` (the inverse of StreamAssembler): the options, the
+// sources, then each kind of row in chunks of at most `rows_per_chunk`, a kind that is given
+// but empty as one empty chunk of its kind, and the end marker. The rows are moved out of
+// `request`.
+std::vector<v1::ValidateStreamRequest> ChunkRequest(v1::ValidateRequest& request,
+                                                    int rows_per_chunk);
+
 // The number of distinct real PCN codes the request's memberships name: how many per-PCN results
 // the stream will send.
 int64_t PcnCount(const v1::ValidateRequest& request);

@@ -31,6 +31,7 @@ def main():
         ("`pcnv validate --reference STORE --out report.json`", store),
         ("`pcnv validate` with the layers (no store)", t("cli-layers")),
         ("`pcnv validate --server` (pcnv-server, one call)", t("cli-server")),
+        ("`pcnv validate --server --stream` (ValidateStream)", t("cli-stream")),
         ("`pcnv reference build` (once per vintage)", t("reference")),
         ("pcnv-bench-national (engine in-process, CSV)", t("pcnv")),
         ("PostGIS end to end (start, load, compute, write, stop)", t("postgis-e2e")),

@@ -41,6 +41,7 @@ struct ValidateCommand {
   std::string server;              // host:port; empty = validate in-process
   remote::SecurityFlags security;  // --token-file, --tls, --tls-ca/-cert/-key (with --server)
   double timeout_s = 300;
+  bool stream = false;   // with --server: the ValidateStream RPC, the request in chunks
   bool suggest = false;  // search fixes for the HTML report's "What would fix it"
   bool quiet = false;
 };

@@ -176,6 +176,10 @@ int Run(int argc, char** argv) {
   AddSecurityFlags(v, server, validate.security);
   v->add_option("--timeout", validate.timeout_s, "Seconds to wait for the server")
       ->capture_default_str();
+  v->add_flag("--stream", validate.stream,
+              "With --server: send the inputs in chunks (the ValidateStream RPC), showing the "
+              "server's progress; for inputs too big for one message")
+      ->needs(server);
   AddOutputFlags(v, validate.outputs);
   v->add_option("--fail-on", validate.fail_on,
                 "Lowest severity that makes the exit code 1: error, warning or info")

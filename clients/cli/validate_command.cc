@@ -228,8 +228,16 @@ int RunValidate(const ValidateCommand& cmd) {
     progress.Stage("loading reference data (on the server)");
     progress.Done(0, "");
     progress.Stage("validating on " + cmd.server);
-    report = remote::ValidateRemote(cmd.server, security, *input, *options,
-                                    absl::Seconds(cmd.timeout_s));
+    if (cmd.stream) {
+      report = remote::ValidateStreamRemote(
+          cmd.server, security, *input, *options, absl::Seconds(cmd.timeout_s),
+          [&](const std::string& stage, int64_t done, int64_t total) {
+            progress.Update(done, total, stage == "receive" ? "rows sent" : "PCNs");
+          });
+    } else {
+      report = remote::ValidateRemote(cmd.server, security, *input, *options,
+                                      absl::Seconds(cmd.timeout_s));
+    }
   }
   if (!report.ok()) return BadInput(report.status());
   if (fixes) {

@@ -3,6 +3,8 @@
 #ifndef PCNV_CLIENTS_REMOTE_REMOTE_VALIDATE_H_
 #define PCNV_CLIENTS_REMOTE_REMOTE_VALIDATE_H_
 
+#include <cstdint>
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -28,6 +30,18 @@ namespace pcnv::remote {
 absl::StatusOr<Report> ValidateRemote(const std::string& target, const Security& security,
                                       const ValidationInput& input,
                                       const ValidationOptions& options, absl::Duration timeout);
+
+// The same through the ValidateStream RPC, for inputs too big for one message (a national
+// distribution is about 30 MB on the wire): the request goes in chunks of kStreamChunkRows rows,
+// `progress` (may be empty) gets the server's progress events (stage "receive", "results" or
+// "validate"; done of total, total 0 when not known), and the report is the summary's, equal to
+// Validate's. Errors as for ValidateRemote.
+inline constexpr int kStreamChunkRows = 50000;
+using StreamProgress = std::function<void(const std::string& stage, int64_t done, int64_t total)>;
+absl::StatusOr<Report> ValidateStreamRemote(const std::string& target, const Security& security,
+                                            const ValidationInput& input,
+                                            const ValidationOptions& options,
+                                            absl::Duration timeout, const StreamProgress& progress);
 
 }  // namespace pcnv::remote
 

@@ -1,5 +1,6 @@
 // End to end: `pcnv validate` in-process and `pcnv validate --server` against a real pcnv-server
-// write byte-identical JSON reports and exit with the same code, on the generated sample region.
+// (one Validate call, and the ValidateStream RPC with --stream) write byte-identical JSON reports
+// and exit with the same code, on the generated sample region.
 #include <signal.h>
 
 #include <filesystem>
@@ -43,8 +44,13 @@ TEST(SameReport, InProcessAndServerReportsAreIdentical) {
   local_args.insert(local_args.end(), {"--out", tmp.File("A.json")});
   std::vector<std::string> remote_args = common;
   remote_args.insert(remote_args.end(), {"--server", server.target(), "--out", tmp.File("B.json")});
+  // And streamed (ValidateStream); wire/stream_test checks the chunking of bigger inputs.
+  std::vector<std::string> stream_args = common;
+  stream_args.insert(stream_args.end(),
+                     {"--server", server.target(), "--stream", "--out", tmp.File("C.json")});
   const CommandResult local = pcnv::testing::Run(local_args);
   const CommandResult remote = pcnv::testing::Run(remote_args);
+  const CommandResult streamed = pcnv::testing::Run(stream_args);
 
   // (d) Same bytes, same exit code; the sample has ERROR findings, so both exit 1.
   EXPECT_EQ(local.exit_code, 1) << local.err;
@@ -54,6 +60,10 @@ TEST(SameReport, InProcessAndServerReportsAreIdentical) {
   ASSERT_FALSE(a.empty()) << local.err;
   EXPECT_TRUE(a == b) << "reports differ; in-process " << a.size() << " bytes, via server "
                       << b.size() << " bytes (PCNV_KEEP_TEMP=1 keeps " << tmp.path() << ")";
+  EXPECT_EQ(streamed.exit_code, local.exit_code) << streamed.err;
+  const std::string c = ReadFile(tmp.File("C.json"));
+  EXPECT_TRUE(a == c) << "reports differ; in-process " << a.size() << " bytes, streamed "
+                      << c.size() << " bytes (PCNV_KEEP_TEMP=1 keeps " << tmp.path() << ")";
 
   server.Signal(SIGTERM);
   EXPECT_EQ(server.WaitExit(), 0) << server.Stderr();

@@ -9,7 +9,9 @@
 #include <string>
 
 #include "geo/rules/registry.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "wire/stream.h"
 
 namespace pcnv::wire {
 namespace {
@@ -473,6 +475,43 @@ TEST(ConvertRoundTrip, GivenButEmptyDiffersFromNotGiven) {
   EXPECT_TRUE(back->distribution->rows.empty());
   ASSERT_TRUE(back->practice_register.has_value());
   EXPECT_TRUE(back->practice_register->empty());
+}
+
+// ChunkRequest (what `pcnv validate --stream` sends) and StreamAssembler (what the server
+// rebuilds) are inverses: chunks of one row, of three, and one chunk for everything.
+TEST(StreamChunks, AssembleBackToTheSameRequest) {
+  const v1::ValidateRequest whole = MakeRequest(FullInput(), FullOptions());
+  for (int rows : {1, 3, 100000}) {
+    SCOPED_TRACE(rows);
+    v1::ValidateRequest copy = whole;
+    std::vector<v1::ValidateStreamRequest> chunks = ChunkRequest(copy, rows);
+    ASSERT_FALSE(chunks.empty());
+    EXPECT_TRUE(chunks.back().has_end());
+    if (rows == 1) EXPECT_GT(chunks.size(), 8u);  // two memberships, two distribution rows...
+    StreamAssembler assembler;
+    for (v1::ValidateStreamRequest& chunk : chunks) {
+      absl::Status s = assembler.Add(chunk);
+      ASSERT_TRUE(s.ok()) << s;
+    }
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(assembler.request(), whole))
+        << assembler.request().DebugString();
+  }
+}
+
+TEST(StreamChunks, GivenButEmptyStaysGiven) {
+  ValidationInput input;
+  input.list_sizes.emplace();
+  input.distribution.emplace();
+  input.declared.emplace();
+  input.practice_register.emplace();
+  v1::ValidateRequest request = MakeRequest(input, ValidationOptions());
+  std::vector<v1::ValidateStreamRequest> chunks = ChunkRequest(request, 10);
+  StreamAssembler assembler;
+  for (v1::ValidateStreamRequest& chunk : chunks) ASSERT_TRUE(assembler.Add(chunk).ok());
+  EXPECT_TRUE(assembler.request().has_list_sizes());
+  EXPECT_TRUE(assembler.request().has_distribution());
+  EXPECT_TRUE(assembler.request().has_declared());
+  EXPECT_TRUE(assembler.request().has_practice_register());
 }
 
 TEST(ConvertRoundTrip, OptionsWithEveryFieldSet) {

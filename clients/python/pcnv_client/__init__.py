@@ -206,6 +206,11 @@ def _chunks(request, rows):
         for start in range(0, len(request.declared.boundaries), rows):
             yield pb.ValidateStreamRequest(declared=pb.DeclaredBoundaries(
                 boundaries=request.declared.boundaries[start:start + rows]))
+    if request.HasField("practice_register"):
+        yield pb.ValidateStreamRequest(practice_register=pb.PracticeRegister())
+        for start in range(0, len(request.practice_register.practices), rows):
+            yield pb.ValidateStreamRequest(practice_register=pb.PracticeRegister(
+                practices=request.practice_register.practices[start:start + rows]))
     yield pb.ValidateStreamRequest(end=pb.StreamEnd())
 
 

@@ -260,6 +260,19 @@ class ClientTest(unittest.TestCase):
                    if e.HasField("progress") and e.progress.stage == "receive"]
         self.assertGreater(len(receive), 3)  # the distribution alone is several chunks
 
+    def test_validate_stream_sends_the_practice_register(self):
+        request = self.sample_request()
+        codes = sorted({m.practice_code for m in request.memberships})
+        for row, code in enumerate(codes[1:], start=1):  # the first one missing: MEM005
+            request.practice_register.practices.add(code=code, status="A",
+                                                    prescribing_setting=4, row=row)
+        with Client(self.target, token=READ_TOKEN) as client:
+            streamed, _ = client.validate_stream(request, chunk_rows=5)
+            unary = client.validate(request)
+        self.assertEqual(streamed.summary, unary.summary)
+        self.assertEqual(list(streamed.findings), list(unary.findings))
+        self.assertIn("MEM005", {f.rule for f in unary.findings})
+
     def test_compute_catchments(self):
         with Client(self.target, token=READ_TOKEN) as client:
             catchments = client.compute_catchments(self.sample_request(), share_threshold=0.1)

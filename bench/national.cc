@@ -1,6 +1,7 @@
 // pcnv-bench-national: the benchmark validation (bench/README.md) with pcnv's engine in-process.
 //
-//   pcnv-bench-national --workload DIR --out result.csv [--read-only] [--reference STORE]
+//   pcnv-bench-national --workload DIR --out result.csv [--reference STORE]
+//   pcnv-bench-national --workload DIR (--read-only | --read-floor) [--reference STORE]
 //   pcnv-bench-national --workload DIR --build-reference STORE
 //
 // Reads the workload with geo/io, builds the reference snapshot (area x footprint overlay and
@@ -9,7 +10,10 @@
 // population, majority territory (areas, polygon parts, km2) and its area shares in each ICB and
 // community footprint, summed per area from ReferenceData::FootprintSharesOf as the nesting rules
 // do.
-// --read-only stops after reading every input: the input-read lower bound of the runner.
+// --read-only stops after reading every input with pcnv's readers (the layers and the CSVs, or
+// with --reference the store and the CSVs, what `pcnv validate --reference` reads).
+// --read-floor [--reference STORE]: maps the three CSVs (and the store) and scans every byte for
+// line ends and commas, nothing decoded: the floor under any reader of those inputs.
 // --build-reference builds the snapshot from the workload's layers, writes it as a reference
 // store (what `pcnv reference build` does, once per vintage of the layers) and exits.
 // Step timings go to stderr.
@@ -25,6 +29,7 @@
 
 #include "absl/strings/str_format.h"
 #include "bench/fail.h"
+#include "geo/io/mapped_file.h"
 #include "geo/io/readers.h"
 #include "geo/io/reference_store.h"
 #include "geo/validate.h"
@@ -87,7 +92,7 @@ Shares SharesOf(const pcnv::ReferenceData& ref, int layer, const std::vector<int
 
 int main(int argc, char** argv) {
   std::string dir, out, store, build_store;
-  bool read_only = false;
+  bool read_only = false, read_floor = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--workload" && i + 1 < argc)
@@ -96,15 +101,17 @@ int main(int argc, char** argv) {
       out = argv[++i];
     else if (a == "--read-only")
       read_only = true;
+    else if (a == "--read-floor")
+      read_floor = true;
     else if (a == "--reference" && i + 1 < argc)
       store = argv[++i];
     else if (a == "--build-reference" && i + 1 < argc)
       build_store = argv[++i];
     else
-      Die("usage: pcnv-bench-national --workload DIR --out FILE [--read-only] "
+      Die("usage: pcnv-bench-national --workload DIR --out FILE [--read-only | --read-floor] "
           "[--reference STORE] | --workload DIR --build-reference STORE");
   }
-  if (dir.empty() || (out.empty() && !read_only && build_store.empty())) {
+  if (dir.empty() || (out.empty() && !read_only && !read_floor && build_store.empty())) {
     Die("--workload and --out are required");
   }
   const pcnv::io::LayerSpec areas{dir + "/lsoa11.gpkg", "lsoa11_code", "lsoa11_name", ""};
@@ -112,6 +119,44 @@ int main(int argc, char** argv) {
   const pcnv::io::LayerSpec community{dir + "/ltla24.gpkg", "ltla24_code", "ltla24_name", ""};
   Stopwatch clock;
 
+  if (read_floor) {
+    // The floor under any reader of these inputs: every byte of the three CSVs and the store
+    // mapped and scanned once for line ends and delimiters (what splitting needs), nothing
+    // decoded, no number parsed, no row kept.
+    size_t bytes = 0, lines = 0, fields = 0;
+    std::vector<std::string> files = {dir + "/gp-reg-pat-prac-map.csv",
+                                      dir + "/gp-reg-pat-prac-all.csv",
+                                      dir + "/gp-reg-pat-prac-lsoa-all.csv"};
+    if (!store.empty()) files.push_back(store);
+    for (const std::string& path : files) {
+      pcnv::io::MappedFile file;
+      if (!file.Open(path)) Die("cannot map " + path);
+      const std::string_view data = file.data();
+      bytes += data.size();
+      for (const char* p = data.data(); p < data.data() + data.size(); ++p) {
+        lines += *p == '\n';
+        fields += *p == ',';
+      }
+    }
+    clock.Lap("scan every input byte");
+    std::cerr << absl::StrFormat("pcnv-bench-national: %d files, %d bytes, %d lines, %d commas\n",
+                                 files.size(), bytes, lines, fields);
+    return 0;
+  }
+  if (read_only && !store.empty()) {
+    // pcnv's own readers over what `pcnv validate --reference STORE` reads: the store and the
+    // three CSVs, nothing validated.
+    const auto ref = Check(pcnv::io::LoadReferenceStore(store));
+    clock.Lap("load reference store");
+    const size_t m = Check(pcnv::io::ReadPracticeMap(dir + "/gp-reg-pat-prac-map.csv")).size();
+    const size_t l = Check(pcnv::io::ReadListSizes(dir + "/gp-reg-pat-prac-all.csv")).size();
+    const size_t d =
+        Check(pcnv::io::ReadDistribution(dir + "/gp-reg-pat-prac-lsoa-all.csv")).rows.size();
+    clock.Lap("read tables");
+    std::cerr << absl::StrFormat("pcnv-bench-national: %d areas, %d + %d + %d rows\n",
+                                 ref->areas().size(), m, l, d);
+    return 0;
+  }
   if (read_only) {
     size_t features = 0;
     for (const auto& spec : {areas, icb, community}) {

@@ -27,7 +27,8 @@ def main():
     t = lambda name: parse(os.path.join(d, name + ".time"))
     store = t("cli-store")
     rows = [
-        ("input read (lower bound)", t("read")),
+        ("input read floor (every byte scanned, nothing decoded)", t("floor")),
+        ("input read by pcnv's readers (store + CSVs)", t("read")),
         ("`pcnv validate --reference STORE --out report.json`", store),
         ("`pcnv validate` with the layers (no store)", t("cli-layers")),
         ("`pcnv validate --server` (pcnv-server, one call)", t("cli-server")),
@@ -48,13 +49,14 @@ def main():
     print("(`wall / validate`: this row's wall time over `pcnv validate --reference STORE`'s.)")
 
     # The targets of issue 15, as ratios from this run.
-    e2e, warm, layers, read = t("postgis-e2e")[0], t("postgis-warm")[0], t("cli-layers")[0], \
-        t("read")[0]
+    e2e, warm, layers, read, floor = t("postgis-e2e")[0], t("postgis-warm")[0], \
+        t("cli-layers")[0], t("read")[0], t("floor")[0]
     targets = [
         ("store validate vs PostGIS compute on a warm loaded server", warm / store[0], 10, ">="),
         ("store validate vs PostGIS end to end", e2e / store[0], 20, ">="),
         ("validate with layers vs PostGIS end to end", e2e / layers, 6, ">="),
-        ("store validate vs the input-read lower bound", store[0] / read, 1.5, "<="),
+        ("store validate vs reading its inputs with pcnv's readers", store[0] / read, 1.5, "<="),
+        ("store validate vs the input-read floor", store[0] / floor, 1.5, "<="),
         ("store validate peak RSS MiB", store[2], 300, "<="),
     ]
     print()

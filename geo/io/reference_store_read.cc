@@ -1,8 +1,10 @@
 // LoadReferenceStore: a snapshot from a GeoPackage written by WriteReferenceStore (layout in
 // reference_store.h, tables in reference_store_schema.h). Every row is checked.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <filesystem>
+#include <future>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -151,6 +153,7 @@ absl::StatusOr<LoadedAreas> LoadAreas(const StoreReader& r) {
   const std::vector<int>& idx = table->columns;
   LoadedAreas out;
   std::vector<Area>& areas = out.areas;
+  areas.reserve(static_cast<size_t>(std::max<GIntBig>(OGR_L_GetFeatureCount(layer, FALSE), 0)));
   absl::flat_hash_map<std::string, int64_t> fid_of_code;
   OGR_L_ResetReading(layer);
   while (gdal::FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
@@ -516,6 +519,18 @@ absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadLocalStore(const std::s
     return absl::InvalidArgumentError(absl::StrCat(
         shown, ": cannot open as a GeoPackage: ", gdal::LastError("not a GeoPackage")));
   }
+  // The file's hash (for provenance) is taken on another thread while the tables load. A
+  // failed load abandons it.
+  std::atomic<bool> abandon_hash{false};
+  std::future<absl::StatusOr<std::string>> hashing;
+  if (sha256.empty()) {
+    hashing = std::async(std::launch::async,
+                         [&path, &abandon_hash] { return Sha256OfPath(path, &abandon_hash); });
+  }
+  struct AbandonOnReturn {
+    std::atomic<bool>& flag;
+    ~AbandonOnReturn() { flag.store(true); }
+  } abandon_on_return{abandon_hash};  // declared after `hashing`: runs before its wait
   StoreReader r(ds.get(), shown);
   absl::StatusOr<absl::flat_hash_map<std::string, std::string>> meta = LoadMeta(r);
   if (!meta.ok()) return meta.status();
@@ -542,8 +557,8 @@ absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadLocalStore(const std::s
   absl::StatusOr<std::optional<FootprintShares>> shares = LoadShares(r, *areas, *footprints);
   if (!shares.ok()) return shares.status();
   ds.reset();
-  if (sha256.empty()) {
-    absl::StatusOr<std::string> sha = Sha256OfPath(path);
+  if (hashing.valid()) {
+    absl::StatusOr<std::string> sha = hashing.get();
     if (!sha.ok()) return sha.status();
     sha256 = *std::move(sha);
   }

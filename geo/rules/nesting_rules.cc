@@ -2,6 +2,9 @@
 // footprint? Shares come from the per-snapshot area x footprint overlay: sums, not overlays.
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -211,22 +214,28 @@ const PcnRule kCom001{NeedCommunity, CheckCom001One};
 
 namespace {
 
-// The code a PCN declares for a layer: the most common among its member practices' rows
-// (ONS code when the mapping has one, else the ODS code).
-std::string DeclaredCode(const ValidationContext& ctx, const PcnInfo& pcn, FootprintKind kind) {
-  std::map<std::string, int> votes;
+// The code each PCN (by index in ctx.pcns) declares for a layer: the most common among its
+// member practices' rows (ONS code when the mapping has one, else the ODS code; a tie to the
+// smaller code); "" when none declares one. One pass over the memberships for all PCNs.
+std::vector<std::string> DeclaredCodes(const ValidationContext& ctx, FootprintKind kind) {
+  std::vector<std::map<std::string, int>> votes(ctx.pcns.size());
+  const bool sub = kind == FootprintKind::kSubIcb;
   for (const Membership& m : ctx.input.memberships) {
-    if (m.pcn_code != pcn.code) continue;
-    const bool sub = kind == FootprintKind::kSubIcb;
     const std::string& code =
         sub ? (m.ons_sub_icb_code.empty() ? m.sub_icb_code : m.ons_sub_icb_code)
             : (m.ons_icb_code.empty() ? m.icb_code : m.ons_icb_code);
-    if (!code.empty()) votes[code]++;
+    if (code.empty()) continue;
+    auto pcn = std::lower_bound(ctx.pcns.begin(), ctx.pcns.end(), m.pcn_code,
+                                [](const PcnInfo& p, const std::string& c) { return p.code < c; });
+    if (pcn == ctx.pcns.end() || pcn->code != m.pcn_code) continue;
+    votes[pcn - ctx.pcns.begin()][code]++;
   }
-  std::string best;
-  int best_n = 0;
-  for (const auto& [code, n] : votes) {
-    if (n > best_n) best = code, best_n = n;
+  std::vector<std::string> best(ctx.pcns.size());
+  for (size_t k = 0; k < votes.size(); ++k) {
+    int best_n = 0;
+    for (const auto& [code, n] : votes[k]) {
+      if (n > best_n) best[k] = code, best_n = n;
+    }
   }
   return best;
 }
@@ -262,9 +271,10 @@ void CheckNest002(const ValidationContext& ctx, RuleRun& run) {
     // Codes the mapping declares that the layer does not hold: a boundary vintage mismatch
     // (e.g. 2026 ICB codes against 2022 polygons), reported once instead of as false errors.
     std::map<std::string, std::vector<std::string>> unmatched;  // code -> PCNs
+    const std::vector<std::string> declared_codes = DeclaredCodes(ctx, kind);
     for (size_t k = 0; k < ctx.pcns.size(); ++k) {
       const PcnInfo& pcn = ctx.pcns[k];
-      const std::string declared = DeclaredCode(ctx, pcn, kind);
+      const std::string& declared = declared_codes[k];
       if (declared.empty()) continue;
       auto it = index.find(declared);
       if (it == index.end()) {

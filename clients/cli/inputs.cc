@@ -1,7 +1,9 @@
 #include "clients/cli/inputs.h"
 
 #include <atomic>
+#include <filesystem>
 #include <future>
+#include <system_error>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
@@ -31,15 +33,21 @@ class InputHashes {
   InputHashes(const InputHashes&) = delete;
   InputHashes& operator=(const InputHashes&) = delete;
 
+  // Only a regular file is hashed ahead: a FIFO or device would block the thread (the readers
+  // refuse those before they are ever hashed).
   void Start(const std::string& path) {
-    if (path.empty() || hashes_.contains(path)) return;
+    std::error_code ec;
+    if (path.empty() || hashes_.contains(path) || !std::filesystem::is_regular_file(path, ec)) {
+      return;
+    }
     hashes_.emplace(path, std::async(std::launch::async, [this, path] {
                             return io::Sha256OfPath(path, &cancel_);
                           }).share());
   }
   absl::StatusOr<std::string> Get(const std::string& path) {
-    Start(path);
-    return hashes_.at(path).get();
+    auto it = hashes_.find(path);
+    if (it == hashes_.end()) return io::Sha256OfPath(path);  // a folder, or not started
+    return it->second.get();
   }
 
  private:

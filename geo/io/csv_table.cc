@@ -161,9 +161,9 @@ void OnRecord(int /*terminator*/, void* sink_ptr) {
 // delimiter ',' or ';') and OnField/OnRecord make of such a line, without copying its fields.
 // `line` has no line end. A line of only spaces and tabs is blank, as libcsv skips it.
 void FastRecord(absl::string_view line, char delimiter, Sink& s) {
-  size_t first = 0;
-  while (first < line.size() && (line[first] == ' ' || line[first] == '\t')) ++first;
-  if (first == line.size()) return;
+  size_t lead = 0;  // spaces and tabs before anything else
+  while (lead < line.size() && (line[lead] == ' ' || line[lead] == '\t')) ++lead;
+  if (lead == line.size()) return;
   size_t start = 0;
   while (true) {
     const void* hit = std::memchr(line.data() + start, delimiter, line.size() - start);

@@ -510,6 +510,13 @@ absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadLocalStore(const std::s
                                                                     std::string sha256) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return absl::NotFoundError(absl::StrCat(shown, ": no such file"));
+  // Opening a FIFO blocks until something writes to it; a device never ends.
+  if (!fs::is_regular_file(path, ec)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(shown,
+                     ": is not a regular file (a directory, device, FIFO or socket), expected a "
+                     "reference store (.gpkg, from pcnv reference build)"));
+  }
   EnsureGdalRegistered();
   gdal::QuietErrors quiet;
   const char* const drivers[] = {"GPKG", nullptr};
@@ -557,7 +564,7 @@ absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadLocalStore(const std::s
   absl::StatusOr<std::optional<FootprintShares>> shares = LoadShares(r, *areas, *footprints);
   if (!shares.ok()) return shares.status();
   ds.reset();
-  if (hashing.valid()) {
+  if (sha256.empty()) {
     absl::StatusOr<std::string> sha = hashing.get();
     if (!sha.ok()) return sha.status();
     sha256 = *std::move(sha);

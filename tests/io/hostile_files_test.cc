@@ -165,6 +165,10 @@ TEST_F(HostileFilesTest, DevicesAndFifosAreNotReadAsFiles) {
   ExpectInvalid(ReadFile(fifo), {fifo + ": is a FIFO"});
   ExpectInvalid(ReadListSizes(fifo), {fifo + ": is not a regular file"});
   ExpectInvalid(ReadRuleset(fifo), {fifo + ": is a FIFO"});
+  // A reference store that is a FIFO or a folder: refused before GDAL (which would wait for a
+  // writer) or the store's hash (taken on another thread) opens it.
+  ExpectInvalid(LoadReferenceStore(fifo), {fifo + ": is not a regular file"});
+  ExpectInvalid(LoadReferenceStore(dir_.path()), {dir_.path() + ": is not a regular file"});
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
   const std::string big = Write("big.json", std::string(5000, ' '));
   ExpectInvalid(ReadFile(big, "the ruleset", 4096),

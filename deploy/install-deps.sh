@@ -29,6 +29,8 @@ packages=(
   python3-grpcio python3-protobuf python3-venv python3-pip python3-shapely
   # bench/: the national benchmark's peers (PostGIS, geopandas) and its timer
   postgresql-15 postgresql-15-postgis-3 python3-geopandas python3-rtree time libbenchmark-dev
+  # (the geopandas peer reads the GeoPackages through GDAL's Arrow reader: python3-gdal)
+  python3-gdal
   # bench/reliability: the soak run's plot (docs/RELIABILITY.md)
   python3-matplotlib
   # deploy/: the gRPC proxies of deploy/lb (run by deploy/fleet/run-local.sh and its test), and

@@ -455,12 +455,18 @@ TEST(ConvertRoundTrip, AbsentOptionalInputsStayAbsent) {
   EXPECT_FALSE(back->practice_register.has_value());
 }
 
-TEST(ConvertRoundTrip, GivenButEmptyDiffersFromNotGiven) {
+// Every optional input given, but empty.
+ValidationInput GivenButEmptyInput() {
   ValidationInput input;
   input.list_sizes.emplace();
   input.declared.emplace();
   input.distribution.emplace();
   input.practice_register.emplace();
+  return input;
+}
+
+TEST(ConvertRoundTrip, GivenButEmptyDiffersFromNotGiven) {
+  const ValidationInput input = GivenButEmptyInput();
   std::string bytes;
   ASSERT_TRUE(MakeRequest(input, ValidationOptions()).SerializeToString(&bytes));
   v1::ValidateRequest parsed;
@@ -499,12 +505,7 @@ TEST(StreamChunks, AssembleBackToTheSameRequest) {
 }
 
 TEST(StreamChunks, GivenButEmptyStaysGiven) {
-  ValidationInput input;
-  input.list_sizes.emplace();
-  input.distribution.emplace();
-  input.declared.emplace();
-  input.practice_register.emplace();
-  v1::ValidateRequest request = MakeRequest(input, ValidationOptions());
+  v1::ValidateRequest request = MakeRequest(GivenButEmptyInput(), ValidationOptions());
   std::vector<v1::ValidateStreamRequest> chunks = ChunkRequest(request, 10);
   StreamAssembler assembler;
   for (v1::ValidateStreamRequest& chunk : chunks) ASSERT_TRUE(assembler.Add(chunk).ok());

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <future>
 #include <iostream>
+#include <memory>
 #include <optional>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -254,7 +256,15 @@ int RunValidate(const ValidateCommand& cmd) {
     return BadInput(s);
   }
   if (!cmd.quiet) PrintVerdict(view, cmd.out);
-  return view.AnyFailing() ? kExitFindings : kExitClean;
+  const int code = view.AnyFailing() ? kExitFindings : kExitClean;
+  // The process ends after this return. Freeing the national snapshot, the inputs and the
+  // report piece by piece (millions of small objects) only hands memory back to a process that
+  // is exiting, so they are kept, reachable, until it does.
+  static auto* const kept_until_exit = new std::vector<std::shared_ptr<const void>>();
+  kept_until_exit->push_back(std::move(reference));
+  kept_until_exit->push_back(std::make_shared<const ValidationInput>(*std::move(input)));
+  kept_until_exit->push_back(std::make_shared<const ReportView>(std::move(view)));
+  return code;
 }
 
 }  // namespace pcnv::cli

@@ -74,14 +74,19 @@ absl::Status StreamAssembler::Add(v1::ValidateStreamRequest& chunk) {
 
 namespace {
 
-// Moves `from` into chunks of at most `size` items, each made by `make` (which returns the
-// repeated field of a new chunk to fill); one empty chunk when `from` is empty.
+// Hands the items of `from` over to chunks of at most `size` items, each made by `make` (which
+// returns the repeated field of a new chunk to fill); one empty chunk when `from` is empty. The
+// items themselves move (ownership of each message), so a national request is not held twice.
 template <typename T, typename Make>
 void ChunkRows(google::protobuf::RepeatedPtrField<T>* from, int size, Make make) {
   const int n = from->size();
+  std::vector<T*> items(static_cast<size_t>(n));
+  from->ExtractSubrange(0, n, items.data());
   for (int start = 0; start == 0 || start < n; start += size) {
     google::protobuf::RepeatedPtrField<T>* to = make();
-    for (int i = start; i < std::min(n, start + size); ++i) *to->Add() = std::move((*from)[i]);
+    const int end = std::min(n, start + size);
+    to->Reserve(end - start);
+    for (int i = start; i < end; ++i) to->AddAllocated(items[static_cast<size_t>(i)]);
   }
 }
 

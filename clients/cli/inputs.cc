@@ -195,6 +195,11 @@ absl::StatusOr<ValidationInput> LoadInputs(const InputPaths& paths, std::string_
   return input;
 }
 
+std::future<absl::StatusOr<std::shared_ptr<const ReferenceData>>> StartLoadingReference(
+    const ReferencePaths& paths) {
+  return std::async(std::launch::async, [&paths] { return LoadReference(paths); });
+}
+
 absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadReference(const ReferencePaths& paths) {
   if (!paths.store.empty()) {
     if (!paths.areas.empty() || !paths.footprints.empty() || !paths.postcodes.empty() ||

@@ -2,6 +2,7 @@
 #ifndef PCNV_CLIENTS_CLI_INPUTS_H_
 #define PCNV_CLIENTS_CLI_INPUTS_H_
 
+#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,6 +51,11 @@ absl::StatusOr<ValidationInput> LoadInputs(const InputPaths& paths, std::string_
 
 // --reference, or the individual layers, or (when nothing is given) an empty snapshot.
 absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadReference(const ReferencePaths& paths);
+
+// LoadReference on a thread of its own, so that the caller reads its inputs meanwhile (neither
+// needs the other). `paths` must outlive the result. Dropping the result waits for the load.
+std::future<absl::StatusOr<std::shared_ptr<const ReferenceData>>> StartLoadingReference(
+    const ReferencePaths& paths);
 
 }  // namespace pcnv::cli
 

@@ -1,6 +1,7 @@
 // `pcnv suggest`: fix suggestions for the failing PCNs of a configuration (geo/suggest.h), as
 // JSON; `--apply ID --out practices.csv` writes the practice file with one applied.
 #include <fstream>
+#include <future>
 #include <iostream>
 
 #include "absl/strings/ascii.h"
@@ -75,6 +76,9 @@ int RunSuggest(const SuggestCommand& cmd) {
     return kExitClean;
   }
 
+  // The reference data loads while the inputs are read (a bad input is reported once it has).
+  std::future<absl::StatusOr<std::shared_ptr<const ReferenceData>>> loading;
+  if (cmd.server.empty()) loading = StartLoadingReference(cmd.reference);
   Progress progress = Progress::ForStderr(cmd.quiet, 4);
   progress.Stage("reading inputs");
   auto input = LoadInputs(cmd.inputs, options->as_of);
@@ -93,7 +97,7 @@ int RunSuggest(const SuggestCommand& cmd) {
   std::string tool;
   if (cmd.server.empty()) {
     progress.Stage("loading reference data");
-    auto ref = LoadReference(cmd.reference);
+    auto ref = loading.get();
     if (!ref.ok()) return BadInput(ref.status());
     progress.Done(static_cast<int64_t>((*ref)->areas().size()), "areas");
     const Engine engine(*std::move(ref));

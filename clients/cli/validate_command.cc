@@ -186,9 +186,7 @@ int RunValidate(const ValidateCommand& cmd) {
   // The reference data loads on another thread while the inputs are read here: neither needs
   // the other. (A bad input is reported once the reference has loaded too.)
   std::future<absl::StatusOr<std::shared_ptr<const ReferenceData>>> loading;
-  if (cmd.server.empty()) {
-    loading = std::async(std::launch::async, [&] { return LoadReference(cmd.reference); });
-  }
+  if (cmd.server.empty()) loading = StartLoadingReference(cmd.reference);
   progress.Stage("reading inputs");
   std::vector<std::string> notes;
   auto input = LoadInputs(cmd.inputs, options->as_of, &notes);

@@ -6,6 +6,12 @@
 #include <unistd.h>
 
 namespace pcnv::io {
+namespace {
+
+// The national distribution extract is about 64 MB.
+constexpr size_t kPopulateBytes = size_t{256} << 20;
+
+}  // namespace
 
 MappedFile::~MappedFile() {
   if (addr_ != nullptr) munmap(addr_, size_);
@@ -17,13 +23,17 @@ bool MappedFile::Open(const std::string& path) {
   struct stat st;
   bool ok = fstat(fd, &st) == 0;
   if (ok && st.st_size > 0) {
-    // MAP_POPULATE: the kernel reads the pages in one go rather than on one fault per page.
-    void* addr = mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ,
-                      MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    const size_t size = static_cast<size_t>(st.st_size);
+    // MAP_POPULATE: the kernel reads the pages in one go rather than on one fault per page. Not
+    // for a file bigger than any real extract: a reader refuses a file that is not a CSV within
+    // its first MiB, and populating would read all of it (and map it resident) first.
+    const int populate = size <= kPopulateBytes ? MAP_POPULATE : 0;
+    void* addr = mmap(nullptr, size, PROT_READ, MAP_PRIVATE | populate, fd, 0);
     ok = addr != MAP_FAILED;
     if (ok) {
+      if (populate == 0) madvise(addr, size, MADV_SEQUENTIAL);
       addr_ = addr;
-      size_ = static_cast<size_t>(st.st_size);
+      size_ = size;
     }
   }
   ::close(fd);  // the mapping stays valid without the descriptor

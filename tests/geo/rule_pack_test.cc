@@ -137,6 +137,32 @@ TEST(ContiguityTest, PracticesInSeparateGroupsFailCon003) {
   EXPECT_TRUE(Of(Check(joined), "CON003").empty());
 }
 
+TEST(ContiguityTest, LargeDistributionGivesTheSameCatchments) {
+  // A distribution of 50,000 rows or more builds the practice table on a second thread
+  // (geo/digest.cc): every row repeated 20,000 times (shares unchanged) must give the same
+  // territories and the same CON003 finding as the rows once.
+  GridFixture g{{"ABC"}};
+  g.pcn_of = {{'A', "U00001"}, {'C', "U00001"}};
+  ValidationInput big = g.Input();
+  const std::vector<DistributionRow> once = big.distribution->rows;
+  big.distribution->rows.clear();
+  for (const DistributionRow& row : once) {
+    for (int i = 0; i < 20000; ++i) big.distribution->rows.push_back(row);
+  }
+  ASSERT_GE(big.distribution->rows.size(), 50000u);
+  const Report small_report = Check(g);
+  const Report big_report = Check(g, {}, &big);
+  ASSERT_EQ(Of(big_report, "CON003").size(), 1u);
+  EXPECT_EQ(Of(big_report, "CON003")[0]->message, Of(small_report, "CON003")[0]->message);
+  ASSERT_EQ(big_report.pcns.size(), small_report.pcns.size());
+  for (size_t k = 0; k < big_report.pcns.size(); ++k) {
+    EXPECT_EQ(big_report.pcns[k].territory.areas, small_report.pcns[k].territory.areas);
+    EXPECT_EQ(big_report.pcns[k].territory.parts, small_report.pcns[k].territory.parts);
+    EXPECT_EQ(big_report.pcns[k].territory.patients_in_territory,
+              20000 * small_report.pcns[k].territory.patients_in_territory);
+  }
+}
+
 TEST(ContiguityTest, PracticeOutsideTerritoryBeyondBuffer) {
   GridFixture g{{"AA"}};  // territory x in [0, 2000], y in [0, 1000]
   ValidationInput in = g.Input();

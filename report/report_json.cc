@@ -109,31 +109,86 @@ Json ProvenanceJson(const Provenance& p) {
           {"libraries", libs}};
 }
 
+// nlohmann's dump, which never throws: text is checked to be UTF-8 where it is read
+// (geo/utf8.h), and `replace` writes anything that is not (a file path in the provenance: Linux
+// paths need not be UTF-8) with U+FFFD in place of the bad bytes.
+std::string Dump(const Json& j) {
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// A value's text as it reads `depth` levels deep in the document: the bytes the whole tree's
+// dump(2) gives for it there. JSON text holds no raw newline inside a string, so each newline
+// starts a line to indent.
+std::string DumpAt(const Json& j, int depth) {
+  const std::string text = Dump(j);
+  const std::string pad(2 * static_cast<size_t>(depth), ' ');
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  size_t from = 0;
+  for (size_t nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', from)) {
+    out.append(text, from, nl + 1 - from);
+    out += pad;
+    from = nl + 1;
+  }
+  out.append(text, from, std::string::npos);
+  return out;
+}
+
+// A top-level array of already rendered items, as dump(2) lays it out.
+void PutArray(const std::vector<std::string>& items, io::PieceSink put) {
+  if (items.empty()) {
+    put("[]");
+    return;
+  }
+  put("[\n");
+  for (size_t i = 0; i < items.size(); ++i) {
+    put(i == 0 ? "    " : ",\n    ");
+    put(items[i]);
+  }
+  put("\n  ]");
+}
+
+// The report, piece by piece: each PCN and each finding is rendered on its own, on every core
+// (the findings' geometries as WKT are most of a national report's cost), and handed out in
+// report order, so no tree of the whole report is built and the file is written as it comes.
+void PutReportJson(const Report& report, io::PieceSink put) {
+  const std::string suppressed_text = SuppressedText(report);
+  const size_t pcn_count = report.pcns.size();
+  std::vector<std::string> pcns(pcn_count);
+  std::vector<std::string> findings(report.findings.size());
+  ParallelFor(pcn_count + findings.size(), 32, [&](int, size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      if (i < pcn_count) {
+        pcns[i] = DumpAt(PcnJson(report.pcns[i], suppressed_text), 2);
+      } else {
+        findings[i - pcn_count] = DumpAt(FindingJson(report.findings[i - pcn_count]), 2);
+      }
+    }
+  });
+  put("{\n  \"summary\": ");
+  put(DumpAt(SummaryJson(report.summary), 1));
+  put(",\n  \"pcns\": ");
+  PutArray(pcns, put);
+  put(",\n  \"findings\": ");
+  PutArray(findings, put);
+  put(",\n  \"provenance\": ");
+  put(DumpAt(ProvenanceJson(report.provenance), 1));
+  put("\n}\n");
+}
+
 }  // namespace
 
 std::string ReportToJson(const Report& report) {
-  // Findings on every core: writing their geometries as WKT is most of a national report's cost.
-  std::vector<Json> items(report.findings.size());
-  ParallelFor(items.size(), 64, [&](int, size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) items[i] = FindingJson(report.findings[i]);
+  std::string out;
+  PutReportJson(report, [&](std::string_view piece) {
+    out.append(piece);
+    return true;
   });
-  Json findings = Json::array();
-  for (Json& item : items) findings.push_back(std::move(item));
-  Json pcns = Json::array();
-  const std::string suppressed_text = SuppressedText(report);
-  for (const PcnEntry& p : report.pcns) pcns.push_back(PcnJson(p, suppressed_text));
-  Json root = {{"summary", SummaryJson(report.summary)},
-               {"pcns", pcns},
-               {"findings", findings},
-               {"provenance", ProvenanceJson(report.provenance)}};
-  // Text is checked to be UTF-8 where it is read (geo/utf8.h). `replace` keeps anything that
-  // is not (a file path in the provenance: Linux paths need not be UTF-8) from throwing: it
-  // is written with U+FFFD in place of the bad bytes.
-  return root.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return out;
 }
 
 absl::Status WriteReportJson(const Report& report, const std::string& path) {
-  return io::WriteFile(path, ReportToJson(report));
+  return io::WriteFileInPieces(path, [&](io::PieceSink put) { PutReportJson(report, put); });
 }
 
 }  // namespace pcnv::report

@@ -9,7 +9,8 @@
 
 namespace pcnv::report {
 
-// Deterministic: keys sorted, findings and PCNs in report order, 2-space indent.
+// Deterministic: keys sorted, findings and PCNs in report order, 2-space indent: the layout of
+// nlohmann::json's dump(2). WriteReportJson writes it piece by piece (io::WriteFileInPieces).
 std::string ReportToJson(const Report& report);
 absl::Status WriteReportJson(const Report& report, const std::string& path);
 

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <memory>
 #include <system_error>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -154,14 +155,21 @@ absl::Status CheckOutputPath(const std::string& path, absl::string_view what) {
       what.empty() ? std::string(" to") : absl::StrCat(" ", what, " to")));
 }
 
-absl::Status WriteFile(const std::string& path, std::string_view contents) {
+absl::Status WriteFileInPieces(const std::string& path,
+                               absl::FunctionRef<void(PieceSink put)> produce) {
   if (IsVirtual(path)) {
+    // GDAL's in-memory files are written whole: there is no disk to spare.
+    std::string whole;
+    produce([&](std::string_view piece) {
+      whole.append(piece);
+      return true;
+    });
     EnsureGdalRegistered();
     std::unique_ptr<VSILFILE, VsiCloser> f(VSIFOpenL(path.c_str(), "wb"));
     if (f == nullptr) {
       return absl::PermissionDeniedError(absl::StrCat(path, ": cannot open for writing"));
     }
-    if (VSIFWriteL(contents.data(), 1, contents.size(), f.get()) != contents.size() ||
+    if (VSIFWriteL(whole.data(), 1, whole.size(), f.get()) != whole.size() ||
         VSIFCloseL(f.release()) != 0) {
       return absl::DataLossError(absl::StrCat(path, ": write failed"));
     }
@@ -169,18 +177,51 @@ absl::Status WriteFile(const std::string& path, std::string_view contents) {
   }
   absl::StatusOr<ReplaceFile> out = ReplaceFile::Begin(path);
   if (!out.ok()) return out.status();
-  const int fd = ::open(out->temporary().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  int fd = ::open(out->temporary().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
   if (fd < 0) {
     return absl::PermissionDeniedError(
         absl::StrCat(path, ": cannot open for writing (", std::strerror(errno), ")"));
   }
-  const bool written = WriteAll(fd, contents) && Sync(fd);
-  const int write_errno = errno;
-  if (::close(fd) != 0 || !written) {
+  struct Closer {  // on every way out, a producer that throws included
+    int& fd;
+    ~Closer() {
+      if (fd >= 0) ::close(fd);
+    }
+  } closer{fd};
+  // Small pieces are gathered into writes of about a mebibyte; a large one goes straight out.
+  constexpr size_t kWriteBytes = size_t{1} << 20;
+  std::string buffer;
+  int write_errno = 0;  // the first failed write's; the rest are skipped
+  auto write = [&](std::string_view data) {
+    if (write_errno == 0 && !WriteAll(fd, data)) write_errno = errno != 0 ? errno : EIO;
+  };
+  produce([&](std::string_view piece) {
+    if (write_errno != 0) return false;
+    if (buffer.size() + piece.size() > kWriteBytes) {
+      write(buffer);
+      buffer.clear();
+    }
+    if (piece.size() >= kWriteBytes) {
+      write(piece);
+    } else {
+      if (buffer.capacity() < kWriteBytes) buffer.reserve(kWriteBytes);
+      buffer.append(piece);
+    }
+    return write_errno == 0;
+  });
+  write(buffer);
+  if (write_errno == 0 && !Sync(fd)) write_errno = errno;
+  const int closed = ::close(std::exchange(fd, -1));
+  if (closed != 0 && write_errno == 0) write_errno = errno;
+  if (write_errno != 0) {
     return absl::DataLossError(
-        absl::StrCat(path, ": write failed (", std::strerror(written ? errno : write_errno), ")"));
+        absl::StrCat(path, ": write failed (", std::strerror(write_errno), ")"));
   }
   return out->Commit();
+}
+
+absl::Status WriteFile(const std::string& path, std::string_view contents) {
+  return WriteFileInPieces(path, [&](PieceSink put) { put(contents); });
 }
 
 absl::StatusOr<ReplaceFile> ReplaceFile::Begin(const std::string& target, absl::string_view what) {

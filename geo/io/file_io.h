@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -42,6 +43,13 @@ absl::Status CheckOutputPath(const std::string& path, absl::string_view what = "
 // PERMISSION_DENIED "PATH: cannot open for writing (reason)", DATA_LOSS "PATH: write failed
 // (reason)" (a full disk, say); after a failure the target is as it was.
 absl::Status WriteFile(const std::string& path, std::string_view contents);
+
+// The same for a file made piece by piece, for outputs too large to hold whole first (a national
+// report): `produce` hands each piece to `put`, in order, which returns false once a write has
+// failed (the producer may stop early then; the error is returned all the same).
+using PieceSink = absl::FunctionRef<bool(std::string_view piece)>;
+absl::Status WriteFileInPieces(const std::string& path,
+                               absl::FunctionRef<void(PieceSink put)> produce);
 
 // For writers that create their files themselves (GDAL's drivers): a path beside `target` to
 // write instead, which Commit renames over `target` and the destructor removes if Commit was not

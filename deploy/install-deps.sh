@@ -14,7 +14,7 @@ packages=(
   libcpp-httplib-dev prometheus-cpp-dev curl
   # the web page's map (clients/web), compiled into pcnv-server
   libjs-leaflet
-  # pcnv-server allocates through tcmalloc (server/CMakeLists.txt)
+  # pcnv-server and pcnv allocate through tcmalloc (CMakeLists.txt, pcnv_use_tcmalloc)
   libgoogle-perftools-dev
   libgtest-dev libgmock-dev
   # .ci/lint: formatting and the curated clang-tidy checks (Debian 12: version 14)

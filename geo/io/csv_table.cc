@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -157,6 +158,38 @@ void OnRecord(int /*terminator*/, void* sink_ptr) {
   EndRecord(s);
 }
 
+// What the in-place path needs to know of a line, found in one pass eight bytes at a time:
+// whether it holds a quote or a CR (then libcsv reads it) and whether it is all ASCII (then its
+// fields need no UTF-8 check).
+struct LineKind {
+  bool quote_or_cr = false;
+  bool ascii = true;
+};
+LineKind ClassifyLine(absl::string_view line) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  // A byte of `v` is zero <=> its bit in the result is set (exact for the lowest such byte,
+  // which is all an any-zero test needs).
+  auto zero_byte = [&](uint64_t v) { return (v - kOnes) & ~v & kHighs; };
+  LineKind kind;
+  uint64_t high = 0, special = 0;
+  size_t i = 0;
+  for (; i + 8 <= line.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, line.data() + i, 8);
+    high |= w & kHighs;
+    special |= zero_byte(w ^ (kOnes * '"')) | zero_byte(w ^ (kOnes * '\r'));
+  }
+  for (; i < line.size(); ++i) {
+    const auto c = static_cast<unsigned char>(line[i]);
+    high |= c & 0x80;
+    special |= static_cast<uint64_t>(c == '"' || c == '\r');
+  }
+  kind.quote_or_cr = special != 0;
+  kind.ascii = high == 0;
+  return kind;
+}
+
 // A record on one line with no quote and no CR in it, split in place: what libcsv (strict, the
 // delimiter ',' or ';') and OnField/OnRecord make of such a line, without copying its fields.
 // `line` has no line end. A line of only spaces and tabs is blank, as libcsv skips it.
@@ -299,10 +332,12 @@ absl::Status CsvTable::Stream(size_t keep, size_t block_bytes, int64_t max_recor
     if (!t.ok()) return t.status();
     transcoder.emplace(*std::move(t));
   }
-  // Every field passed on is UTF-8 (transcoded or not): the writers downstream require it.
+  // Every field passed on is UTF-8 (transcoded or not): the writers downstream require it. A
+  // line the in-place path found all ASCII needs no look.
+  bool line_is_ascii = false;
   auto checked = [&](absl::Span<const absl::string_view> fields, size_t count,
                      int64_t record) -> absl::Status {
-    for (size_t i = 0; i < fields.size(); ++i) {
+    for (size_t i = 0; !line_is_ascii && i < fields.size(); ++i) {
       if (std::optional<size_t> at = FirstInvalidUtf8(ToStd(fields[i]))) {
         return NotUtf8(record, i, fields[i], *at);
       }
@@ -357,9 +392,11 @@ absl::Status CsvTable::Stream(size_t keep, size_t block_bytes, int64_t max_recor
         absl::string_view body = line;
         if (absl::EndsWith(body, "\n")) body.remove_suffix(1);
         if (absl::EndsWith(body, "\r")) body.remove_suffix(1);
-        if (std::memchr(body.data(), '"', body.size()) == nullptr &&
-            std::memchr(body.data(), '\r', body.size()) == nullptr) {
+        const LineKind kind = ClassifyLine(body);
+        if (!kind.quote_or_cr) {
+          line_is_ascii = kind.ascii;
           FastRecord(body, delimiter_, sink);
+          line_is_ascii = false;
           if (sink.stopped) return sink.status;
           pos = next;
           continue;

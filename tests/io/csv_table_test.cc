@@ -252,6 +252,12 @@ TEST_F(CsvTableTest, ReadInPlaceOrInBlocksTheSame) {
       "A,B\n1,\"" + long_field + "\"\n",        // a quoted one
       "A,B\n" + std::string(3 << 20, 'y'),      // a line longer than a block
       "A,,\n1,2,3\n",                           // empty header names
+      // Long lines: the in-place path classifies a line eight bytes at a time.
+      "A,B\n12345678,abcdefgh\xE9ijk\n",       // not UTF-8 past the first words
+      "A,B\n12345678,caf\xC3\xA9 12345678\n",  // UTF-8 past the first words
+      "A,B\n12345678,abcdefghij\"k\n",         // a quote past the first words
+      "A,B\n12345678,abcdefghij\rk,l\n",       // a CR past the first words
+      "A,B\n12345678,\"abcdefgh\xE9\",2\n",    // not UTF-8 in a quoted field
   };
   for (size_t i = 0; i < contents.size(); ++i) {
     SCOPED_TRACE(absl::StrCat("content ", i));

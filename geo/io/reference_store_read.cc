@@ -139,10 +139,16 @@ class StoreReader {
 
 std::string FieldString(OGRFeatureH f, int i) { return OGR_F_GetFieldAsString(f, i); }
 
-// The areas with their fids, which the area_adjacency and area_footprint_shares tables use.
+// Where each area's fid (which the area_adjacency and area_footprint_shares tables use) sits in
+// the snapshot's areas: its place in the areas layer's order.
+struct AreaIndex {
+  absl::flat_hash_map<int64_t, int> index_of_fid;
+  size_t count = 0;
+};
+
 struct LoadedAreas {
   std::vector<Area> areas;
-  absl::flat_hash_map<int64_t, int> index_of_fid;
+  AreaIndex index;
 };
 
 absl::StatusOr<LoadedAreas> LoadAreas(const StoreReader& r) {
@@ -157,7 +163,7 @@ absl::StatusOr<LoadedAreas> LoadAreas(const StoreReader& r) {
   absl::flat_hash_map<std::string, int64_t> fid_of_code;
   OGR_L_ResetReading(layer);
   while (gdal::FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
-    out.index_of_fid.emplace(OGR_F_GetFID(f.get()), static_cast<int>(areas.size()));
+    out.index.index_of_fid.emplace(OGR_F_GetFID(f.get()), static_cast<int>(areas.size()));
     Area a;
     a.code = FieldString(f.get(), idx[col::kCode]);
     if (a.code.empty()) return r.FeatureError(kAreas, f.get(), "empty code");
@@ -173,6 +179,26 @@ absl::StatusOr<LoadedAreas> LoadAreas(const StoreReader& r) {
     a.geometry = *std::move(g);
     a.area_m2 = a.geometry.Area();
     areas.push_back(std::move(a));
+  }
+  out.index.count = areas.size();
+  return out;
+}
+
+// The same index as LoadAreas makes, from the fids alone (no field or geometry is read): for
+// the tables loaded beside the areas, on another handle.
+absl::StatusOr<AreaIndex> LoadAreaIndex(const StoreReader& r) {
+  absl::StatusOr<StoreReader::Opened> table = r.Open(store::kAreas, StoreReader::Noun::kLayer);
+  if (!table.ok()) return table.status();
+  OGRLayerH layer = table->layer;
+  std::vector<const char*> ignored;
+  for (const store::Column& column : store::kAreas.columns) ignored.push_back(column.name);
+  ignored.push_back("OGR_GEOMETRY");
+  ignored.push_back(nullptr);
+  OGR_L_SetIgnoredFields(layer, ignored.data());
+  AreaIndex out;
+  OGR_L_ResetReading(layer);
+  while (gdal::FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
+    out.index_of_fid.emplace(OGR_F_GetFID(f.get()), static_cast<int>(out.count++));
   }
   return out;
 }
@@ -328,7 +354,7 @@ std::optional<int64_t> IntegerField(OGRFeatureH f, int i) {
 // area_adjacency, when the store has it (reference_store.h): the graph, every row checked. A
 // format 2 table has no `noded` column, which the graph needs: it is computed again instead.
 absl::StatusOr<std::optional<AreaAdjacency>> LoadAdjacency(const StoreReader& r,
-                                                           const LoadedAreas& areas,
+                                                           const AreaIndex& areas,
                                                            int64_t format_version) {
   namespace col = store::adjacency;
   if (!r.Has(store::kAdjacency) || format_version < 3) return std::nullopt;
@@ -393,7 +419,7 @@ absl::StatusOr<std::optional<AreaAdjacency>> LoadAdjacency(const StoreReader& r,
     pair.noded = *noded == 1;
     pairs.push_back(pair);
   }
-  absl::StatusOr<AreaAdjacency> graph = AreaAdjacency::FromPairs(areas.areas.size(), pairs);
+  absl::StatusOr<AreaAdjacency> graph = AreaAdjacency::FromPairs(areas.count, pairs);
   if (!graph.ok()) return r.TableError(kAdjacency, graph.status().message());
   return std::optional<AreaAdjacency>(*std::move(graph));
 }
@@ -401,7 +427,7 @@ absl::StatusOr<std::optional<AreaAdjacency>> LoadAdjacency(const StoreReader& r,
 // area_footprint_shares, when the store has it (reference_store.h): [layer][area], each area's
 // shares in OverlayAreas's order, every row checked.
 absl::StatusOr<std::optional<FootprintShares>> LoadShares(const StoreReader& r,
-                                                          const LoadedAreas& areas,
+                                                          const AreaIndex& areas,
                                                           const LoadedFootprints& footprints) {
   namespace col = store::shares;
   if (!r.Has(store::kShares)) return std::nullopt;
@@ -410,7 +436,7 @@ absl::StatusOr<std::optional<FootprintShares>> LoadShares(const StoreReader& r,
   OGRLayerH layer = table->layer;
   const std::vector<int>& idx = table->columns;
   FootprintShares shares(footprints.layers.size(),
-                         std::vector<std::vector<AreaShare>>(areas.areas.size()));
+                         std::vector<std::vector<AreaShare>>(areas.count));
   int64_t row = 0;
   OGR_L_ResetReading(layer);
   while (gdal::FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
@@ -503,6 +529,41 @@ absl::Status CheckCounts(const absl::flat_hash_map<std::string, std::string>& me
   return absl::OkStatus();
 }
 
+// What LoadTablesBeside reads: each table's result, or the error that stopped it (a table after
+// a failed one is not read: it keeps an error no one reports).
+struct TablesBeside {
+  absl::StatusOr<LoadedFootprints> footprints = absl::UnknownError("not read");
+  absl::StatusOr<std::optional<AreaAdjacency>> adjacency = absl::UnknownError("not read");
+  absl::StatusOr<std::optional<FootprintShares>> shares = absl::UnknownError("not read");
+};
+
+// The footprints, area_adjacency and area_footprint_shares, through a handle of its own.
+TablesBeside LoadTablesBeside(const std::string& path, const std::string& shown,
+                              int64_t format_version) {
+  TablesBeside out;
+  gdal::QuietErrors quiet;  // GDAL's error handlers are per thread
+  const char* const drivers[] = {"GPKG", nullptr};
+  gdal::DatasetPtr ds(
+      GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, nullptr, nullptr));
+  if (!ds) {
+    out.footprints = absl::InvalidArgumentError(absl::StrCat(
+        shown, ": cannot open as a GeoPackage: ", gdal::LastError("not a GeoPackage")));
+    return out;
+  }
+  StoreReader r(ds.get(), shown);
+  out.footprints = LoadFootprints(r);
+  if (!out.footprints.ok()) return out;
+  absl::StatusOr<AreaIndex> areas = LoadAreaIndex(r);
+  if (!areas.ok()) {
+    out.adjacency = areas.status();
+    return out;
+  }
+  out.adjacency = LoadAdjacency(r, *areas, format_version);
+  if (!out.adjacency.ok()) return out;
+  out.shares = LoadShares(r, *areas, *out.footprints);
+  return out;
+}
+
 // `path` is read; `shown` names the store in errors and in the snapshot; `sha256` is the hash of
 // the file when the caller already has it, else "" (hashed here).
 absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadLocalStore(const std::string& path,
@@ -543,26 +604,36 @@ absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadLocalStore(const std::s
   if (!meta.ok()) return meta.status();
   absl::StatusOr<int64_t> format_version = CheckFormatVersion(*meta, r);
   if (!format_version.ok()) return format_version.status();
+  // The footprints and the per-area tables load beside the areas, through a second handle on
+  // the file (a GDAL dataset serves one thread): the two halves take about as long. Errors are
+  // still reported in the order of a serial load: the first table that fails, in reading order.
+  std::future<TablesBeside> beside = std::async(
+      std::launch::async,
+      [&path, &shown, &format_version] { return LoadTablesBeside(path, shown, *format_version); });
   absl::StatusOr<LoadedAreas> areas = LoadAreas(r);
+  absl::StatusOr<absl::flat_hash_map<std::string, PostcodeEntry>> postcodes =
+      absl::UnknownError("");
+  absl::StatusOr<std::vector<LayerInfo>> layers = absl::UnknownError("");
+  absl::StatusOr<std::vector<GeometryRepair>> repairs = absl::UnknownError("");
+  if (areas.ok()) postcodes = LoadPostcodes(r);
+  if (areas.ok() && postcodes.ok()) layers = LoadLayerInfo(r);
+  if (areas.ok() && postcodes.ok() && layers.ok()) repairs = LoadRepairs(r);
+  TablesBeside tables = beside.get();
   if (!areas.ok()) return areas.status();
-  absl::StatusOr<LoadedFootprints> footprints = LoadFootprints(r);
-  if (!footprints.ok()) return footprints.status();
-  absl::StatusOr<absl::flat_hash_map<std::string, PostcodeEntry>> postcodes = LoadPostcodes(r);
+  if (!tables.footprints.ok()) return tables.footprints.status();
   if (!postcodes.ok()) return postcodes.status();
-  absl::StatusOr<std::vector<LayerInfo>> layers = LoadLayerInfo(r);
   if (!layers.ok()) return layers.status();
-  absl::StatusOr<std::vector<GeometryRepair>> repairs = LoadRepairs(r);
   if (!repairs.ok()) return repairs.status();
+  LoadedFootprints& footprints = *tables.footprints;
   // Per-area geometry saved by the store (format 2); a format 1 store has none, and the
   // snapshot computes it as it would from source layers.
   if (r.Has(store::kAdjacency) || r.Has(store::kShares)) {
-    if (absl::Status s = CheckCounts(*meta, r, *areas, *footprints); !s.ok()) return s;
+    if (absl::Status s = CheckCounts(*meta, r, *areas, footprints); !s.ok()) return s;
   }
-  absl::StatusOr<std::optional<AreaAdjacency>> adjacency =
-      LoadAdjacency(r, *areas, *format_version);
-  if (!adjacency.ok()) return adjacency.status();
-  absl::StatusOr<std::optional<FootprintShares>> shares = LoadShares(r, *areas, *footprints);
-  if (!shares.ok()) return shares.status();
+  if (!tables.adjacency.ok()) return tables.adjacency.status();
+  if (!tables.shares.ok()) return tables.shares.status();
+  std::optional<AreaAdjacency>& adjacency = *tables.adjacency;
+  std::optional<FootprintShares>& shares = *tables.shares;
   ds.reset();
   if (sha256.empty()) {
     absl::StatusOr<std::string> sha = hashing.get();
@@ -570,10 +641,10 @@ absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadLocalStore(const std::s
     sha256 = *std::move(sha);
   }
   PrecomputedGeometry precomputed;
-  precomputed.adjacency = *std::move(adjacency);
-  precomputed.footprint_shares = *std::move(shares);
+  precomputed.adjacency = std::move(adjacency);
+  precomputed.footprint_shares = std::move(shares);
   return std::make_shared<const ReferenceData>(
-      std::move(areas->areas), std::move(footprints->layers), *std::move(postcodes),
+      std::move(areas->areas), std::move(footprints.layers), *std::move(postcodes),
       *std::move(layers), shown, std::move(sha256), *std::move(repairs), std::move(precomputed));
 }
 

@@ -352,5 +352,35 @@ TEST_F(DamagedStoreTest, RepeatedAreaCodesAreRefusedOnLoad) {
                 {store + " layer areas: feature 2: area code E01000001 already used by feature 1"});
 }
 
+TEST_F(DamagedStoreTest, ErrorsAreReportedInReadingOrderThoughTablesLoadSideBySide) {
+  // The per-area tables load on a second handle beside the areas (reference_store_read.cc): a
+  // damaged area must still be the error reported when area_adjacency is damaged too, as in a
+  // serial load, and the adjacency's own error when it is the only one.
+  const std::string store = WriteStore();
+  {
+    EnsureGdalRegistered();
+    GDALDatasetH ds =
+        GDALOpenEx(store.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr);
+    ASSERT_NE(ds, nullptr);
+    OGRLayerH rows =
+        GDALDatasetExecuteSQL(ds, "SELECT COUNT(*) FROM area_adjacency", nullptr, "SQLITE");
+    ASSERT_NE(rows, nullptr);
+    OGRFeatureH count = OGR_L_GetNextFeature(rows);
+    ASSERT_NE(count, nullptr);
+    EXPECT_GE(OGR_F_GetFieldAsInteger64(count, 0), 1) << "the two areas touch";
+    OGR_F_Destroy(count);
+    GDALDatasetReleaseResultSet(ds, rows);
+    GDALDatasetExecuteSQL(ds, "UPDATE area_adjacency SET area_a = 99", nullptr, "SQLITE");
+    GDALClose(ds);
+  }
+  ExpectInvalid(LoadReferenceStore(store),
+                {store + " table area_adjacency row 1: area_a 99 is not a feature of layer areas"});
+  EditArea(store, 2, [](OGRFeatureH f) {
+    OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "code"), "E01000001");
+  });
+  ExpectInvalid(LoadReferenceStore(store),
+                {store + " layer areas: feature 2: area code E01000001 already used by feature 1"});
+}
+
 }  // namespace
 }  // namespace pcnv::io

@@ -78,7 +78,13 @@ absl::Status WriteReferenceStore(const ReferenceData& ref, const std::string& pa
 // areas"). The per-area tables are read when present (every row checked) and computed when
 // absent (format 1). `path` may be a GDAL network path (/vsicurl/https://..., /vsis3/...): the
 // store is then fetched whole first (remote_file.h) and the snapshot names it redacted.
-absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadReferenceStore(const std::string& path);
+//
+// Tables are read through GDAL's Arrow stream (geo/io/arrow_batches.h) while every row is as
+// pcnv writes it, and feature by feature otherwise, which names the first row that is not;
+// kFeatureByFeature reads only the second way (for tests that compare the two).
+enum class StoreReading { kArrowWhereAllowed, kFeatureByFeature };
+absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadReferenceStore(
+    const std::string& path, StoreReading reading = StoreReading::kArrowWhereAllowed);
 
 }  // namespace pcnv::io
 

@@ -12,14 +12,17 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "geo/input_limits.h"
+#include "geo/io/arrow_batches.h"
 #include "geo/io/gdal_util.h"
 #include "geo/io/reference_store.h"
 #include "geo/io/reference_store_schema.h"
 #include "geo/io/remote_file.h"
 #include "geo/io/versions.h"
+#include "geo/wkb_scan.h"
 
 namespace pcnv::io {
 namespace {
@@ -35,7 +38,11 @@ constexpr const char* kShares = store::kShares.name;
 
 class StoreReader {
  public:
-  StoreReader(GDALDatasetH ds, std::string path) : ds_(ds), path_(std::move(path)) {}
+  StoreReader(GDALDatasetH ds, std::string path, StoreReading reading)
+      : ds_(ds), path_(std::move(path)), arrow_(reading == StoreReading::kArrowWhereAllowed) {}
+
+  // Whether a table may be read through the Arrow stream first.
+  bool arrow() const { return arrow_; }
 
   // How an error names a table: "layer" for those of format 1, "table" for those format 2
   // added.
@@ -135,6 +142,7 @@ class StoreReader {
  private:
   GDALDatasetH ds_;
   std::string path_;
+  bool arrow_;
 };
 
 std::string FieldString(OGRFeatureH f, int i) { return OGR_F_GetFieldAsString(f, i); }
@@ -151,12 +159,71 @@ struct LoadedAreas {
   AreaIndex index;
 };
 
+// The names of a table's columns, in the order of its enumerators (for ArrowBatches).
+std::vector<std::string> ColumnNames(const store::Table& table) {
+  std::vector<std::string> names;
+  for (const store::Column& column : table.columns) names.push_back(column.name);
+  return names;
+}
+
+// The areas layer read through the Arrow stream (arrow_batches.h), with every check of
+// LoadAreas's loop and StoreReader::Polygon; nullopt when the layer cannot be read that way or
+// any feature fails a check: that loop then reads the layer again and names the error.
+std::optional<LoadedAreas> AreasFast(OGRLayerH layer) {
+  namespace col = store::areas;
+  std::vector<std::string> columns = ColumnNames(store::kAreas);
+  const char* geometry_column = OGR_L_GetGeometryColumn(layer);
+  if (geometry_column == nullptr || *geometry_column == '\0') return std::nullopt;
+  columns.push_back(geometry_column);  // at col::kCount
+  std::optional<ArrowBatches> rows = ArrowBatches::Open(layer, columns);
+  if (!rows) return std::nullopt;
+  LoadedAreas out;
+  std::vector<Area>& areas = out.areas;
+  areas.reserve(static_cast<size_t>(std::max<GIntBig>(OGR_L_GetFeatureCount(layer, FALSE), 0)));
+  absl::flat_hash_set<std::string_view> codes;
+  while (rows->Next()) {
+    for (int64_t i = 0; i < rows->rows(); ++i) {
+      const std::optional<int64_t> fid = rows->Fid(i);
+      const std::optional<std::string_view> code = rows->Text(col::kCode, i);
+      const std::optional<std::string_view> wkb = rows->Text(col::kCount, i);
+      if (!fid || !code || code->empty() || !wkb) return std::nullopt;
+      absl::StatusOr<WkbShape> shape = ScanWkb(*wkb);
+      if (!shape.ok() || shape->vertices == 0 || shape->non_finite ||
+          !CheckBngBox(shape->min_x, shape->min_y, shape->max_x, shape->max_y).ok()) {
+        return std::nullopt;
+      }
+      absl::StatusOr<Geometry> geometry = Geometry::FromWalkedWkb(*wkb, *shape);
+      if (!geometry.ok() || geometry->IsEmpty()) return std::nullopt;
+      const std::string type = geometry->TypeName();
+      if (type != "Polygon" && type != "MultiPolygon") return std::nullopt;
+      out.index.index_of_fid.emplace(*fid, static_cast<int>(areas.size()));
+      Area& a = areas.emplace_back();
+      a.code = std::string(*code);
+      a.name = std::string(rows->Text(col::kName, i).value_or(""));
+      a.geometry = *std::move(geometry);
+      a.area_m2 = a.geometry.Area();
+    }
+  }
+  if (rows->failed()) return std::nullopt;
+  // Codes are checked once every area is in place (views of them stay put then).
+  for (const Area& a : areas) {
+    if (!codes.insert(a.code).second) return std::nullopt;
+  }
+  out.index.count = areas.size();
+  return out;
+}
+
 absl::StatusOr<LoadedAreas> LoadAreas(const StoreReader& r) {
   namespace col = store::areas;
   absl::StatusOr<StoreReader::Opened> table = r.Open(store::kAreas, StoreReader::Noun::kLayer);
   if (!table.ok()) return table.status();
   OGRLayerH layer = table->layer;
   const std::vector<int>& idx = table->columns;
+  // Through the Arrow stream when every feature is as pcnv writes it; else feature by feature,
+  // which names the first that is not.
+  if (std::optional<LoadedAreas> fast = r.arrow() ? AreasFast(layer) : std::nullopt) {
+    return *std::move(fast);
+  }
   LoadedAreas out;
   std::vector<Area>& areas = out.areas;
   areas.reserve(static_cast<size_t>(std::max<GIntBig>(OGR_L_GetFeatureCount(layer, FALSE), 0)));
@@ -351,6 +418,47 @@ std::optional<int64_t> IntegerField(OGRFeatureH f, int i) {
   return OGR_F_GetFieldAsInteger64(f, i);
 }
 
+// area_adjacency's rows read through the Arrow stream (arrow_batches.h), with every check of the
+// feature-by-feature loop in LoadAdjacency; nullopt when the table cannot be read that way or
+// any row fails a check: that loop then reads the table again and names the error.
+std::optional<std::vector<AreaPair>> AdjacencyPairsFast(OGRLayerH layer, const AreaIndex& areas) {
+  namespace col = store::adjacency;
+  std::optional<ArrowBatches> rows = ArrowBatches::Open(layer, ColumnNames(store::kAdjacency));
+  if (!rows) return std::nullopt;
+  std::vector<AreaPair> pairs;
+  const GIntBig count = OGR_L_GetFeatureCount(layer, FALSE);
+  if (count > 0) pairs.reserve(static_cast<size_t>(count));
+  auto index_of = [&](std::optional<int64_t> fid) -> int {
+    if (!fid) return -1;
+    auto it = areas.index_of_fid.find(*fid);
+    return it == areas.index_of_fid.end() ? -1 : it->second;
+  };
+  while (rows->Next()) {
+    for (int64_t i = 0; i < rows->rows(); ++i) {
+      AreaPair pair;
+      pair.a = index_of(rows->Integer(col::kAreaA, i));
+      pair.b = index_of(rows->Integer(col::kAreaB, i));
+      if (pair.a < 0 || pair.b < 0 || pair.a >= pair.b) return std::nullopt;
+      if (!pairs.empty() &&
+          std::make_pair(pair.a, pair.b) <= std::make_pair(pairs.back().a, pairs.back().b)) {
+        return std::nullopt;
+      }
+      const std::optional<double> length = rows->Real(col::kSharedLength, i);
+      if (!length || !std::isfinite(*length) || *length < 0) return std::nullopt;
+      pair.shared_length_m = *length;
+      const std::optional<std::string_view> kind = rows->Text(col::kKind, i);
+      if (!kind || (*kind != "edge" && *kind != "point")) return std::nullopt;
+      pair.edge = *kind == "edge";
+      const std::optional<int64_t> noded = rows->Integer(col::kNoded, i);
+      if (!noded || (*noded != 0 && *noded != 1)) return std::nullopt;
+      pair.noded = *noded == 1;
+      pairs.push_back(pair);
+    }
+  }
+  if (rows->failed()) return std::nullopt;
+  return pairs;
+}
+
 // area_adjacency, when the store has it (reference_store.h): the graph, every row checked. A
 // format 2 table has no `noded` column, which the graph needs: it is computed again instead.
 absl::StatusOr<std::optional<AreaAdjacency>> LoadAdjacency(const StoreReader& r,
@@ -362,12 +470,17 @@ absl::StatusOr<std::optional<AreaAdjacency>> LoadAdjacency(const StoreReader& r,
   if (!table.ok()) return table.status();
   OGRLayerH layer = table->layer;
   const std::vector<int>& idx = table->columns;
-  std::vector<AreaPair> pairs;
-  GIntBig count = OGR_L_GetFeatureCount(layer, FALSE);
-  if (count > 0) pairs.reserve(static_cast<size_t>(count));
+  // Through the Arrow stream when every row is as pcnv writes it; else feature by feature,
+  // which names the first row that is not.
+  std::optional<std::vector<AreaPair>> fast =
+      r.arrow() ? AdjacencyPairsFast(layer, areas) : std::nullopt;
+  const bool read_fast = fast.has_value();
+  std::vector<AreaPair> pairs = read_fast ? *std::move(fast) : std::vector<AreaPair>();
   int64_t row = 0;
   OGR_L_ResetReading(layer);
-  while (gdal::FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
+  while (!read_fast) {
+    gdal::FeaturePtr f{OGR_L_GetNextFeature(layer)};
+    if (!f) break;
     ++row;
     AreaPair pair;
     for (int side = 0; side < 2; ++side) {
@@ -424,6 +537,44 @@ absl::StatusOr<std::optional<AreaAdjacency>> LoadAdjacency(const StoreReader& r,
   return std::optional<AreaAdjacency>(*std::move(graph));
 }
 
+// area_footprint_shares read through the Arrow stream, as AdjacencyPairsFast reads
+// area_adjacency: every check of LoadShares's loop, nullopt at the first row that fails one.
+std::optional<FootprintShares> SharesFast(OGRLayerH layer, const AreaIndex& areas,
+                                          const LoadedFootprints& footprints) {
+  namespace col = store::shares;
+  std::optional<ArrowBatches> rows = ArrowBatches::Open(layer, ColumnNames(store::kShares));
+  if (!rows) return std::nullopt;
+  FootprintShares shares(footprints.layers.size(),
+                         std::vector<std::vector<AreaShare>>(areas.count));
+  while (rows->Next()) {
+    for (int64_t i = 0; i < rows->rows(); ++i) {
+      const std::optional<std::string_view> kind_name = rows->Text(col::kKind, i);
+      if (!kind_name) return std::nullopt;
+      const std::optional<FootprintKind> kind = ParseFootprintKind(*kind_name);
+      const std::optional<int64_t> area_fid = rows->Integer(col::kArea, i);
+      const std::optional<int64_t> footprint_fid = rows->Integer(col::kFootprint, i);
+      if (!kind || !area_fid || !footprint_fid) return std::nullopt;
+      auto area = areas.index_of_fid.find(*area_fid);
+      auto footprint = footprints.index_of_fid.find(*footprint_fid);
+      if (area == areas.index_of_fid.end() || footprint == footprints.index_of_fid.end()) {
+        return std::nullopt;
+      }
+      const auto [l, fp] = footprint->second;
+      const std::optional<double> fraction = rows->Real(col::kFraction, i);
+      if (footprints.layers[l].kind != *kind || !fraction || !(*fraction > 0 && *fraction <= 1)) {
+        return std::nullopt;
+      }
+      std::vector<AreaShare>& list = shares[l][area->second];
+      for (const AreaShare& sh : list) {
+        if (sh.footprint == fp) return std::nullopt;
+      }
+      list.push_back({fp, *fraction});
+    }
+  }
+  if (rows->failed()) return std::nullopt;
+  return shares;
+}
+
 // area_footprint_shares, when the store has it (reference_store.h): [layer][area], each area's
 // shares in OverlayAreas's order, every row checked.
 absl::StatusOr<std::optional<FootprintShares>> LoadShares(const StoreReader& r,
@@ -435,11 +586,19 @@ absl::StatusOr<std::optional<FootprintShares>> LoadShares(const StoreReader& r,
   if (!table.ok()) return table.status();
   OGRLayerH layer = table->layer;
   const std::vector<int>& idx = table->columns;
-  FootprintShares shares(footprints.layers.size(),
-                         std::vector<std::vector<AreaShare>>(areas.count));
+  // Through the Arrow stream when every row is as pcnv writes it; else feature by feature.
+  std::optional<FootprintShares> fast =
+      r.arrow() ? SharesFast(layer, areas, footprints) : std::nullopt;
+  const bool read_fast = fast.has_value();
+  FootprintShares shares = read_fast
+                               ? *std::move(fast)
+                               : FootprintShares(footprints.layers.size(),
+                                                 std::vector<std::vector<AreaShare>>(areas.count));
   int64_t row = 0;
   OGR_L_ResetReading(layer);
-  while (gdal::FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
+  while (!read_fast) {
+    gdal::FeaturePtr f{OGR_L_GetNextFeature(layer)};
+    if (!f) break;
     ++row;
     const std::string kind_name = FieldString(f.get(), idx[col::kKind]);
     std::optional<FootprintKind> kind = ParseFootprintKind(kind_name);
@@ -535,11 +694,12 @@ struct TablesBeside {
   absl::StatusOr<LoadedFootprints> footprints = absl::UnknownError("not read");
   absl::StatusOr<std::optional<AreaAdjacency>> adjacency = absl::UnknownError("not read");
   absl::StatusOr<std::optional<FootprintShares>> shares = absl::UnknownError("not read");
+  AreaIndex areas;  // the areas' order as this handle read them
 };
 
 // The footprints, area_adjacency and area_footprint_shares, through a handle of its own.
 TablesBeside LoadTablesBeside(const std::string& path, const std::string& shown,
-                              int64_t format_version) {
+                              int64_t format_version, StoreReading reading) {
   TablesBeside out;
   gdal::QuietErrors quiet;  // GDAL's error handlers are per thread
   const char* const drivers[] = {"GPKG", nullptr};
@@ -550,7 +710,7 @@ TablesBeside LoadTablesBeside(const std::string& path, const std::string& shown,
         shown, ": cannot open as a GeoPackage: ", gdal::LastError("not a GeoPackage")));
     return out;
   }
-  StoreReader r(ds.get(), shown);
+  StoreReader r(ds.get(), shown, reading);
   out.footprints = LoadFootprints(r);
   if (!out.footprints.ok()) return out;
   absl::StatusOr<AreaIndex> areas = LoadAreaIndex(r);
@@ -558,9 +718,10 @@ TablesBeside LoadTablesBeside(const std::string& path, const std::string& shown,
     out.adjacency = areas.status();
     return out;
   }
-  out.adjacency = LoadAdjacency(r, *areas, format_version);
+  out.areas = *std::move(areas);
+  out.adjacency = LoadAdjacency(r, out.areas, format_version);
   if (!out.adjacency.ok()) return out;
-  out.shares = LoadShares(r, *areas, *out.footprints);
+  out.shares = LoadShares(r, out.areas, *out.footprints);
   return out;
 }
 
@@ -568,7 +729,8 @@ TablesBeside LoadTablesBeside(const std::string& path, const std::string& shown,
 // the file when the caller already has it, else "" (hashed here).
 absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadLocalStore(const std::string& path,
                                                                     const std::string& shown,
-                                                                    std::string sha256) {
+                                                                    std::string sha256,
+                                                                    StoreReading reading) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return absl::NotFoundError(absl::StrCat(shown, ": no such file"));
   // Opening a FIFO blocks until something writes to it; a device never ends.
@@ -599,7 +761,7 @@ absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadLocalStore(const std::s
     std::atomic<bool>& flag;
     ~AbandonOnReturn() { flag.store(true); }
   } abandon_on_return{abandon_hash};  // declared after `hashing`: runs before its wait
-  StoreReader r(ds.get(), shown);
+  StoreReader r(ds.get(), shown, reading);
   absl::StatusOr<absl::flat_hash_map<std::string, std::string>> meta = LoadMeta(r);
   if (!meta.ok()) return meta.status();
   absl::StatusOr<int64_t> format_version = CheckFormatVersion(*meta, r);
@@ -607,9 +769,10 @@ absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadLocalStore(const std::s
   // The footprints and the per-area tables load beside the areas, through a second handle on
   // the file (a GDAL dataset serves one thread): the two halves take about as long. Errors are
   // still reported in the order of a serial load: the first table that fails, in reading order.
-  std::future<TablesBeside> beside = std::async(
-      std::launch::async,
-      [&path, &shown, &format_version] { return LoadTablesBeside(path, shown, *format_version); });
+  std::future<TablesBeside> beside =
+      std::async(std::launch::async, [&path, &shown, &format_version, reading] {
+        return LoadTablesBeside(path, shown, *format_version, reading);
+      });
   absl::StatusOr<LoadedAreas> areas = LoadAreas(r);
   absl::StatusOr<absl::flat_hash_map<std::string, PostcodeEntry>> postcodes =
       absl::UnknownError("");
@@ -629,6 +792,13 @@ absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadLocalStore(const std::s
   // snapshot computes it as it would from source layers.
   if (r.Has(store::kAdjacency) || r.Has(store::kShares)) {
     if (absl::Status s = CheckCounts(*meta, r, *areas, footprints); !s.ok()) return s;
+  }
+  if (tables.areas.count != areas->index.count ||
+      tables.areas.index_of_fid != areas->index.index_of_fid) {
+    // The two handles read the areas in different orders (SQLite may scan a store edited to
+    // hold an index another way): the per-area tables are read again in this handle's order.
+    tables.adjacency = LoadAdjacency(r, areas->index, *format_version);
+    if (tables.adjacency.ok()) tables.shares = LoadShares(r, areas->index, footprints);
   }
   if (!tables.adjacency.ok()) return tables.adjacency.status();
   if (!tables.shares.ok()) return tables.shares.status();
@@ -650,15 +820,16 @@ absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadLocalStore(const std::s
 
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadReferenceStore(const std::string& path) {
+absl::StatusOr<std::shared_ptr<const ReferenceData>> LoadReferenceStore(const std::string& path,
+                                                                        StoreReading reading) {
   if (IsRemotePath(path)) {
     // A published store (remote_file.h): loaded from a private copy, named by its redacted path
     // and hashed as fetched. The copy is deleted once loaded: the snapshot lives in memory.
     absl::StatusOr<std::unique_ptr<FetchedFile>> copy = FetchToTempFile(path);
     if (!copy.ok()) return copy.status();
-    return LoadLocalStore((*copy)->local_path(), RedactedPath(path), (*copy)->sha256());
+    return LoadLocalStore((*copy)->local_path(), RedactedPath(path), (*copy)->sha256(), reading);
   }
-  return LoadLocalStore(path, path, "");
+  return LoadLocalStore(path, path, "", reading);
 }
 
 }  // namespace pcnv::io

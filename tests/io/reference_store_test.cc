@@ -315,6 +315,43 @@ TEST_F(ReferenceStoreTest, StoreSavesAdjacencyAndFootprintShares) {
   EXPECT_EQ((*edited)->FootprintSharesOf(0, 1)[0].fraction, 0.5);
 }
 
+TEST_F(ReferenceStoreTest, ArrowAndFeatureByFeatureReadTheSameSnapshot) {
+  // The generated sample region: hundreds of areas and adjacency rows, three footprint layers.
+  ReferenceSources src;
+  const std::string sample = ::pcnv::testing::SampleDir();
+  src.areas = LayerSpec{sample + "/areas.geojson", "code", "", ""};
+  src.footprints.push_back(
+      {FootprintKind::kIcb, LayerSpec{sample + "/icb.geojson", "code", "", ""}});
+  src.footprints.push_back(
+      {FootprintKind::kSubIcb, LayerSpec{sample + "/subicb.geojson", "code", "", ""}});
+  src.footprints.push_back(
+      {FootprintKind::kCommunity, LayerSpec{sample + "/community.geojson", "code", "", ""}});
+  auto built = BuildReference(src);
+  PCNV_ASSERT_OK(built);
+  const std::string store = dir_.File("sample.gpkg");
+  PCNV_ASSERT_OK(WriteReferenceStore(**built, store));
+  ExecSql(store, "UPDATE areas SET name = NULL WHERE fid = 2");  // a name QGIS cleared
+  auto arrow = LoadReferenceStore(store);
+  auto features = LoadReferenceStore(store, StoreReading::kFeatureByFeature);
+  PCNV_ASSERT_OK(arrow);
+  PCNV_ASSERT_OK(features);
+  const ReferenceData& a = **features;
+  const ReferenceData& b = **arrow;
+  ASSERT_GT(a.areas().size(), 100u);
+  ASSERT_GT(a.adjacency().edges(), 100u);
+  ASSERT_EQ(b.areas().size(), a.areas().size());
+  for (size_t i = 0; i < a.areas().size(); ++i) {
+    EXPECT_EQ(b.areas()[i].code, a.areas()[i].code);
+    EXPECT_EQ(b.areas()[i].name, a.areas()[i].name);
+    EXPECT_EQ(b.areas()[i].area_m2, a.areas()[i].area_m2);  // exactly
+    EXPECT_EQ(b.areas()[i].geometry.ToWkb(), a.areas()[i].geometry.ToWkb());
+  }
+  EXPECT_EQ(b.areas()[1].name, "");
+  EXPECT_NE(b.areas()[0].name, "");
+  ExpectSameDerived(a, b);
+  EXPECT_EQ(b.store_sha256(), a.store_sha256());
+}
+
 TEST_F(ReferenceStoreTest, StoreWithoutPerAreaTablesIsComputedOnLoad) {
   auto built = BuildReference(Sources());
   PCNV_ASSERT_OK(built);

@@ -14,10 +14,6 @@
 namespace pcnv {
 namespace {
 
-// Below this many distribution rows the share tables are built one after the other: a second
-// thread costs more than it saves on a portal's call.
-constexpr size_t kRowsForASecondThread = 50000;
-
 bool IsRealPcn(const std::string& code) { return !code.empty() && code != kUnallocatedPcn; }
 
 // Practices from the membership rows, with list sizes and distribution totals attached.
@@ -116,7 +112,7 @@ void DigestInput(ValidationContext& ctx) {
 void BuildCatchments(ValidationContext& ctx) {
   if (!ctx.has_distribution()) return;
   const Distribution& d = *ctx.input.distribution;
-  ctx.resolved = ResolveDistribution(ctx.ref, d);
+  if (ctx.resolved.size() != d.rows.size()) ctx.resolved = ResolveDistribution(ctx.ref, d);
   std::vector<std::string> codes;
   absl::flat_hash_map<std::string, int> group_of_pcn;
   for (const PcnInfo& k : ctx.pcns) {

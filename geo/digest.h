@@ -4,6 +4,8 @@
 #ifndef PCNV_GEO_DIGEST_H_
 #define PCNV_GEO_DIGEST_H_
 
+#include <cstddef>
+
 #include "geo/rules/context.h"
 
 namespace pcnv {
@@ -12,9 +14,14 @@ namespace pcnv {
 // PCNs from their practices, each with its population and the basis it was counted on.
 void DigestInput(ValidationContext& ctx);
 
-// With a distribution: resolves its rows to areas and builds the PCN and practice share tables
-// and every catchment the rules read. Without one, leaves them empty. Needs DigestInput first.
+// With a distribution: resolves its rows to areas (unless ctx.resolved already holds them) and
+// builds the PCN and practice share tables and every catchment the rules read. Without one,
+// leaves them empty. Needs DigestInput first.
 void BuildCatchments(ValidationContext& ctx);
+
+// From this many distribution rows, the engine spreads the work on them over a second thread
+// (a national file has 850,000); below it a thread costs more than it saves on a portal's call.
+inline constexpr size_t kRowsForASecondThread = 50000;
 
 }  // namespace pcnv
 

@@ -47,14 +47,14 @@ constexpr MethodSpec kSuggestFixes{"SuggestFixes", Role::kRead, true};
 constexpr MethodSpec kGetReferenceInfo{"GetReferenceInfo", Role::kRead, false};
 constexpr MethodSpec kReloadReference{"ReloadReference", Role::kAdmin, false};
 
-std::string Metadata(const grpc::ServerContext& context, const char* key) {
+std::string Metadata(const grpc::ServerContextBase& context, const char* key) {
   auto it = context.client_metadata().find(key);
   if (it == context.client_metadata().end()) return "";
   return std::string(it->second.data(), it->second.size());
 }
 
 // The caller's x-request-id when it is a plain token, else a fresh random one.
-std::string RequestId(const grpc::ServerContext& context) {
+std::string RequestId(const grpc::ServerContextBase& context) {
   std::string id = Metadata(context, "x-request-id");
   bool plain = !id.empty() && id.size() <= 64;
   for (char c : id) {
@@ -76,7 +76,7 @@ void WriteLogLine(const nlohmann::json& line) {
 }
 
 // The engine stopped at a checkpoint: say whether the deadline or the client stopped it.
-absl::Status Interrupted(const grpc::ServerContext& context, const absl::Status& engine) {
+absl::Status Interrupted(const grpc::ServerContextBase& context, const absl::Status& engine) {
   if (std::chrono::system_clock::now() >= context.deadline()) {
     return absl::DeadlineExceededError(absl::StrCat("deadline exceeded: ", engine.message()));
   }
@@ -84,7 +84,7 @@ absl::Status Interrupted(const grpc::ServerContext& context, const absl::Status&
 }
 
 // The same for an engine run that may also have reached the server's own limit, at `limit`.
-absl::Status Interrupted(const grpc::ServerContext& context, const absl::Status& engine,
+absl::Status Interrupted(const grpc::ServerContextBase& context, const absl::Status& engine,
                          std::chrono::system_clock::time_point limit, double limit_seconds) {
   const auto now = std::chrono::system_clock::now();
   if (now < context.deadline() && now >= limit) {
@@ -96,7 +96,7 @@ absl::Status Interrupted(const grpc::ServerContext& context, const absl::Status&
 }
 
 // When an engine run must stop: the client's deadline or the server's own limit, if sooner.
-std::chrono::system_clock::time_point EngineLimit(const grpc::ServerContext& context,
+std::chrono::system_clock::time_point EngineLimit(const grpc::ServerContextBase& context,
                                                   double limit_seconds) {
   return std::min(context.deadline(),
                   std::chrono::system_clock::now() +
@@ -105,7 +105,7 @@ std::chrono::system_clock::time_point EngineLimit(const grpc::ServerContext& con
 }
 
 // True once the client has cancelled or the deadline has passed.
-bool Stopped(const grpc::ServerContext& context) {
+bool Stopped(const grpc::ServerContextBase& context) {
   return context.IsCancelled() || std::chrono::system_clock::now() >= context.deadline();
 }
 
@@ -123,7 +123,13 @@ BoundaryValidatorService::BoundaryValidatorService(ServiceOptions options)
       engine_gate_(options_.limits.engine_concurrency > 0 ? options_.limits.engine_concurrency
                                                           : ThreadCount()),
       reports_(options_.report_cache),
-      watchdog_(absl::Seconds(options_.limits.stream_idle_seconds)) {}
+      watchdog_(absl::Seconds(options_.limits.stream_idle_seconds)),
+      // One more than the engine turns: a call converting its request or reply (outside the
+      // gate) does not hold up the others. More only wait at the gate and wake each other
+      // (measured: 3 workers give 3,400 calls/s at 16 clients on 2 cores, 4 give 3,100).
+      workers_(engine_gate_.capacity() + 1) {
+  SetMessageAllocatorFor_Validate(&arenas_);
+}
 
 BoundaryValidatorService::BoundaryValidatorService(std::string tool)
     : BoundaryValidatorService(ServiceOptions{.tool = std::move(tool), .log_calls = false}) {}
@@ -149,20 +155,22 @@ absl::Status BoundaryValidatorService::Reload() {
 
 template <typename Body>
 grpc::Status BoundaryValidatorService::Handle(const MethodSpec& method,
-                                              grpc::ServerContext* context,
+                                              grpc::ServerContextBase* context,
                                               const google::protobuf::Message& request,
                                               const google::protobuf::Message& response,
-                                              Body&& body) {
+                                              HeavyCallSlots::Slot* held, Body&& body) {
   return HandleCall(
       method, context, [&] { return static_cast<int64_t>(request.ByteSizeLong()); },
-      [&] { return static_cast<int64_t>(response.ByteSizeLong()); }, std::forward<Body>(body));
+      [&] { return static_cast<int64_t>(response.ByteSizeLong()); }, held,
+      std::forward<Body>(body));
 }
 
 template <typename RequestBytes, typename ResponseBytes, typename Body>
 grpc::Status BoundaryValidatorService::HandleCall(const MethodSpec& method,
-                                                  grpc::ServerContext* context,
+                                                  grpc::ServerContextBase* context,
                                                   RequestBytes&& request_bytes_of,
-                                                  ResponseBytes&& response_bytes_of, Body&& body) {
+                                                  ResponseBytes&& response_bytes_of,
+                                                  HeavyCallSlots::Slot* held, Body&& body) {
   const auto start = Clock::now();
   const std::string request_id = RequestId(*context);
   context->AddInitialMetadata("x-request-id", request_id);
@@ -172,7 +180,7 @@ grpc::Status BoundaryValidatorService::HandleCall(const MethodSpec& method,
       Authorize(options_.tokens, Metadata(*context, "authorization"), method.role, method.name);
   absl::Status status = principal.status();
   if (status.ok() && method.heavy) {
-    HeavyCallSlots::Slot slot = heavy_.TryAcquire();
+    HeavyCallSlots::Slot slot = held != nullptr ? std::move(*held) : heavy_.TryAcquire();
     status = slot.ok() ? body(*principal) : ServerBusyError(heavy_.capacity());
   } else if (status.ok()) {
     status = body(*principal);
@@ -259,7 +267,7 @@ absl::StatusOr<Engine> BoundaryValidatorService::RequireEngine() const {
 }
 
 absl::StatusOr<Report> BoundaryValidatorService::RunEngine(
-    grpc::ServerContext& context, const Engine& engine, const v1::ValidateRequest& request,
+    grpc::ServerContextBase& context, const Engine& engine, const v1::ValidateRequest& request,
     const v1::ValidationOptions& options,
     std::function<void(const PcnEntry&, const std::vector<Finding>&)> on_pcn_ready) {
   if (absl::Status s = CheckRequestLimits(options_.limits, request); !s.ok()) return s;
@@ -295,11 +303,29 @@ absl::StatusOr<Report> BoundaryValidatorService::RunEngine(
   return report;
 }
 
-grpc::Status BoundaryValidatorService::Validate(grpc::ServerContext* context,
-                                                const v1::ValidateRequest* request,
-                                                v1::ValidateResponse* response) {
+grpc::ServerUnaryReactor* BoundaryValidatorService::Validate(grpc::CallbackServerContext* context,
+                                                             const v1::ValidateRequest* request,
+                                                             v1::ValidateResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  // The heavy-call slot is taken here, on gRPC's thread: a call past the limit is refused at
+  // once (nothing in it blocks) instead of queueing behind the calls running.
+  HeavyCallSlots::Slot slot = heavy_.TryAcquire();
+  if (!slot.ok()) {
+    reactor->Finish(ValidateBody(context, request, response, std::move(slot)));
+    return reactor;
+  }
+  workers_.Run([this, context, request, response, reactor, slot = std::move(slot)]() mutable {
+    reactor->Finish(ValidateBody(context, request, response, std::move(slot)));
+  });
+  return reactor;
+}
+
+grpc::Status BoundaryValidatorService::ValidateBody(grpc::CallbackServerContext* context,
+                                                    const v1::ValidateRequest* request,
+                                                    v1::ValidateResponse* response,
+                                                    HeavyCallSlots::Slot slot) {
   return Handle(
-      kValidate, context, *request, *response, [&](const Principal& caller) -> absl::Status {
+      kValidate, context, *request, *response, &slot, [&](const Principal& caller) -> absl::Status {
         PCNV_ASSIGN_OR_RETURN(const Engine engine, RequireEngine());
         PCNV_ASSIGN_OR_RETURN(const wire::GeometryEncoder geometry,
                               wire::GeometryEncoder::FromOptions(request->options(), "options"));
@@ -315,7 +341,8 @@ grpc::Status BoundaryValidatorService::ValidateChange(grpc::ServerContext* conte
                                                       const v1::ValidateChangeRequest* request,
                                                       v1::ValidateChangeResponse* response) {
   return Handle(
-      kValidateChange, context, *request, *response, [&](const Principal& caller) -> absl::Status {
+      kValidateChange, context, *request, *response, /*held=*/nullptr,
+      [&](const Principal& caller) -> absl::Status {
         PCNV_ASSIGN_OR_RETURN(const Engine engine, RequireEngine());
         PCNV_ASSIGN_OR_RETURN(const FailOn fail_on, wire::FailOnFromProto(request->fail_on()));
         PCNV_ASSIGN_OR_RETURN(const wire::GeometryEncoder geometry,
@@ -340,7 +367,7 @@ grpc::Status BoundaryValidatorService::ValidateChange(grpc::ServerContext* conte
 }
 
 absl::StatusOr<std::shared_ptr<const Report>> BoundaryValidatorService::BaseReport(
-    grpc::ServerContext& context, const Principal& caller, const Engine& engine,
+    grpc::ServerContextBase& context, const Principal& caller, const Engine& engine,
     const v1::ValidateChangeRequest& request) {
   switch (request.base_side_case()) {
     case v1::ValidateChangeRequest::kBase: {
@@ -371,6 +398,7 @@ grpc::Status BoundaryValidatorService::ValidateStream(
   };
   return HandleCall(
       kValidateStream, context, [&] { return in_bytes; }, [&] { return out_bytes; },
+      /*held=*/nullptr,
       [&](const Principal& caller) -> absl::Status {
         PCNV_ASSIGN_OR_RETURN(const Engine engine, RequireEngine());
         PCNV_ASSIGN_OR_RETURN(const v1::ValidateRequest request,
@@ -455,7 +483,7 @@ grpc::Status BoundaryValidatorService::ComputeCatchments(
   int64_t out_bytes = 0;
   return HandleCall(
       kComputeCatchments, context, [&] { return static_cast<int64_t>(request->ByteSizeLong()); },
-      [&] { return out_bytes; },
+      [&] { return out_bytes; }, /*held=*/nullptr,
       [&](const Principal&) -> absl::Status {
         PCNV_ASSIGN_OR_RETURN(const Engine engine, RequireEngine());
         PCNV_RETURN_IF_ERROR(
@@ -494,7 +522,7 @@ grpc::Status BoundaryValidatorService::SuggestFixes(
   int64_t out_bytes = 0;
   return HandleCall(
       kSuggestFixes, context, [&] { return static_cast<int64_t>(request->ByteSizeLong()); },
-      [&] { return out_bytes; },
+      [&] { return out_bytes; }, /*held=*/nullptr,
       [&](const Principal&) -> absl::Status {
         PCNV_ASSIGN_OR_RETURN(const Engine engine, RequireEngine());
         PCNV_ASSIGN_OR_RETURN(SuggestOptions suggest, wire::SuggestOptionsFromProto(*request));
@@ -554,7 +582,7 @@ grpc::Status BoundaryValidatorService::SuggestFixes(
 grpc::Status BoundaryValidatorService::GetReferenceInfo(grpc::ServerContext* context,
                                                         const v1::GetReferenceInfoRequest* request,
                                                         v1::ReferenceInfo* response) {
-  return Handle(kGetReferenceInfo, context, *request, *response,
+  return Handle(kGetReferenceInfo, context, *request, *response, /*held=*/nullptr,
                 [&](const Principal&) -> absl::Status {
                   std::shared_ptr<const Snapshot> snapshot = snapshots_.Current();
                   if (snapshot == nullptr) {
@@ -568,7 +596,7 @@ grpc::Status BoundaryValidatorService::GetReferenceInfo(grpc::ServerContext* con
 grpc::Status BoundaryValidatorService::ReloadReference(grpc::ServerContext* context,
                                                        const v1::ReloadReferenceRequest* request,
                                                        v1::ReloadReferenceResponse* response) {
-  return Handle(kReloadReference, context, *request, *response,
+  return Handle(kReloadReference, context, *request, *response, /*held=*/nullptr,
                 [&](const Principal&) -> absl::Status {
                   std::shared_ptr<const Snapshot> previous = snapshots_.Current();
                   if (absl::Status s = Reload(); !s.ok()) return s;

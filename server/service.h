@@ -7,6 +7,11 @@
 // A handler body unpacks the request with wire/, calls the Engine (geo/engine.h) on the current
 // reference snapshot (server/snapshots.h) and packs the result with wire/.
 //
+// Validate, the portals' call, is served through gRPC's callback API: its request and reply live
+// on one arena per call (server/validate_arenas.h) and its handler runs on a fixed set of worker
+// threads (server/call_workers.h), with the heavy-call slot taken on arrival. The other methods
+// use the synchronous API (their streams block on the client by design).
+//
 // Log line (stderr, one JSON object per call): ts, method, code, latency_ms, request_bytes,
 // response_bytes, request_id (the caller's `x-request-id` metadata when it is a plain token of
 // at most 64 characters, else generated; echoed back in the response's initial metadata), peer,
@@ -28,11 +33,13 @@
 #include "geo/reference.h"
 #include "pcnv/v1/validator.grpc.pb.h"
 #include "server/auth.h"
+#include "server/call_workers.h"
 #include "server/limits.h"
 #include "server/metrics.h"
 #include "server/report_cache.h"
 #include "server/snapshots.h"
 #include "server/stream_watchdog.h"
+#include "server/validate_arenas.h"
 #include "wire/geometry_output.h"
 
 namespace pcnv::server {
@@ -59,7 +66,8 @@ struct MethodSpec {
   bool heavy;
 };
 
-class BoundaryValidatorService final : public v1::BoundaryValidator::Service {
+class BoundaryValidatorService final
+    : public v1::BoundaryValidator::WithCallbackMethod_Validate<v1::BoundaryValidator::Service> {
  public:
   explicit BoundaryValidatorService(ServiceOptions options);
   // `tool` goes into provenance.tool; everything else defaults (tests).
@@ -76,8 +84,9 @@ class BoundaryValidatorService final : public v1::BoundaryValidator::Service {
   const ReferenceSnapshots& snapshots() const { return snapshots_; }
   const HeavyCallSlots& heavy_slots() const { return heavy_; }
 
-  grpc::Status Validate(grpc::ServerContext* context, const v1::ValidateRequest* request,
-                        v1::ValidateResponse* response) override;
+  grpc::ServerUnaryReactor* Validate(grpc::CallbackServerContext* context,
+                                     const v1::ValidateRequest* request,
+                                     v1::ValidateResponse* response) override;
   grpc::Status ValidateChange(grpc::ServerContext* context,
                               const v1::ValidateChangeRequest* request,
                               v1::ValidateChangeResponse* response) override;
@@ -97,16 +106,22 @@ class BoundaryValidatorService final : public v1::BoundaryValidator::Service {
                                v1::ReloadReferenceResponse* response) override;
 
  private:
+  // Validate's handler, on a worker (CallWorkers), holding the heavy-call slot taken (or not)
+  // on arrival.
+  grpc::Status ValidateBody(grpc::CallbackServerContext* context,
+                            const v1::ValidateRequest* request, v1::ValidateResponse* response,
+                            HeavyCallSlots::Slot slot);
   template <typename Body>
-  grpc::Status Handle(const MethodSpec& method, grpc::ServerContext* context,
+  grpc::Status Handle(const MethodSpec& method, grpc::ServerContextBase* context,
                       const google::protobuf::Message& request,
-                      const google::protobuf::Message& response, Body&& body);
+                      const google::protobuf::Message& response, HeavyCallSlots::Slot* held,
+                      Body&& body);
   // The same for streaming methods: the byte counts for the log line and metrics are read from
   // the callables after the body has run.
   template <typename RequestBytes, typename ResponseBytes, typename Body>
-  grpc::Status HandleCall(const MethodSpec& method, grpc::ServerContext* context,
+  grpc::Status HandleCall(const MethodSpec& method, grpc::ServerContextBase* context,
                           RequestBytes&& request_bytes, ResponseBytes&& response_bytes,
-                          Body&& body);
+                          HeavyCallSlots::Slot* held, Body&& body);
 
   using Stream = grpc::ServerReaderWriter<v1::ValidateStreamResponse, v1::ValidateStreamRequest>;
   // Sends one ValidateStream event (counting its bytes); CANCELLED once the client stops reading.
@@ -118,7 +133,7 @@ class BoundaryValidatorService final : public v1::BoundaryValidator::Service {
   // with the call's deadline and cancellation as its interruption hook.
   // `on_pcn_ready` as ValidationOptions::on_pcn_ready (ValidateStream).
   absl::StatusOr<Report> RunEngine(
-      grpc::ServerContext& context, const Engine& engine, const v1::ValidateRequest& request,
+      grpc::ServerContextBase& context, const Engine& engine, const v1::ValidateRequest& request,
       const v1::ValidationOptions& options,
       std::function<void(const PcnEntry&, const std::vector<Finding>&)> on_pcn_ready = nullptr);
   // Keeps `report` for `caller` (server/report_cache.h); returns its id or "".
@@ -129,7 +144,7 @@ class BoundaryValidatorService final : public v1::BoundaryValidator::Service {
   // ValidateChange's base side: validated from `base` (with the candidate's options) or the
   // caller's kept report named by base_report_id.
   absl::StatusOr<std::shared_ptr<const Report>> BaseReport(
-      grpc::ServerContext& context, const Principal& caller, const Engine& engine,
+      grpc::ServerContextBase& context, const Principal& caller, const Engine& engine,
       const v1::ValidateChangeRequest& request);
   // ValidateStream's two halves: read the chunks into one request (checking limits as they
   // arrive, sending "receive" progress), then validate it, sending each PCN's result as the
@@ -149,6 +164,11 @@ class BoundaryValidatorService final : public v1::BoundaryValidator::Service {
   ReportCache reports_;
   // Ends streaming calls whose client sends nothing and takes nothing (--stream-idle-seconds).
   StreamWatchdog watchdog_;
+  // Validate's request and reply, one arena per call (registered with gRPC in the constructor).
+  ValidateArenas arenas_;
+  // Validate's handlers. Last: destroyed first, running the calls still queued while everything
+  // they use is still there.
+  CallWorkers workers_;
 };
 
 }  // namespace pcnv::server

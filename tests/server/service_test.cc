@@ -2,7 +2,12 @@
 // the same report as calling the engine directly.
 #include "server/service.h"
 
+#include <grpcpp/create_channel.h>
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
 #include <grpcpp/server_context.h>
+
+#include <memory>
 
 #include "geo/io/versions.h"
 #include "geo/validate.h"
@@ -14,10 +19,19 @@
 namespace pcnv::server {
 namespace {
 
+// Validate through an in-process gRPC server: the service serves it on the callback API, which
+// only a server drives.
 grpc::Status Call(BoundaryValidatorService& service, const v1::ValidateRequest& request,
                   v1::ValidateResponse* response) {
-  grpc::ServerContext context;
-  return service.Validate(&context, &request, response);
+  grpc::ServerBuilder builder;
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  std::unique_ptr<v1::BoundaryValidator::Stub> stub =
+      v1::BoundaryValidator::NewStub(server->InProcessChannel(grpc::ChannelArguments()));
+  grpc::ClientContext context;
+  const grpc::Status status = stub->Validate(&context, request, response);
+  server->Shutdown();
+  return status;
 }
 
 TEST(Service, WithoutReferenceIsFailedPrecondition) {

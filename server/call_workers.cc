@@ -18,7 +18,7 @@ CallWorkers::~CallWorkers() {
   for (std::thread& t : threads_) t.join();
 }
 
-void CallWorkers::Run(absl::AnyInvocable<void() &&> task) {
+void CallWorkers::Run(std::function<void()> task) {
   {
     MutexLock lock(mu_);
     queue_.push_back(std::move(task));
@@ -28,7 +28,7 @@ void CallWorkers::Run(absl::AnyInvocable<void() &&> task) {
 
 void CallWorkers::Work() {
   while (true) {
-    absl::AnyInvocable<void() &&> task;
+    std::function<void()> task;
     {
       MutexLock lock(mu_);
       // The wait is re-armed every second only as a guard: every change notifies.
@@ -41,7 +41,7 @@ void CallWorkers::Work() {
       task = std::move(queue_.front());
       queue_.pop_front();
     }
-    std::move(task)();
+    task();
   }
 }
 

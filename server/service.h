@@ -7,10 +7,10 @@
 // A handler body unpacks the request with wire/, calls the Engine (geo/engine.h) on the current
 // reference snapshot (server/snapshots.h) and packs the result with wire/.
 //
-// Validate, the portals' call, is served through gRPC's callback API: its request and reply live
-// on one arena per call (server/validate_arenas.h) and its handler runs on a fixed set of worker
-// threads (server/call_workers.h), with the heavy-call slot taken on arrival. The other methods
-// use the synchronous API (their streams block on the client by design).
+// Validate, the portals' call, is served through gRPC's callback API: its handler runs on a fixed
+// set of worker threads (server/call_workers.h), with the heavy-call slot taken on arrival, so
+// no thread is started per call. The other methods use the synchronous API (their streams block
+// on the client by design).
 //
 // Log line (stderr, one JSON object per call): ts, method, code, latency_ms, request_bytes,
 // response_bytes, request_id (the caller's `x-request-id` metadata when it is a plain token of
@@ -39,7 +39,6 @@
 #include "server/report_cache.h"
 #include "server/snapshots.h"
 #include "server/stream_watchdog.h"
-#include "server/validate_arenas.h"
 #include "wire/geometry_output.h"
 
 namespace pcnv::server {
@@ -164,8 +163,6 @@ class BoundaryValidatorService final
   ReportCache reports_;
   // Ends streaming calls whose client sends nothing and takes nothing (--stream-idle-seconds).
   StreamWatchdog watchdog_;
-  // Validate's request and reply, one arena per call (registered with gRPC in the constructor).
-  ValidateArenas arenas_;
   // Validate's handlers. Last: destroyed first, running the calls still queued while everything
   // they use is still there.
   CallWorkers workers_;

@@ -104,6 +104,10 @@ void DigestPcns(ValidationContext& ctx) {
 
 }  // namespace
 
+bool WorthASecondThread(size_t distribution_rows) {
+  return distribution_rows >= 50000 && ThreadCount() > 1;
+}
+
 void DigestInput(ValidationContext& ctx) {
   DigestPractices(ctx);
   DigestPcns(ctx);
@@ -154,7 +158,7 @@ void BuildCatchments(ValidationContext& ctx) {
   // The practice table does not depend on the PCN table: for a large distribution (a national
   // one is 850,000 rows, 0.1 s for the two tables) it is built beside it, on another thread.
   std::future<std::vector<std::vector<int>>> practices_beside;
-  if (d.rows.size() >= kRowsForASecondThread && ThreadCount() > 1) {
+  if (WorthASecondThread(d.rows.size())) {
     practices_beside = std::async(std::launch::async, practice_catchments);
   }
   ShareTable table(std::move(codes), area_count);

@@ -19,9 +19,10 @@ void DigestInput(ValidationContext& ctx);
 // leaves them empty. Needs DigestInput first.
 void BuildCatchments(ValidationContext& ctx);
 
-// From this many distribution rows, the engine spreads the work on them over a second thread
-// (a national file has 850,000); below it a thread costs more than it saves on a portal's call.
-inline constexpr size_t kRowsForASecondThread = 50000;
+// Whether work on this many distribution rows is worth a second thread: from 50,000 rows (a
+// national file has 850,000) on a machine with more than one core; below that a thread costs
+// more than it saves on a portal's call.
+bool WorthASecondThread(size_t distribution_rows);
 
 }  // namespace pcnv
 

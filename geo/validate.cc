@@ -202,8 +202,7 @@ absl::StatusOr<Report> Validate(const ReferenceData& reference, const Validation
   // Resolving a large distribution's rows to areas needs nothing DigestInput makes: it runs
   // beside it.
   std::future<std::vector<ResolvedRow>> resolving;
-  if (input.distribution && input.distribution->rows.size() >= kRowsForASecondThread &&
-      ThreadCount() > 1) {
+  if (input.distribution && WorthASecondThread(input.distribution->rows.size())) {
     resolving = std::async(std::launch::async, [&] {
       const ScopedStopToken scope(&stop);
       return ResolveDistribution(reference, *input.distribution);

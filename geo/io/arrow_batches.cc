@@ -19,6 +19,14 @@ T At(const ArrowArray& a, int64_t i) {
   return value;
 }
 
+// The string at i of a string column whose offsets are Offset (int32_t or int64_t) wide.
+template <typename Offset>
+std::string_view StringAt(const ArrowArray& a, int64_t i) {
+  const auto* offsets = static_cast<const Offset*>(a.buffers[1]) + a.offset;
+  return std::string_view(static_cast<const char*>(a.buffers[2]) + offsets[i],
+                          static_cast<size_t>(offsets[i + 1] - offsets[i]));
+}
+
 }  // namespace
 
 std::optional<ArrowBatches> ArrowBatches::Open(OGRLayerH layer,
@@ -122,18 +130,13 @@ std::optional<std::string_view> ArrowBatches::Text(int column, int64_t i) const 
   const int child = children_[column];
   const ArrowArray& a = *batch_.children[child];
   if (!Valid(a, i)) return std::nullopt;
-  const char* data = static_cast<const char*>(a.buffers[2]);
   switch (formats_[child]) {
     case 'u':
-    case 'z': {
-      const auto* offsets = static_cast<const int32_t*>(a.buffers[1]) + a.offset;
-      return std::string_view(data + offsets[i], static_cast<size_t>(offsets[i + 1] - offsets[i]));
-    }
+    case 'z':
+      return StringAt<int32_t>(a, i);
     case 'U':
-    case 'Z': {
-      const auto* offsets = static_cast<const int64_t*>(a.buffers[1]) + a.offset;
-      return std::string_view(data + offsets[i], static_cast<size_t>(offsets[i + 1] - offsets[i]));
-    }
+    case 'Z':
+      return StringAt<int64_t>(a, i);
     default:
       return std::nullopt;
   }

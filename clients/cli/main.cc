@@ -44,7 +44,7 @@ void AddEncodingFlag(CLI::App* app, std::string& encoding) {
   app->add_option("--input-encoding", encoding,
                   "Text encoding of the CSV inputs, e.g. windows-1252 (a CSV saved by Excel on "
                   "Windows) or iso-8859-1; transcoded to UTF-8 as read (default: utf-8, "
-                  "checked)")
+                  "checked; a file starting with a UTF-16 byte-order mark is read as UTF-16)")
       ->type_name("NAME");
 }
 

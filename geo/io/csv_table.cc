@@ -241,6 +241,41 @@ bool IsDecimal(absl::string_view t) {
   return i == t.size();
 }
 
+// The encoding a byte-order mark names: Excel's "Unicode Text" and PowerShell's default are
+// UTF-16 with one, which is never UTF-8, so it is read as what it says it is.
+std::string EncodingOfBom(absl::string_view head) {
+  if (absl::StartsWith(head, "\xFF\xFE") || absl::StartsWith(head, "\xFE\xFF")) return "UTF-16";
+  return "";
+}
+
+// What a file that is not text at all is, from its first bytes, for an error that says what
+// to do with it (a parse error on compressed or binary bytes helps nobody). A NUL byte is
+// binary in UTF-8; a named encoding (UTF-16 has NULs) is left to the transcoder.
+std::optional<std::string> NotText(absl::string_view head, bool nul_is_binary) {
+  if (absl::StartsWith(head, "\x1F\x8B")) {
+    return "is gzip-compressed, expected CSV text: decompress it first (gunzip)";
+  }
+  if (absl::StartsWith(head, "PK\x03\x04")) {
+    return "is a ZIP archive (a zipped download, or an Excel workbook: only --practices reads "
+           "one, named .xlsx), expected CSV text: unzip it, or save the sheet as CSV";
+  }
+  if (absl::StartsWith(head, "\xD0\xCF\x11\xE0")) {
+    return "is an Excel 97-2003 workbook (.xls), expected CSV text: save the sheet as CSV";
+  }
+  if (absl::StartsWith(head, absl::string_view("SQLite format 3\0", 16))) {
+    return "is an SQLite database (a GeoPackage?), expected CSV text";
+  }
+  if (const size_t nul = head.find('\0'); nul_is_binary && nul != absl::string_view::npos) {
+    // UTF-16 without a byte-order mark has a NUL beside every ASCII character.
+    const bool wide = head.size() >= 2 && (head[0] == '\0' || head[1] == '\0');
+    return absl::StrCat("holds a NUL byte (byte ", nul + 1, "): binary data, expected CSV text",
+                        wide ? " (UTF-16 without a byte-order mark? name it: --input-encoding "
+                               "UTF-16LE or UTF-16BE)"
+                             : "");
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 absl::StatusOr<CsvTable> CsvTable::OpenFirstLine(const std::string& path, bool header,
@@ -276,7 +311,11 @@ absl::StatusOr<CsvTable> CsvTable::OpenFirstLine(const std::string& path, bool h
           absl::StrCat(path, ": cannot read: ", std::strerror(errno)));
     }
   }
-  const std::string encoding = IsUtf8Name(options.encoding) ? "" : options.encoding;
+  std::string encoding = IsUtf8Name(options.encoding) ? "" : options.encoding;
+  if (encoding.empty()) encoding = EncodingOfBom(head);
+  if (std::optional<std::string> what = NotText(head, encoding.empty())) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", *what));
+  }
   if (!encoding.empty()) {
     absl::StatusOr<Transcoder> transcoder = Transcoder::Open(encoding, path);
     if (!transcoder.ok()) return transcoder.status();

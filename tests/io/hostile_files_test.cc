@@ -91,6 +91,35 @@ TEST_F(HostileFilesTest, NamedEncodingsAreTranscoded) {
   EXPECT_TRUE(CheckEncoding("", "--input-encoding").ok());
 }
 
+TEST_F(HostileFilesTest, Utf16WithAByteOrderMarkIsReadWithoutBeingNamed) {
+  // Excel's "Unicode Text" export: UTF-16LE with a BOM, tab-separated.
+  const std::string wide = Write("wide.csv", Utf16Le("practice_code\tpatients\r\nA00001\t10\r\n"));
+  auto sizes = ReadListSizes(wide);
+  PCNV_ASSERT_OK(sizes);
+  ASSERT_EQ(sizes->size(), 1u);
+  EXPECT_EQ((*sizes)[0].practice_code, "A00001");
+  EXPECT_EQ((*sizes)[0].patients, 10);
+  // Without the BOM it is refused as binary, with the way to name it.
+  const std::string bare =
+      Write("bare.csv", Utf16Le("practice_code,patients\nA00001,10\n").substr(2));
+  ExpectInvalid(ReadListSizes(bare),
+                {bare + ": holds a NUL byte (byte 2)", "--input-encoding UTF-16LE"});
+}
+
+TEST_F(HostileFilesTest, CompressedAndBinaryFilesAreNamedForWhatTheyAre) {
+  const std::pair<std::string, std::string> cases[] = {
+      {std::string("\x1F\x8B\x08\0\0\0\0\0", 8), "is gzip-compressed"},
+      {"PK\x03\x04\x14\0\x06\0", "is a ZIP archive"},
+      {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "is an Excel 97-2003 workbook (.xls)"},
+      {std::string("SQLite format 3\0\x10\0", 18), "is an SQLite database"},
+      {std::string("practice_code,patients\nA00001,1\0\n", 33), "holds a NUL byte (byte 32)"},
+  };
+  for (const auto& [bytes, said] : cases) {
+    const std::string path = Write("sizes.csv", bytes);
+    ExpectInvalid(ReadListSizes(path), {path + ": " + said});
+  }
+}
+
 TEST_F(HostileFilesTest, ACharacterCutByTheReadBlockIsCarriedOver) {
   // UTF-16 surrogate pairs (4 bytes) straddling the 1 MiB read boundary: the BOM and header
   // take 12 bytes and each line 8, so the boundary falls inside a pair.

@@ -228,6 +228,10 @@ absl::StatusOr<VectorLayer> ReadVectorLayer(const LayerSpec& spec) {
   int code_index = -1;
   if (spec.code_field.empty()) {
     code_index = GuessCodeField(fields);
+    // An empty GeoJSON collection has no fields either: say what is really wrong.
+    if (code_index < 0 && OGR_L_GetFeatureCount(layer, TRUE) == 0) {
+      return absl::InvalidArgumentError(absl::StrCat(where, ": no features"));
+    }
     if (code_index < 0) {
       return absl::InvalidArgumentError(
           absl::StrCat(where, ": cannot guess the code field (fields: ", field_list,

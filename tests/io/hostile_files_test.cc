@@ -321,6 +321,9 @@ TEST_F(HostileFilesTest, VectorLayersRefuseHugeCoordinatesAndTooMuchWork) {
   capped.max_features = 1;
   ExpectInvalid(ReadVectorLayer(capped),
                 {two + ": has 2 features, more than 1 (--max-declared-features)"});
+  // An empty collection (no features, so no fields to guess the code from) says so.
+  const std::string none = Write("none.geojson", R"({"type":"FeatureCollection","features":[]})");
+  ExpectInvalid(ReadVectorLayer(LayerSpec{none}), {none + ": no features"});
 }
 
 class DamagedStoreTest : public HostileFilesTest {

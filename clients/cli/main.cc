@@ -1,7 +1,9 @@
 // pcnv: the command-line front door. All flags are parsed here and nowhere else.
+#include <cmath>
 #include <exception>
 #include <iostream>
 #include <new>
+#include <string>
 
 #include "CLI/CLI.hpp"
 #include "clients/cli/commands.h"
@@ -9,6 +11,25 @@
 #include "geo/version.h"
 
 namespace {
+
+// --timeout: a finite number of seconds from 0.001 to a week. CLI11's ranges let NaN through
+// (every comparison with it is false), and 1e308 seconds overflows the deadline's arithmetic.
+const CLI::Validator kSecondsToWait(
+    [](std::string& text) -> std::string {
+      std::size_t used = 0;
+      double seconds = 0;
+      try {
+        seconds = std::stod(text, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != text.size() || !std::isfinite(seconds) || seconds < 0.001 ||
+          seconds > 7 * 86400) {
+        return text + " is not a number of seconds from 0.001 to 604800 (a week)";
+      }
+      return "";
+    },
+    "SECONDS", "seconds to wait");
 
 void AddReferenceFlags(CLI::App* app, pcnv::cli::ReferencePaths& ref) {
   app->add_option("--areas", ref.areas, "Area polygons (LSOA) as FILE[:CODE_FIELD]");
@@ -175,7 +196,8 @@ int Run(int argc, char** argv) {
       v->add_option("--server", validate.server, "Validate through a pcnv server at HOST:PORT");
   AddSecurityFlags(v, server, validate.security);
   v->add_option("--timeout", validate.timeout_s, "Seconds to wait for the server")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(kSecondsToWait);
   v->add_flag("--stream", validate.stream,
               "With --server: send the inputs in chunks (the ValidateStream RPC), showing the "
               "server's progress; for inputs too big for one message")
@@ -258,7 +280,8 @@ int Run(int argc, char** argv) {
       "--server", suggest.server, "Search through a pcnv server at HOST:PORT (SuggestFixes)");
   AddSecurityFlags(sg, suggest_server, suggest.security);
   sg->add_option("--timeout", suggest.timeout_s, "Seconds to wait for the server")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(kSecondsToWait);
   sg->add_flag("--quiet,-q", suggest.quiet, "Print nothing but errors (and no progress)");
 
   CLI::App* r = app.add_subcommand("reference", "Manage reference stores");

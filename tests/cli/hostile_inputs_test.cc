@@ -242,6 +242,15 @@ TEST_F(HostileInputsTest, AsOfThatIsNotADateIsRefused) {
   }
 }
 
+TEST_F(HostileInputsTest, TimeoutThatIsNotAFiniteNumberOfSecondsIsRefused) {
+  // NaN passes CLI11's own ranges, and 1e308 s overflowed the deadline's arithmetic.
+  for (const std::string bad : {"nan", "inf", "1e308", "-1", "0", "5x"}) {
+    const testing::CommandResult r = Validate({"--server", "127.0.0.1:1", "--timeout", bad});
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_THAT(r.err, HasSubstr("--timeout: " + bad + " is not a number of seconds")) << r.err;
+  }
+}
+
 // 6. No unbounded work ----------------------------------------------------------------------------
 
 TEST_F(HostileInputsTest, DevZeroAsRulesetOrWaiversIsRefusedPromptly) {

@@ -408,9 +408,11 @@ absl::StatusOr<std::unique_ptr<HttpListener>> StartHttpGateway(
 
   // Routes are kept alive by the lambdas (the vector outlives none of them otherwise).
   auto kept = std::make_shared<std::vector<HttpRoute>>(*std::move(routes));
+  auto guard = std::make_shared<SlowClientGuard>(options.slow_clients);
   for (const HttpRoute& route : *kept) {
-    auto serve = [kept, channel, &route](const httplib::Request& req, const std::string& body,
-                                         httplib::Response& res) {
+    auto serve = [kept, channel, guard, &route](const httplib::Request& req,
+                                                const std::string& body, httplib::Response& res) {
+      guard->Serving(req.remote_addr, req.remote_port);  // its request is whole: not judged
       auto call = std::make_shared<Call>(channel, route);
       call->Serve(req, body, res);
       if (call->streaming() && res.status == -1) {
@@ -492,7 +494,8 @@ absl::StatusOr<std::unique_ptr<HttpListener>> StartHttpGateway(
     res.set_header("Vary", "Origin");
   });
 
-  return HttpListener::Start(std::move(server), options.host, options.port, "HTTP");
+  return HttpListener::Start(std::move(server), options.host, options.port, "HTTP",
+                             std::move(guard), options.threads);
 }
 
 }  // namespace pcnv::server

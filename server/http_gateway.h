@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "grpcpp/channel.h"
 #include "server/http_listener.h"
+#include "server/slow_clients.h"
 
 namespace pcnv::server {
 
@@ -32,6 +33,11 @@ struct HttpGatewayOptions {
   std::vector<std::string> cors_origins;
   // Request bodies above this are refused with 413 before they are read whole.
   int64_t max_body_bytes = int64_t{256} << 20;
+  // Clients sending their requests too slowly are cut (server/slow_clients.h).
+  SlowClientLimits slow_clients;
+  // httplib's default is 8: the few threads slow clients from one address may hold (up to
+  // slow_clients.max_waiting_per_address) must leave most for everyone else.
+  int threads = 32;
   // HTTPS when a certificate and key are given (the gRPC listener's); with a client CA, clients
   // must present a certificate it signed, as over gRPC.
   std::string tls_cert;

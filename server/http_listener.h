@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "server/slow_clients.h"
 
 namespace httplib {
 class Server;
@@ -18,11 +19,13 @@ namespace pcnv::server {
 
 class HttpListener {
  public:
-  // Binds host:port (0 picks a free port) and starts serving `server`'s routes. UNAVAILABLE,
-  // naming `what`, when the port cannot be bound.
+  // Binds host:port (0 picks a free port) and starts serving `server`'s routes on a pool of
+  // `threads` threads, with `guard` (server/slow_clients.h) cutting clients that send their
+  // requests too slowly; handlers that run long call guard->Serving (the listener calls Done
+  // once each response is written). UNAVAILABLE, naming `what`, when the port cannot be bound.
   static absl::StatusOr<std::unique_ptr<HttpListener>> Start(
       std::unique_ptr<httplib::Server> server, const std::string& host, int port,
-      absl::string_view what);
+      absl::string_view what, std::shared_ptr<SlowClientGuard> guard, int threads);
   ~HttpListener();  // stops listening and waits for requests in progress
   HttpListener(const HttpListener&) = delete;
   HttpListener& operator=(const HttpListener&) = delete;
@@ -30,8 +33,10 @@ class HttpListener {
   int port() const { return port_; }
 
  private:
-  HttpListener(std::unique_ptr<httplib::Server> server, int port);
+  HttpListener(std::unique_ptr<httplib::Server> server, int port,
+               std::shared_ptr<SlowClientGuard> guard);
 
+  std::shared_ptr<SlowClientGuard> guard_;  // outlives the server: its logger calls it
   std::unique_ptr<httplib::Server> server_;
   int port_;
   std::thread thread_;

@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <prometheus/text_serializer.h>
 
+#include <memory>
 #include <utility>
 
 namespace pcnv::server {
@@ -114,7 +115,9 @@ absl::StatusOr<std::unique_ptr<HttpListener>> StartMetricsListener(const std::st
     res.status = ready ? 200 : 503;
     res.set_content(ready ? "SERVING\n" : "NOT_SERVING\n", "text/plain");
   });
-  return HttpListener::Start(std::move(server), host, port, "metrics");
+  // Scrapes and readiness probes are quick: httplib's usual 8 threads.
+  return HttpListener::Start(std::move(server), host, port, "metrics",
+                             std::make_shared<SlowClientGuard>(), 8);
 }
 
 }  // namespace pcnv::server

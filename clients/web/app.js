@@ -283,7 +283,7 @@ class Results {
       if (pcn.territoryGeometry && pcn.territoryGeometry.geojson) {
         const layer = L.geoJSON(JSON.parse(pcn.territoryGeometry.geojson), {
           style: {color: '#fff', weight: 1, fillColor: COLOUR[verdict], fillOpacity: 0.75},
-        }).bindPopup(`<b>${pcn.code}</b> ${escapeHtml(pcn.name || '')}<br>${verdict}<br>` +
+        }).bindPopup(`<b>${escapeHtml(pcn.code)}</b> ${escapeHtml(pcn.name || '')}<br>${verdict}<br>` +
                      escapeHtml(numbersOf(pcn)));
         layer.on('click', () => this.select(pcn.code));
         layer.addTo(this.map);
@@ -301,7 +301,7 @@ class Results {
       geometry: JSON.parse(f.geometry.geojson)})), {
       style: {color: '#7b1fa2', weight: 3, dashArray: '6 4', fillOpacity: 0.15},
       onEachFeature: (feature, layer) => layer.bindPopup(
-          `<b>${feature.properties.rule}</b> ${escapeHtml(feature.properties.message)}`),
+          `<b>${escapeHtml(feature.properties.rule)}</b> ${escapeHtml(feature.properties.message)}`),
     }).addTo(this.map);
     if (bounds.isValid()) this.map.fitBounds(bounds, {padding: [10, 10]});
     $('results').dataset.territories = Object.keys(this.layers).length;

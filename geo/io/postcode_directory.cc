@@ -25,9 +25,16 @@ absl::StatusOr<std::vector<std::string>> ListCsvFiles(const std::string& path) {
   if (!fs::is_directory(path, ec)) return std::vector<std::string>{path};
   std::vector<std::string> files;
   for (const fs::directory_entry& e : fs::directory_iterator(path, ec)) {
-    if (e.is_regular_file() && absl::EqualsIgnoreCase(e.path().extension().string(), ".csv")) {
-      files.push_back(e.path().string());
+    if (!absl::EqualsIgnoreCase(e.path().extension().string(), ".csv")) continue;
+    // A *.csv that cannot be read as a file (a broken link, a device, a folder) is an error,
+    // not skipped: its postcodes would be missing from the store without a word.
+    std::error_code file_ec;
+    if (!e.is_regular_file(file_ec)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          e.path().string(), ": is not a regular file (a broken link, device, FIFO or folder), ",
+          "expected a CSV file of the postcode directory"));
     }
+    files.push_back(e.path().string());
   }
   if (ec) return absl::InvalidArgumentError(absl::StrCat(path, ": ", ec.message()));
   if (files.empty()) {

@@ -129,6 +129,13 @@ TEST(PostcodeDirectoryTest, Errors) {
   WriteFile(folder.File("B.csv"), "pcds,lat,long\nB1 1AA,53,-2\nB1 1AB,53,west\n");
   ExpectInvalid(ReadPostcodeDirectory(folder.path()),
                 {folder.File("B.csv") + " row 2: field long: 'west' is not a number"});
+
+  // A *.csv in a folder that is not a file (a broken link here) is named, not skipped.
+  TempDir linked;
+  WriteFile(linked.File("A.csv"), "pcds,lat,long\nA1 1AA,53,-2\n");
+  std::filesystem::create_symlink(linked.File("gone.csv"), linked.File("B.csv"));
+  ExpectInvalid(ReadPostcodeDirectory(linked.path()),
+                {linked.File("B.csv") + ": is not a regular file (a broken link"});
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include "geo/io/ods.h"
 
 #include <cpl_conv.h>
+#include <cpl_string.h>
+#include <cpl_vsi.h>
 
 #include <algorithm>
 #include <cctype>
@@ -196,6 +198,39 @@ absl::StatusOr<Sheet> WorkbookSheet(GDALDatasetH ds, const std::string& path,
   }
   if (sheet.rows.empty()) return sheet.FileError("has a header but no data rows");
   return sheet;
+}
+
+// The most a workbook may hold unzipped. NHS Digital's national ePCN workbook is about 1 MB
+// zipped and a few MB of XML; GDAL's XLSX driver keeps every cell in memory (about three
+// times the XML), so a small "zip bomb" of a few MB holding gigabytes of rows would take
+// minutes and all the memory there is.
+constexpr int64_t kMaxWorkbookUnzippedBytes = int64_t{128} << 20;
+
+// The workbook's size unzipped, counted by inflating it (a ZIP directory's sizes can lie, and
+// GDAL reads past them), stopping once past the limit; an error when that is too much.
+absl::Status CheckWorkbookSize(const std::string& path) {
+  const std::string zip = absl::StrCat("/vsizip/{", path, "}");
+  char** members = VSIReadDirRecursive(zip.c_str());
+  int64_t total = 0;
+  std::vector<char> buffer(size_t{1} << 20);
+  for (int i = 0; members != nullptr && members[i] != nullptr; ++i) {
+    VSILFILE* member = VSIFOpenL(absl::StrCat(zip, "/", members[i]).c_str(), "rb");
+    if (member == nullptr) continue;  // a folder; GDAL says what else is wrong when it opens
+    size_t n = 0;
+    while (total <= kMaxWorkbookUnzippedBytes &&
+           (n = VSIFReadL(buffer.data(), 1, buffer.size(), member)) > 0) {
+      total += static_cast<int64_t>(n);
+    }
+    VSIFCloseL(member);
+  }
+  CSLDestroy(members);
+  if (total > kMaxWorkbookUnzippedBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": holds more than ", kMaxWorkbookUnzippedBytes >> 20,
+        " MiB unzipped, the most pcnv reads from a workbook (the national ePCN workbook is a few "
+        "MiB): is it the ePCN workbook? Export its two sheets as CSV to read a bigger one"));
+  }
+  return absl::OkStatus();
 }
 
 bool IsWorkbookPath(const std::string& path) {
@@ -408,6 +443,7 @@ absl::StatusOr<Epcn> ReadEpcnWorkbook(const std::string& path) {
   if (!fs::exists(path, ec)) return absl::NotFoundError(absl::StrCat(path, ": no such file"));
   EnsureGdalRegistered();
   gdal::QuietErrors quiet;
+  if (absl::Status s = CheckWorkbookSize(path); !s.ok()) return s;
   // GDAL 3.6's XLSX driver takes these as configuration options, not open options: the first
   // row is the header whatever its cells hold, and every cell is text (codes such as 00K stay
   // codes, dates keep their digits).

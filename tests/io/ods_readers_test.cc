@@ -1,6 +1,8 @@
 // The ODS readers (geo/io/ods.h) on small fixtures: the ePCN sheets as CSV and as an .xlsx built
 // here with GDAL's XLSX driver, the relationships in force on a date, and epraccur.csv; every
 // malformed case names the file (and sheet), the row and the field.
+#include <cpl_vsi.h>
+
 #include <string>
 #include <vector>
 
@@ -305,6 +307,22 @@ TEST_F(OdsReadersTest, WorkbookErrorsNameTheSheet) {
   ExpectInvalid(ReadEpcnWorkbook(not_book), {not_book, "cannot be read as an .xlsx workbook"});
   ExpectError(ReadEpcnWorkbook(dir_.File("absent.xlsx")), absl::StatusCode::kNotFound,
               {"absent.xlsx"});
+}
+
+TEST_F(OdsReadersTest, AWorkbookTooBigUnzippedIsRefusedBeforeGdalReadsIt) {
+  // A "zip bomb": 130 MiB of spaces (a few hundred KiB zipped) added to a good workbook. GDAL's
+  // XLSX driver would hold about three times that in memory; a bigger one takes all there is.
+  const std::string book =
+      Workbook("bomb.xlsx", {{"PCN Details", kPcnHeader, kPcnRows},
+                             {"PCN Core Partner Details", kPartnerHeader, kPartnerRows}});
+  VSILFILE* padding = VSIFOpenL(("/vsizip/" + book + "/xl/padding.xml").c_str(), "wb");
+  ASSERT_NE(padding, nullptr);
+  const std::string block(size_t{1} << 20, ' ');
+  for (int i = 0; i < 130; ++i)
+    ASSERT_EQ(VSIFWriteL(block.data(), 1, block.size(), padding), block.size());
+  VSIFCloseL(padding);
+  ExpectInvalid(ReadEpcnWorkbook(book),
+                {book + ": holds more than 128 MiB unzipped", "Export its two sheets as CSV"});
 }
 
 // --- epraccur -------------------------------------------------------------------------------

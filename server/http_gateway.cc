@@ -172,6 +172,13 @@ void Fail(httplib::Response& res, const grpc::Status& status) {
   res.set_content(StatusJson(status), "application/json");
 }
 
+// A body over the HTTP listener's limit (413).
+grpc::Status TooBig(int64_t max_body) {
+  return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                      absl::StrCat("the request body is larger than ", max_body,
+                                   " bytes, the HTTP listener's limit"));
+}
+
 void BadRequest(httplib::Response& res, const std::string& why) {
   Fail(res, grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, why));
 }
@@ -428,15 +435,28 @@ absl::StatusOr<std::unique_ptr<HttpListener>> StartHttpGateway(
     }
     // The body is read here, not by httplib: whatever its Content-Type says, it is JSON (curl -d
     // calls it a form, which httplib would otherwise parse, and refuse past 8 KiB).
-    server->Post(RegexOf(route.path), [serve](const httplib::Request& req, httplib::Response& res,
-                                              const httplib::ContentReader& read) {
+    // httplib refuses a Content-Length over the limit (413) but not a chunked body growing past
+    // it: that is counted here. Up to as much again is read and dropped, so that the client
+    // reads the 413 rather than a connection reset by unread bytes; past that reading stops
+    // (httplib then reads what follows as a next request, under its own limits).
+    const int64_t max_body = options.max_body_bytes;
+    auto receive = [serve, max_body](const httplib::Request& req, httplib::Response& res,
+                                     const httplib::ContentReader& read) {
       std::string body;
-      const bool complete = read([&body](const char* data, size_t length) {
-        body.append(data, length);
-        return true;
+      int64_t received = 0;
+      const bool complete = read([&](const char* data, size_t length) {
+        received += static_cast<int64_t>(length);
+        if (received <= max_body) body.append(data, length);
+        return received <= 2 * max_body;
       });
+      if (received > max_body) {
+        Fail(res, TooBig(max_body));
+        res.status = 413;
+        return;
+      }
       if (complete) serve(req, body, res);  // else httplib answers (413, 400)
-    });
+    };
+    server->Post(RegexOf(route.path), receive);
   }
 
   // The web page (clients/web) and what it loads, all from the binary (server/web_assets.h).
@@ -471,9 +491,7 @@ absl::StatusOr<std::unique_ptr<HttpListener>> StartHttpGateway(
                                           " (docs/API.md lists them)")));
       res.status = 404;
     } else if (res.status == 413) {
-      Fail(res, grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                             absl::StrCat("the request body is larger than ", max_body,
-                                          " bytes, the HTTP listener's limit")));
+      Fail(res, TooBig(max_body));
       res.status = 413;
     }
   });

@@ -197,6 +197,36 @@ std::vector<json> Lines(const std::string& body) {
   return out;
 }
 
+TEST_F(HttpApi, ABodyOverTheLimitIs413WithOrWithoutItsLength) {
+  // --max-request-bytes 100000: the HTTP listener takes bodies up to 4 times that.
+  ServerProcess small({"--reference", tmp_->File("ref.gpkg"), "--port", "0", "--http-port", "0",
+                       "--max-request-bytes", "100000"});
+  ASSERT_GT(small.WaitForPort(), 0) << small.Stderr();
+  httplib::Client client("127.0.0.1", small.HttpPort());
+  const std::string big(500000, ' ');  // JSON whitespace
+  httplib::Result sized = client.Post("/v1/validate", big, "application/json");
+  ASSERT_TRUE(sized);
+  EXPECT_EQ(sized->status, 413);
+  // Chunked (no Content-Length): httplib itself does not count it.
+  const std::string piece(50000, ' ');
+  httplib::Result chunked = client.Post(
+      "/v1/validate",
+      [&piece](size_t offset, httplib::DataSink& sink) {
+        if (offset < 500000) return sink.write(piece.data(), piece.size());
+        sink.done();
+        return true;
+      },
+      "application/json");
+  ASSERT_TRUE(chunked) << httplib::to_string(chunked.error());
+  EXPECT_EQ(chunked->status, 413);
+  EXPECT_EQ(StatusOf(chunked)["code"], 8);  // RESOURCE_EXHAUSTED
+  EXPECT_NE(StatusOf(chunked)["message"].get<std::string>().find("larger than 400000 bytes"),
+            std::string::npos)
+      << chunked->body;
+  small.Signal(SIGTERM);
+  EXPECT_EQ(small.WaitExit(), 0);
+}
+
 TEST_F(HttpApi, StreamingRpcsAreNewlineDelimitedJson) {
   v1::ComputeCatchmentsRequest catchments;
   *catchments.mutable_input() = *request_;

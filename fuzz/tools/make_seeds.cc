@@ -3,6 +3,7 @@
 // each reader detects, JSON files, GeoJSON and GeoPackage layers, WKB geometries and serialised
 // ValidateRequest messages. The checked-in corpus (fuzz/corpus) was written by this program and
 // fuzz/extract_seeds.sh; run it again when a reader learns a new form.
+#include <cpl_error.h>
 #include <gdal.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
@@ -27,6 +28,15 @@ namespace pcnv::fuzz {
 namespace {
 
 std::string out_dir;
+
+// Stops the tool when a GDAL call made while writing a seed fails, naming the call and
+// GDAL's own message.
+void RequireGdal(bool ok, const char* step) {
+  if (ok) return;
+  std::fprintf(stderr, "make_seeds: vector_layer/declared.gpkg: %s failed: %s\n", step,
+               CPLGetLastErrorMsg());
+  std::exit(1);
+}
 
 void Put(const std::string& target, const std::string& name, const std::string& bytes) {
   const fs::path dir = fs::path(out_dir) / target;
@@ -292,16 +302,20 @@ void LayerSeeds() {
  [430000, 383000], [430000, 380000]]]}}]}
 )"));
 
-  // The same two polygons as a GeoPackage, written by GDAL into memory.
+  // The same two polygons as a GeoPackage, written by GDAL into memory. Any GDAL step that
+  // fails stops the tool: a half-written seed would quietly weaken the vector_layer corpus.
   io::EnsureGdalRegistered();
   const char* path = "/vsimem/pcnv-fuzz-seeds/declared.gpkg";
   GDALDriverH driver = GDALGetDriverByName("GPKG");
+  RequireGdal(driver != nullptr, "GPKG driver lookup");
   GDALDatasetH ds = GDALCreate(driver, path, 0, 0, 0, GDT_Unknown, nullptr);
+  RequireGdal(ds != nullptr, "GDALCreate");
   OGRSpatialReferenceH srs = OSRNewSpatialReference(nullptr);
-  OSRImportFromEPSG(srs, 27700);
+  RequireGdal(OSRImportFromEPSG(srs, 27700) == OGRERR_NONE, "OSRImportFromEPSG(27700)");
   OGRLayerH layer = GDALDatasetCreateLayer(ds, "declared", srs, wkbMultiPolygon, nullptr);
+  RequireGdal(layer != nullptr, "GDALDatasetCreateLayer");
   OGRFieldDefnH field = OGR_Fld_Create("pcn_code", OFTString);
-  OGR_L_CreateField(layer, field, TRUE);
+  RequireGdal(OGR_L_CreateField(layer, field, TRUE) == OGRERR_NONE, "OGR_L_CreateField");
   OGR_Fld_Destroy(field);
   const char* wkts[] = {
       "MULTIPOLYGON(((430000 380000,432000 380000,432000 383000,430000 383000,430000 380000)))",
@@ -312,15 +326,17 @@ void LayerSeeds() {
     OGR_F_SetFieldString(f, 0, codes[i]);
     OGRGeometryH g = nullptr;
     char* wkt = const_cast<char*>(wkts[i]);
-    OGR_G_CreateFromWkt(&wkt, srs, &g);
+    RequireGdal(OGR_G_CreateFromWkt(&wkt, srs, &g) == OGRERR_NONE, "OGR_G_CreateFromWkt");
     OGR_F_SetGeometryDirectly(f, g);
-    OGR_L_CreateFeature(layer, f);
+    RequireGdal(OGR_L_CreateFeature(layer, f) == OGRERR_NONE, "OGR_L_CreateFeature");
     OGR_F_Destroy(f);
   }
   OSRRelease(srs);
+  // GDAL 3.6 GDALClose returns nothing; a failed flush shows as an empty or missing buffer.
   GDALClose(ds);
   vsi_l_offset length = 0;
   GByte* bytes = VSIGetMemFileBuffer(path, &length, /*bUnlinkAndSeize=*/TRUE);
+  RequireGdal(bytes != nullptr && length > 0, "VSIGetMemFileBuffer");
   Put("vector_layer", "declared.gpkg",
       std::string(reinterpret_cast<const char*>(bytes), static_cast<size_t>(length)));
   VSIFree(bytes);

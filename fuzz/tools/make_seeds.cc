@@ -3,7 +3,6 @@
 // each reader detects, JSON files, GeoJSON and GeoPackage layers, WKB geometries and serialised
 // ValidateRequest messages. The checked-in corpus (fuzz/corpus) was written by this program and
 // fuzz/extract_seeds.sh; run it again when a reader learns a new form.
-#include <cpl_error.h>
 #include <gdal.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
@@ -18,6 +17,7 @@
 #include "absl/strings/str_format.h"
 #include "fuzz/support/request_path.h"
 #include "fuzz/support/tiny_reference.h"
+#include "geo/io/gdal_util.h"
 #include "geo/io/versions.h"
 #include "report/report_json.h"
 #include "wire/convert.h"
@@ -34,7 +34,7 @@ std::string out_dir;
 void RequireGdal(bool ok, const char* step) {
   if (ok) return;
   std::fprintf(stderr, "make_seeds: vector_layer/declared.gpkg: %s failed: %s\n", step,
-               CPLGetLastErrorMsg());
+               io::gdal::LastError().c_str());
   std::exit(1);
 }
 

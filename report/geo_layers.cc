@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "geo/io/file_io.h"
+#include "geo/io/gdal_util.h"
 #include "geo/io/geometry_export.h"
 #include "geo/rules/registry.h"
 #include "report/disclosure.h"
@@ -36,9 +37,8 @@ class QuietGdal {
 };
 
 absl::Status GdalError(const std::string& what) {
-  const char* msg = CPLGetLastErrorMsg();
   return absl::InternalError(
-      absl::StrCat(what, ": ", msg != nullptr && *msg != '\0' ? msg : "GDAL reported no detail"));
+      absl::StrCat(what, ": ", io::gdal::LastError("GDAL reported no detail")));
 }
 
 struct FieldSpec {

@@ -346,9 +346,16 @@ void LayerSeeds() {
 }  // namespace pcnv::fuzz
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s OUT\n", argv[0]);
-    return 2;
+  // An option is never taken for OUT: `--help` would otherwise become a folder named "--help".
+  const std::string arg = argc == 2 ? argv[1] : "";
+  if (argc != 2 || arg.empty() || arg[0] == '-') {
+    const bool asked = arg == "--help" || arg == "-h";
+    std::fprintf(asked ? stdout : stderr,
+                 "usage: %s OUT\n"
+                 "Writes the fuzz seeds made from the tiny configuration into OUT/TARGET/NAME\n"
+                 "(OUT is created if missing; the checked-in corpus is fuzz/corpus).\n",
+                 argv[0]);
+    return asked ? 0 : 2;
   }
   pcnv::fuzz::out_dir = argv[1];
   pcnv::fuzz::PracticeSeeds();

@@ -511,11 +511,20 @@ TEST_F(HostileRequestTest, MillionVertexBoundaryStopsAtTheDeadlineAndFreesTheCor
   std::fprintf(stderr, "999k-vertex boundary, %lld ms deadline: the server stopped after %.0f ms\n",
                static_cast<long long>(kDeadline.count()), *latency_ms);
   EXPECT_LT(*latency_ms, kDeadline.count() + 2000.0);
-  // And no core stays busy after: the server uses (almost) no CPU over the next second.
-  const double before = CpuSeconds(s.server.pid());
+  // And no core stays busy after: the server uses (almost) no CPU over the next two seconds.
+  // Two, not one: under ThreadSanitizer the first second holds 0.15-0.26 CPU seconds of the
+  // sanitizer's own work (perf: its symboliser reading the debug info on a gRPC thread, as it
+  // does to match a report against tests/sanitizers/tsan.supp), while a core still on the
+  // boundary would use over a second of the two (0.5: a quarter of a core).
+  const double at_end = CpuSeconds(s.server.pid());
   std::this_thread::sleep_for(std::chrono::seconds(1));
-  const double used = CpuSeconds(s.server.pid()) - before;
-  EXPECT_LT(used, 0.2) << "CPU seconds used in the second after the call ended";
+  const double after_one = CpuSeconds(s.server.pid());
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  const double after_two = CpuSeconds(s.server.pid());
+  std::fprintf(stderr,
+               "server CPU seconds after the call: %.2f in the first second, %.2f in the second\n",
+               after_one - at_end, after_two - after_one);
+  EXPECT_LT(after_two - at_end, 0.5) << "CPU seconds used in the two seconds after the call ended";
   EXPECT_LT(Clock::now() - start, std::chrono::seconds(30));
   s.ExpectStillServing();
 }
